@@ -1,0 +1,146 @@
+using System.Globalization;
+using System.Runtime.InteropServices;
+
+namespace Cotangent.Runtime;
+
+/// <summary>
+/// A dense, contiguous, row-major n-dimensional array in managed memory. Immutable by convention:
+/// kernels always write fresh arrays, so buffers may be shared (reshape shares its input's buffer).
+/// </summary>
+public sealed class NDArray
+{
+    private NDArray(DType dtype, Shape shape, Array data)
+    {
+        DType = dtype;
+        Shape = shape;
+        Data = data;
+    }
+
+    /// <summary>The element type.</summary>
+    public DType DType { get; }
+
+    /// <summary>The shape.</summary>
+    public Shape Shape { get; }
+
+    /// <summary>The backing buffer: <c>double[]</c>, <c>float[]</c>, <c>int[]</c> or <c>bool[]</c>, of at least <see cref="Size"/> elements.</summary>
+    public Array Data { get; }
+
+    /// <summary>Number of elements.</summary>
+    public int Size => Shape.Size;
+
+    /// <summary>Number of dimensions.</summary>
+    public int Rank => Shape.Rank;
+
+    /// <summary>Wraps a buffer without copying. The caller must not mutate it afterwards.</summary>
+    /// <exception cref="ShapeException">The buffer has fewer elements than the shape needs.</exception>
+    public static NDArray Wrap<T>(T[] data, Shape shape)
+        where T : unmanaged
+    {
+        if (data.Length < shape.Size)
+            throw new ShapeException($"A buffer of {data.Length} elements cannot hold shape {shape} ({shape.Size} elements).");
+        return new NDArray(DTypes.Of<T>(), shape, data);
+    }
+
+    /// <summary>Wraps a buffer without copying; its element type must match <paramref name="dtype"/>.</summary>
+    public static NDArray Wrap(DType dtype, Shape shape, Array data)
+    {
+        if (data.GetType().GetElementType() != dtype.ElementType())
+            throw new DTypeException($"A {data.GetType().Name} buffer cannot hold {dtype.ShortName()} data.");
+        if (data.Length < shape.Size)
+            throw new ShapeException($"A buffer of {data.Length} elements cannot hold shape {shape} ({shape.Size} elements).");
+        return new NDArray(dtype, shape, data);
+    }
+
+    /// <summary>A fresh zero-filled array.</summary>
+    public static NDArray Zeros(DType dtype, Shape shape) => new(dtype, shape, Allocate(dtype, shape.Size));
+
+    /// <summary>A fresh array of the given shape whose elements are all <paramref name="value"/> (converted to <paramref name="dtype"/>).</summary>
+    public static NDArray Full(DType dtype, Shape shape, double value)
+    {
+        var a = Zeros(dtype, shape);
+        switch (dtype)
+        {
+            case DType.Float64: ((double[])a.Data).AsSpan().Fill(value); break;
+            case DType.Float32: ((float[])a.Data).AsSpan().Fill((float)value); break;
+            case DType.Int32: ((int[])a.Data).AsSpan().Fill(checked((int)value)); break;
+            default: ((bool[])a.Data).AsSpan().Fill(value != 0); break;
+        }
+
+        return a;
+    }
+
+    /// <summary>A rank-0 array holding <paramref name="value"/> converted to <paramref name="dtype"/>.</summary>
+    public static NDArray Scalar(DType dtype, double value) => dtype switch
+    {
+        DType.Float64 => new NDArray(dtype, Shape.Scalar, new[] { value }),
+        DType.Float32 => new NDArray(dtype, Shape.Scalar, new[] { (float)value }),
+        DType.Int32 => new NDArray(dtype, Shape.Scalar, new[] { checked((int)value) }),
+        _ => new NDArray(dtype, Shape.Scalar, new[] { value != 0 }),
+    };
+
+    /// <summary>A fresh uninitialized-by-contract (zeroed) buffer for <paramref name="size"/> elements of <paramref name="dtype"/>.</summary>
+    public static Array Allocate(DType dtype, int size) => dtype switch
+    {
+        DType.Float64 => size == 0 ? Array.Empty<double>() : GC.AllocateUninitializedArray<double>(size),
+        DType.Float32 => size == 0 ? Array.Empty<float>() : GC.AllocateUninitializedArray<float>(size),
+        DType.Int32 => size == 0 ? Array.Empty<int>() : new int[size],
+        _ => size == 0 ? Array.Empty<bool>() : new bool[size],
+    };
+
+    /// <summary>The elements as a span of <typeparamref name="T"/>, which must match <see cref="DType"/>.</summary>
+    public Span<T> Span<T>()
+        where T : unmanaged
+        => ((T[])Data).AsSpan(0, Size);
+
+    /// <summary>The elements as a read-only span of <typeparamref name="T"/>.</summary>
+    public ReadOnlySpan<T> ReadOnlySpan<T>()
+        where T : unmanaged
+        => ((T[])Data).AsSpan(0, Size);
+
+    /// <summary>A copy of the elements as a new array of <typeparamref name="T"/>.</summary>
+    public T[] ToArray<T>()
+        where T : unmanaged
+        => ReadOnlySpan<T>().ToArray();
+
+    /// <summary>Element <paramref name="flatIndex"/> (row-major) converted to double.</summary>
+    public double GetDouble(int flatIndex) => DType switch
+    {
+        DType.Float64 => ((double[])Data)[flatIndex],
+        DType.Float32 => ((float[])Data)[flatIndex],
+        DType.Int32 => ((int[])Data)[flatIndex],
+        _ => ((bool[])Data)[flatIndex] ? 1.0 : 0.0,
+    };
+
+    /// <summary>The same buffer viewed with another shape of equal size (no copy).</summary>
+    public NDArray WithShape(Shape shape)
+    {
+        if (shape.Size != Size)
+            throw new ShapeException($"reshape: cannot view {Shape} ({Size} elements) as {shape} ({shape.Size} elements).");
+        return new NDArray(DType, shape, Data);
+    }
+
+    /// <summary>A short description: dtype, shape and the first values.</summary>
+    public override string ToString()
+    {
+        var sb = new System.Text.StringBuilder();
+        sb.Append(DType.ShortName()).Append(Shape.ToString()).Append(" [");
+        int n = Math.Min(Size, 8);
+        for (int i = 0; i < n; i++)
+        {
+            if (i > 0) sb.Append(", ");
+            sb.Append(GetDouble(i).ToString("G6", CultureInfo.InvariantCulture));
+        }
+
+        if (Size > n) sb.Append(", …");
+        return sb.Append(']').ToString();
+    }
+
+    /// <summary>Raw bytes of the elements, for hashing and equality in tests.</summary>
+    internal ReadOnlySpan<byte> Bytes => DType switch
+    {
+        DType.Float64 => MemoryMarshal.AsBytes(ReadOnlySpan<double>()),
+        DType.Float32 => MemoryMarshal.AsBytes(ReadOnlySpan<float>()),
+        DType.Int32 => MemoryMarshal.AsBytes(ReadOnlySpan<int>()),
+        _ => MemoryMarshal.AsBytes(ReadOnlySpan<bool>()),
+    };
+}
