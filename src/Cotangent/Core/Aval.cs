@@ -1,0 +1,32 @@
+using Cotangent.Runtime;
+
+namespace Cotangent.Core;
+
+/// <summary>
+/// An abstract value: the shape and dtype of an array without its elements. Staging and the checker
+/// reason with avals; a primitive's shape rule maps input avals to its output aval.
+/// </summary>
+/// <param name="Shape">The shape.</param>
+/// <param name="DType">The element type.</param>
+public readonly record struct Aval(Shape Shape, DType DType)
+{
+    /// <summary>The rank-0 aval of the given dtype.</summary>
+    public static Aval ScalarOf(DType dtype) => new(Shape.Scalar, dtype);
+
+    /// <summary>True when values of this type can carry a tangent (floating-point dtypes).</summary>
+    public bool IsDifferentiable => DType.IsFloat();
+
+    /// <summary>Printed form, e.g. <c>f64[3,2]</c>; a scalar is <c>f64[]</c>.</summary>
+    public override string ToString()
+    {
+        var dims = Shape.Dims;
+        var sb = new System.Text.StringBuilder(DType.ShortName()).Append('[');
+        for (int i = 0; i < dims.Length; i++)
+        {
+            if (i > 0) sb.Append(',');
+            sb.Append(dims[i]);
+        }
+
+        return sb.Append(']').ToString();
+    }
+}

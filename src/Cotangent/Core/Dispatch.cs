@@ -1,0 +1,44 @@
+using System.Runtime.CompilerServices;
+using Cotangent.Runtime;
+
+namespace Cotangent.Core;
+
+/// <summary>Routes a primitive application to the current trace, or evaluates it eagerly when there is none.</summary>
+public static class Dispatch
+{
+    /// <summary>Applies <paramref name="primitive"/> under the current trace.</summary>
+    public static Tensor Bind(Primitive primitive, ReadOnlySpan<Tensor> args, object? parameters)
+    {
+        var trace = TraceContext.Current;
+        if (trace is not null) return trace.Process(primitive, args, parameters);
+        return new Tensor(Evaluate(primitive, args, parameters));
+    }
+
+    /// <summary>Eager evaluation: every input must be concrete.</summary>
+    public static NDArray Evaluate(Primitive primitive, ReadOnlySpan<Tensor> args, object? parameters)
+    {
+        switch (args.Length)
+        {
+            case 0: return primitive.Impl([], parameters);
+            case 1:
+                var x = Concrete(args[0]);
+                return primitive.Impl(new ReadOnlySpan<NDArray>(in x), parameters);
+            case 2: return primitive.Impl([Concrete(args[0]), Concrete(args[1])], parameters);
+            case 3: return primitive.Impl([Concrete(args[0]), Concrete(args[1]), Concrete(args[2])], parameters);
+            default:
+                var arrays = new NDArray[args.Length];
+                for (int i = 0; i < arrays.Length; i++) arrays[i] = Concrete(args[i]);
+                return primitive.Impl(arrays, parameters);
+        }
+    }
+
+    /// <summary>The array of a concrete tensor; a tracer here has escaped its transformation.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static NDArray Concrete(Tensor t) => t.Array ?? throw Escaped((Tracer)t);
+
+    /// <summary>The error for a tracer used where its transformation is not running.</summary>
+    public static EscapedTracerException Escaped(Tracer tracer) => new(
+        $"A tracer of {tracer.Aval} created by {tracer.Trace.Transformation} was used outside that transformation " +
+        $"({(tracer.Trace.IsActive ? "on another thread or in a sibling transformation" : "after it returned")}). " +
+        "Values computed inside a transformation must be returned from the function, not stored in fields or closures and used later.");
+}

@@ -1,0 +1,73 @@
+namespace Cotangent.Core;
+
+/// <summary>
+/// A first-order SSA program (JAX's jaxpr, the paper's Linear A): typed inputs, constants with their
+/// values, equations, and outputs. Linear programs mark which inputs are linear.
+/// </summary>
+public sealed class Program
+{
+    /// <summary>Creates a program. <paramref name="constValues"/> pairs with <paramref name="constVars"/>.</summary>
+    public Program(IReadOnlyList<Var> inputs, IReadOnlyList<Var> constVars, IReadOnlyList<Tensor> constValues,
+        IReadOnlyList<Equation> equations, IReadOnlyList<Atom> outputs, IReadOnlyList<bool>? linearInputs = null)
+    {
+        if (constVars.Count != constValues.Count)
+            throw new ArgumentException("Each constant variable needs exactly one value.", nameof(constValues));
+        Inputs = inputs;
+        ConstVars = constVars;
+        ConstValues = constValues;
+        Equations = equations;
+        Outputs = outputs;
+        LinearInputs = linearInputs ?? new bool[inputs.Count];
+    }
+
+    /// <summary>Input variables.</summary>
+    public IReadOnlyList<Var> Inputs { get; }
+
+    /// <summary>Variables bound to constants (for a linear program: the residuals).</summary>
+    public IReadOnlyList<Var> ConstVars { get; }
+
+    /// <summary>The constants' values; they may be tracers of an enclosing transformation.</summary>
+    public IReadOnlyList<Tensor> ConstValues { get; }
+
+    /// <summary>The equations in execution order.</summary>
+    public IReadOnlyList<Equation> Equations { get; }
+
+    /// <summary>Output atoms.</summary>
+    public IReadOnlyList<Atom> Outputs { get; }
+
+    /// <summary>Which inputs are linear (all false for an ordinary program).</summary>
+    public IReadOnlyList<bool> LinearInputs { get; }
+
+    /// <summary>Evaluates under the current trace: each equation is bound, so the program can itself be transformed.</summary>
+    public Tensor[] Evaluate(params ReadOnlySpan<Tensor> inputs)
+    {
+        if (inputs.Length != Inputs.Count)
+            throw new TreeStructureException($"The program takes {Inputs.Count} inputs but was given {inputs.Length}.");
+        var env = new Dictionary<Var, Tensor>(Inputs.Count + ConstVars.Count + Equations.Count);
+        for (int i = 0; i < inputs.Length; i++)
+        {
+            if (inputs[i].Aval != Inputs[i].Aval)
+                throw new ShapeException($"Program input {i} expects {Inputs[i].Aval} but was given {inputs[i].Aval}.");
+            env[Inputs[i]] = inputs[i];
+        }
+
+        for (int i = 0; i < ConstVars.Count; i++) env[ConstVars[i]] = ConstValues[i];
+        var args = new List<Tensor>(4);
+        foreach (var eq in Equations)
+        {
+            args.Clear();
+            foreach (var a in eq.Inputs) args.Add(Read(env, a));
+            env[eq.Output] = Dispatch.Bind(eq.Primitive, System.Runtime.InteropServices.CollectionsMarshal.AsSpan(args), eq.Parameters);
+        }
+
+        var result = new Tensor[Outputs.Count];
+        for (int i = 0; i < result.Length; i++) result[i] = Read(env, Outputs[i]);
+        return result;
+    }
+
+    private static Tensor Read(Dictionary<Var, Tensor> env, Atom atom) =>
+        atom is Literal l ? l.Value : env[(Var)atom];
+
+    /// <summary>The readable text form (see <see cref="ProgramPrinter"/>).</summary>
+    public override string ToString() => ProgramPrinter.Print(this);
+}

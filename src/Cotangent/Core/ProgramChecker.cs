@@ -1,0 +1,59 @@
+namespace Cotangent.Core;
+
+/// <summary>
+/// The structural checker: every variable is defined exactly once (SSA) before it is used, constants
+/// match their variables' types, and each equation's output type is what its primitive's shape rule
+/// gives for its inputs. Transformations run it after each pass in tests.
+/// </summary>
+public static class ProgramChecker
+{
+    /// <summary>Checks <paramref name="program"/>; throws <see cref="ProgramCheckException"/> naming the first fault.</summary>
+    public static void Check(Program program)
+    {
+        var defined = new HashSet<Var>();
+        if (program.LinearInputs.Count != program.Inputs.Count)
+            throw Fail(program, $"the program has {program.Inputs.Count} inputs but {program.LinearInputs.Count} linearity flags");
+        foreach (var v in program.Inputs)
+            if (!defined.Add(v)) throw Fail(program, "an input variable is listed twice");
+        for (int i = 0; i < program.ConstVars.Count; i++)
+        {
+            var v = program.ConstVars[i];
+            if (!defined.Add(v)) throw Fail(program, "a constant variable is also an input or listed twice");
+            if (program.ConstValues[i].Aval != v.Aval)
+                throw Fail(program, $"constant {i} has type {program.ConstValues[i].Aval} but its variable is {v.Aval}");
+        }
+
+        var avals = new List<Aval>();
+        for (int e = 0; e < program.Equations.Count; e++)
+        {
+            var eq = program.Equations[e];
+            avals.Clear();
+            foreach (var a in eq.Inputs)
+            {
+                if (a is Var v && !defined.Contains(v))
+                    throw Fail(program, $"equation {e} ({eq.Primitive.Name}) uses a variable before it is defined");
+                avals.Add(a.Aval);
+            }
+
+            Aval expected;
+            try
+            {
+                expected = eq.Primitive.AbstractEval(System.Runtime.InteropServices.CollectionsMarshal.AsSpan(avals), eq.Parameters);
+            }
+            catch (CotangentException ex)
+            {
+                throw new ProgramCheckException($"Program check failed: equation {e} ({eq.Primitive.Name}) is ill-typed: {ex.Message}\n{program}", ex);
+            }
+
+            if (expected != eq.Output.Aval)
+                throw Fail(program, $"equation {e} ({eq.Primitive.Name}) declares output {eq.Output.Aval} but its inputs give {expected}");
+            if (!defined.Add(eq.Output))
+                throw Fail(program, $"equation {e} ({eq.Primitive.Name}) redefines a variable (not SSA)");
+        }
+
+        foreach (var o in program.Outputs)
+            if (o is Var v && !defined.Contains(v)) throw Fail(program, "an output variable is never defined");
+    }
+
+    private static ProgramCheckException Fail(Program program, string what) => new($"Program check failed: {what}.\n{program}");
+}

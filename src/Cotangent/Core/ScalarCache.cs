@@ -1,0 +1,45 @@
+using Cotangent.Runtime;
+
+namespace Cotangent.Core;
+
+/// <summary>
+/// Shared rank-0 constants for literals that recur in rules and user code (0, 1, 2, ½ …), so eager
+/// scalar arithmetic does not allocate a fresh constant per operation. Tensors are immutable, so sharing is safe.
+/// </summary>
+public static class ScalarCache
+{
+    private static readonly double[] s_common = [0, 1, 2, -1, 0.5, -0.5, 3, 4, 10];
+    private static readonly Tensor[][] s_cache = BuildCache();
+
+    private static Tensor[][] BuildCache()
+    {
+        var result = new Tensor[4][];
+        for (int d = 0; d < 4; d++)
+        {
+            result[d] = new Tensor[s_common.Length];
+            for (int i = 0; i < s_common.Length; i++)
+            {
+                var dtype = (DType)d;
+                double v = dtype == DType.Bool ? (s_common[i] != 0 ? 1 : 0) : dtype == DType.Int32 ? Math.Truncate(s_common[i]) : s_common[i];
+                result[d][i] = new Tensor(NDArray.Scalar(dtype, v));
+            }
+        }
+
+        return result;
+    }
+
+    /// <summary>A rank-0 tensor of <paramref name="dtype"/> equal to <paramref name="value"/>, shared when common.</summary>
+    public static Tensor Get(double value, DType dtype)
+    {
+        for (int i = 0; i < s_common.Length; i++)
+        {
+            // Bitwise match keeps −0.0 distinct from 0.0.
+            if (BitConverter.DoubleToInt64Bits(s_common[i]) == BitConverter.DoubleToInt64Bits(value) && (dtype.IsFloat() || Math.Truncate(value) == value))
+                return s_cache[(int)dtype][i];
+        }
+
+        if (dtype == DType.Int32 && Math.Truncate(value) != value)
+            throw new DTypeException($"The literal {value} is not an integer and cannot be combined with an int32 tensor; convert the tensor to a float dtype first.");
+        return new Tensor(NDArray.Scalar(dtype, value));
+    }
+}

@@ -1,0 +1,92 @@
+using Cotangent.Core;
+
+namespace Cotangent;
+
+// Operators. A C# numeric literal mixed with a tensor takes the tensor's dtype ("weak typing", like a
+// Python scalar in JAX), so `x * 2` works for float32, float64 and int32 tensors alike.
+public partial class Tensor
+{
+    /// <summary>The operator implementation, installed by the API layer.</summary>
+    internal static ITensorOperators Ops { get; set; } = null!;
+
+    /// <summary>A rank-0 tensor of <paramref name="like"/>'s dtype holding <paramref name="value"/>.</summary>
+    internal static Tensor Weak(double value, Tensor like) => ScalarCache.Get(value, like.DType);
+
+    /// <summary>x + y.</summary>
+    public static Tensor operator +(Tensor x, Tensor y) => Ops.Add(x, y);
+
+    /// <summary>x + c.</summary>
+    public static Tensor operator +(Tensor x, double c) => Ops.Add(x, Weak(c, x));
+
+    /// <summary>c + x.</summary>
+    public static Tensor operator +(double c, Tensor x) => Ops.Add(Weak(c, x), x);
+
+    /// <summary>x − y.</summary>
+    public static Tensor operator -(Tensor x, Tensor y) => Ops.Subtract(x, y);
+
+    /// <summary>x − c.</summary>
+    public static Tensor operator -(Tensor x, double c) => Ops.Subtract(x, Weak(c, x));
+
+    /// <summary>c − x.</summary>
+    public static Tensor operator -(double c, Tensor x) => Ops.Subtract(Weak(c, x), x);
+
+    /// <summary>x · y.</summary>
+    public static Tensor operator *(Tensor x, Tensor y) => Ops.Multiply(x, y);
+
+    /// <summary>x · c.</summary>
+    public static Tensor operator *(Tensor x, double c) => Ops.Multiply(x, Weak(c, x));
+
+    /// <summary>c · x.</summary>
+    public static Tensor operator *(double c, Tensor x) => Ops.Multiply(Weak(c, x), x);
+
+    /// <summary>x / y.</summary>
+    public static Tensor operator /(Tensor x, Tensor y) => Ops.Divide(x, y);
+
+    /// <summary>x / c.</summary>
+    public static Tensor operator /(Tensor x, double c) => Ops.Divide(x, Weak(c, x));
+
+    /// <summary>c / x.</summary>
+    public static Tensor operator /(double c, Tensor x) => Ops.Divide(Weak(c, x), x);
+
+    /// <summary>Remainder with the sign of x.</summary>
+    public static Tensor operator %(Tensor x, Tensor y) => Ops.Remainder(x, y);
+
+    /// <summary>Remainder with the sign of x.</summary>
+    public static Tensor operator %(Tensor x, double c) => Ops.Remainder(x, Weak(c, x));
+
+    /// <summary>−x.</summary>
+    public static Tensor operator -(Tensor x) => Ops.Negate(x);
+
+    /// <summary>x &lt; y elementwise (bool).</summary>
+    public static Tensor operator <(Tensor x, Tensor y) => Ops.Compare(1, x, y);
+
+    /// <summary>x &gt; y elementwise (bool).</summary>
+    public static Tensor operator >(Tensor x, Tensor y) => Ops.Compare(3, x, y);
+
+    /// <summary>x ≤ y elementwise (bool).</summary>
+    public static Tensor operator <=(Tensor x, Tensor y) => Ops.Compare(2, x, y);
+
+    /// <summary>x ≥ y elementwise (bool).</summary>
+    public static Tensor operator >=(Tensor x, Tensor y) => Ops.Compare(4, x, y);
+
+    /// <summary>x &lt; c elementwise (bool).</summary>
+    public static Tensor operator <(Tensor x, double c) => Ops.Compare(1, x, Weak(c, x));
+
+    /// <summary>x &gt; c elementwise (bool).</summary>
+    public static Tensor operator >(Tensor x, double c) => Ops.Compare(3, x, Weak(c, x));
+
+    /// <summary>x ≤ c elementwise (bool).</summary>
+    public static Tensor operator <=(Tensor x, double c) => Ops.Compare(2, x, Weak(c, x));
+
+    /// <summary>x ≥ c elementwise (bool).</summary>
+    public static Tensor operator >=(Tensor x, double c) => Ops.Compare(4, x, Weak(c, x));
+
+    /// <summary>Logical and of bool tensors.</summary>
+    public static Tensor operator &(Tensor x, Tensor y) => Ops.Logical(0, x, y);
+
+    /// <summary>Logical or of bool tensors.</summary>
+    public static Tensor operator |(Tensor x, Tensor y) => Ops.Logical(1, x, y);
+
+    /// <summary>Logical not of a bool tensor.</summary>
+    public static Tensor operator !(Tensor x) => Ops.Logical(2, x, null);
+}

@@ -1,0 +1,124 @@
+using Cotangent.Core;
+
+namespace Cotangent.Transforms;
+
+// Forward mode. A JvpTracer carries (primal, tangent); a null tangent is a symbolic zero, so rules run
+// only where a perturbation actually flows. The primal and the rule's tangent arithmetic are bound
+// under the parent trace, so nesting composes: under Linearize the parent is a partial-evaluation
+// trace that computes the primal now and records the tangent ops into the linear program.
+
+/// <summary>The JVP rule of a primitive: the output tangent from input primals and tangents.</summary>
+public interface IJvpRule
+{
+    /// <summary>
+    /// Returns the output tangent (null for a zero tangent). <paramref name="tangents"/> has a null
+    /// entry for each input whose tangent is zero; at least one is non-null. Bind only through the
+    /// current trace (the parent of the JVP trace).
+    /// </summary>
+    Tensor? Jvp(ReadOnlySpan<Tensor> primals, ReadOnlySpan<Tensor?> tangents, Tensor primalOut, object? parameters);
+}
+
+/// <summary>Marks a primitive whose output never carries a tangent (comparisons, floor, sign, argmax, integer outputs).</summary>
+public interface IZeroDerivative;
+
+/// <summary>The forward-mode trace.</summary>
+public sealed class JvpTrace : Trace
+{
+    /// <summary>Creates a JVP trace nested in the current trace.</summary>
+    public JvpTrace(string transformation) : base(transformation) { }
+
+    /// <inheritdoc/>
+    public override Tensor Process(Primitive primitive, ReadOnlySpan<Tensor> args, object? parameters)
+    {
+        var primals = new Tensor[args.Length];
+        var tangents = new Tensor?[args.Length];
+        bool anyTangent = false;
+        for (int i = 0; i < args.Length; i++)
+        {
+            var a = args[i];
+            if (a is JvpTracer j && ReferenceEquals(j.Trace, this))
+            {
+                primals[i] = j.PrimalValue;
+                tangents[i] = j.Tangent;
+                anyTangent = true;
+            }
+            else
+            {
+                if (a is Tracer t) CheckVisible(t);
+                primals[i] = a;
+            }
+        }
+
+        using (TraceContext.Enter(Parent))
+        {
+            var primalOut = Dispatch.Bind(primitive, primals, parameters);
+            if (!anyTangent) return primalOut;
+            Tensor? tangentOut = primitive switch
+            {
+                IZeroDerivative => null,
+                IJvpRule rule => rule.Jvp(primals, tangents, primalOut, parameters),
+                _ => throw new DifferentiationException($"Differentiation rule for '{primitive.Name}' is not implemented."),
+            };
+            return tangentOut is null ? primalOut : new JvpTracer(this, primalOut, tangentOut);
+        }
+    }
+
+    /// <summary>Splits a function output into (primal, tangent or null) for this trace.</summary>
+    public (Tensor Primal, Tensor? Tangent) Unpack(Tensor output)
+    {
+        if (output is JvpTracer j && ReferenceEquals(j.Trace, this)) return (j.PrimalValue, j.Tangent);
+        if (output is Tracer t && (Parent is null || !Parent.IsSelfOrAncestor(t.Trace) || !t.Trace.IsActive)) throw Dispatch.Escaped(t);
+        return (output, null);
+    }
+}
+
+/// <summary>A (primal, tangent) pair inside a JVP trace.</summary>
+public sealed class JvpTracer : Tracer
+{
+    /// <summary>Creates the pair; the tangent must have the primal's type.</summary>
+    public JvpTracer(JvpTrace trace, Tensor primal, Tensor tangent) : base(trace, primal.Aval)
+    {
+        if (tangent.Aval != primal.Aval)
+            throw new DifferentiationException($"A tangent of type {tangent.Aval} does not match its primal {primal.Aval}; tangents must have the primal's shape and dtype.");
+        PrimalValue = primal;
+        Tangent = tangent;
+    }
+
+    /// <summary>The primal value (a value of the parent trace).</summary>
+    public Tensor PrimalValue { get; }
+
+    /// <summary>The tangent (a value of the parent trace).</summary>
+    public Tensor Tangent { get; }
+
+    /// <inheritdoc/>
+    public override Tensor? Primal => PrimalValue;
+}
+
+/// <summary>Forward-mode differentiation of flat functions (the API layer adds trees).</summary>
+public static class ForwardMode
+{
+    /// <summary>
+    /// Evaluates <paramref name="f"/> at <paramref name="primals"/> and pushes <paramref name="tangents"/>
+    /// forward (null: zero tangent). Returns the outputs and their tangents (null where zero).
+    /// </summary>
+    public static (Tensor[] Outputs, Tensor?[] Tangents) Jvp(Func<Tensor[], Tensor[]> f, IReadOnlyList<Tensor> primals, IReadOnlyList<Tensor?> tangents, string transformation = "Jvp")
+    {
+        var trace = new JvpTrace(transformation);
+        try
+        {
+            var inputs = new Tensor[primals.Count];
+            for (int i = 0; i < inputs.Length; i++)
+                inputs[i] = tangents[i] is { } t ? new JvpTracer(trace, primals[i], t) : primals[i];
+            Tensor[] outs;
+            using (TraceContext.Enter(trace)) outs = f(inputs);
+            var primalsOut = new Tensor[outs.Length];
+            var tangentsOut = new Tensor?[outs.Length];
+            for (int i = 0; i < outs.Length; i++) (primalsOut[i], tangentsOut[i]) = trace.Unpack(outs[i]);
+            return (primalsOut, tangentsOut);
+        }
+        finally
+        {
+            trace.Deactivate();
+        }
+    }
+}

@@ -1,0 +1,110 @@
+using System.Globalization;
+using System.Text;
+using Cotangent.Core;
+using Cotangent.Runtime;
+
+namespace Cotangent.Transforms;
+
+// Linearize = JVP + online partial evaluation. The JVP trace runs on top of a staging trace that
+// forwards known operations: every primal operation (no staged operand) is computed now by the
+// enclosing trace, while every tangent operation is recorded. What is recorded is the linear
+// program; the known values it reads are its residuals. Since the primal really runs, ordinary C#
+// control flow on primal values works.
+
+/// <summary>
+/// A linear map given by a linear program and its residuals: the result of <see cref="Linearization.Linearize"/>
+/// or of transposing another linear function.
+/// </summary>
+public sealed class LinearFunction
+{
+    /// <summary>Wraps a program whose inputs are all linear.</summary>
+    public LinearFunction(Program program) => Program = program;
+
+    /// <summary>The linear program; its constants are the residuals.</summary>
+    public Program Program { get; }
+
+    /// <summary>Applies the map (the JVP at the linearization point, without re-running the function).</summary>
+    public Tensor[] Apply(params Tensor[] tangents) => Program.Evaluate(tangents);
+
+    /// <summary>The transposed map, as a new linear program over the same residuals.</summary>
+    public LinearFunction Transpose() => new(Transposition.TransposeProgram(Program));
+
+    /// <summary>Applies the transpose directly (the backward pass), with zeros materialized.</summary>
+    public Tensor[] ApplyTranspose(params Tensor?[] cotangents)
+    {
+        if (cotangents.Length != Program.Outputs.Count)
+            throw new TreeStructureException($"The transpose takes {Program.Outputs.Count} cotangents but was given {cotangents.Length}.");
+        for (int i = 0; i < cotangents.Length; i++)
+        {
+            if (cotangents[i] is { } c && c.Aval != Program.Outputs[i].Aval)
+                throw new ShapeException($"Cotangent {i} has type {c.Aval} but the output it belongs to has type {Program.Outputs[i].Aval}; a cotangent must match its output's shape and dtype.");
+        }
+
+        var cts = Transposition.BackwardPass(Program, cotangents);
+        var result = new Tensor[cts.Length];
+        for (int i = 0; i < cts.Length; i++) result[i] = cts[i] ?? Staging.Zeros(Program.Inputs[i].Aval);
+        return result;
+    }
+
+    /// <summary>The program followed by its residual values.</summary>
+    public override string ToString()
+    {
+        var sb = new StringBuilder(ProgramPrinter.Print(Program));
+        if (Program.ConstVars.Count > 0)
+        {
+            sb.Append("\nresiduals:");
+            for (int i = 0; i < Program.ConstVars.Count; i++)
+            {
+                var value = Program.ConstValues[i];
+                var text = value.Array is null ? value.ToString() : value.ToString().Replace("\n", "\n    ", StringComparison.Ordinal);
+                sb.Append(CultureInfo.InvariantCulture, $"\n  {ProgramPrinter.VarName(i)} = {text}");
+            }
+        }
+
+        return sb.ToString();
+    }
+}
+
+/// <summary>Linearization of flat functions (the API layer adds trees).</summary>
+public static class Linearization
+{
+    /// <summary>
+    /// Evaluates <paramref name="f"/> at <paramref name="primals"/> (all floating point) and returns the
+    /// outputs with the linear map from input tangents to output tangents.
+    /// </summary>
+    public static (Tensor[] Outputs, LinearFunction Linear) Linearize(Func<Tensor[], Tensor[]> f, IReadOnlyList<Tensor> primals, string transformation = "Linearize")
+    {
+        var partial = new StagingTrace(transformation, forwardKnown: true);
+        JvpTrace jvp;
+        using (TraceContext.Enter(partial)) jvp = new JvpTrace(transformation);
+        try
+        {
+            var inputs = new Tensor[primals.Count];
+            for (int i = 0; i < inputs.Length; i++)
+            {
+                var p = primals[i];
+                if (!Staging.HasTangent(p.DType))
+                    throw new DifferentiationException($"{transformation}: input {i} has dtype {p.DType.ShortName()}, which has no derivative; differentiate only with respect to float64/float32 inputs.");
+                inputs[i] = new JvpTracer(jvp, p, partial.NewInput(p.Aval));
+            }
+
+            Tensor[] outs;
+            using (TraceContext.Enter(jvp)) outs = f(inputs);
+            var primalOuts = new Tensor[outs.Length];
+            var tangentOuts = new Tensor?[outs.Length];
+            var avals = new Aval[outs.Length];
+            for (int i = 0; i < outs.Length; i++)
+            {
+                (primalOuts[i], tangentOuts[i]) = jvp.Unpack(outs[i]);
+                avals[i] = outs[i].Aval;
+            }
+
+            return (primalOuts, new LinearFunction(Dce.Run(partial.Build(tangentOuts, avals, linearInputs: true))));
+        }
+        finally
+        {
+            jvp.Deactivate();
+            partial.Deactivate();
+        }
+    }
+}

@@ -1,0 +1,163 @@
+using Cotangent.Core;
+using Cotangent.Runtime;
+
+namespace Cotangent.Transforms;
+
+// Staging: tracing a function into a Program. The same trace does Linearize's online partial
+// evaluation: with forwardKnown set, an operation none of whose inputs is one of this trace's tracers
+// is "known" and is computed now by the parent trace; only operations touching a staged value are
+// recorded. Known values a recorded equation reads become the program's constants (the residuals).
+
+/// <summary>A trace that records equations into a program.</summary>
+public sealed class StagingTrace : Trace
+{
+    private readonly bool _forwardKnown;
+    private readonly List<Var> _inputs = [];
+    private readonly List<Equation> _equations = [];
+    private readonly List<Var> _constVars = [];
+    private readonly List<Tensor> _constValues = [];
+    private readonly Dictionary<Tensor, Var> _constIndex = new(ReferenceEqualityComparer.Instance);
+
+    /// <summary>Creates a staging trace nested in the current one.</summary>
+    /// <param name="transformation">Name used in errors (e.g. "MakeProgram", "Linearize").</param>
+    /// <param name="forwardKnown">Compute operations on known values now instead of recording them (partial evaluation).</param>
+    public StagingTrace(string transformation, bool forwardKnown) : base(transformation) => _forwardKnown = forwardKnown;
+
+    /// <summary>A new program input of the given type, as a tracer.</summary>
+    public Tensor NewInput(Aval aval)
+    {
+        var v = new Var(aval);
+        _inputs.Add(v);
+        return new StagingTracer(this, v);
+    }
+
+    /// <inheritdoc/>
+    public override Tensor Process(Primitive primitive, ReadOnlySpan<Tensor> args, object? parameters)
+    {
+        bool anyStaged = false;
+        foreach (var a in args)
+        {
+            if (a is Tracer t)
+            {
+                if (ReferenceEquals(t.Trace, this)) anyStaged = true;
+                else CheckVisible(t);
+            }
+        }
+
+        if (!anyStaged && _forwardKnown)
+        {
+            using (TraceContext.Enter(Parent)) return Dispatch.Bind(primitive, args, parameters);
+        }
+
+        var atoms = new Atom[args.Length];
+        var avals = new Aval[args.Length];
+        for (int i = 0; i < args.Length; i++)
+        {
+            atoms[i] = ToAtom(args[i]);
+            avals[i] = args[i].Aval;
+        }
+
+        var output = new Var(primitive.AbstractEval(avals, parameters));
+        _equations.Add(new Equation(primitive, atoms, output, parameters));
+        return new StagingTracer(this, output);
+    }
+
+    /// <summary>Records an equation directly (used to materialize symbolic zeros at a program boundary).</summary>
+    internal Var Emit(Primitive primitive, object? parameters, Aval aval)
+    {
+        var output = new Var(aval);
+        _equations.Add(new Equation(primitive, [], output, parameters));
+        return output;
+    }
+
+    private Atom ToAtom(Tensor value)
+    {
+        if (value is StagingTracer s && ReferenceEquals(s.Trace, this)) return s.Var;
+        // Concrete scalars print inline; any other known value (an array, or a tracer of an enclosing
+        // transformation) becomes a constant variable, shared when the same tensor is used again.
+        if (value.Array is { Rank: 0 }) return new Literal(value);
+        if (!_constIndex.TryGetValue(value, out var v))
+        {
+            v = new Var(value.Aval);
+            _constIndex[value] = v;
+            _constVars.Add(v);
+            _constValues.Add(value);
+        }
+
+        return v;
+    }
+
+    /// <summary>
+    /// Finishes the program with the given outputs. A null output is a symbolic zero of the matching
+    /// aval in <paramref name="zeroAvals"/>, materialized here with the <c>zeros</c> builtin.
+    /// </summary>
+    public Program Build(IReadOnlyList<Tensor?> outputs, IReadOnlyList<Aval>? zeroAvals = null, bool linearInputs = false)
+    {
+        var atoms = new Atom[outputs.Count];
+        for (int i = 0; i < atoms.Length; i++)
+        {
+            var o = outputs[i];
+            if (o is null)
+            {
+                var aval = zeroAvals![i];
+                atoms[i] = Emit(Builtins.Zeros, aval, aval);
+            }
+            else
+            {
+                atoms[i] = ToAtom(o);
+            }
+        }
+
+        var linear = new bool[_inputs.Count];
+        if (linearInputs) Array.Fill(linear, true);
+        return new Program(_inputs.ToArray(), _constVars.ToArray(), _constValues.ToArray(), _equations.ToArray(), atoms, linear);
+    }
+}
+
+/// <summary>A staged value: a variable of the program being recorded. Its value is abstract.</summary>
+public sealed class StagingTracer : Tracer
+{
+    internal StagingTracer(StagingTrace trace, Var v) : base(trace, v.Aval) => Var = v;
+
+    /// <summary>The program variable this tracer stands for.</summary>
+    public Var Var { get; }
+
+    /// <inheritdoc/>
+    public override Tensor? Primal => null;
+}
+
+/// <summary>Tracing a function into a <see cref="Program"/> (JAX's make_jaxpr).</summary>
+public static class Staging
+{
+    /// <summary>Traces <paramref name="f"/> at inputs of the given types; every operation is recorded.</summary>
+    public static Program MakeProgram(Func<Tensor[], Tensor[]> f, IReadOnlyList<Aval> inputs, string transformation = "MakeProgram")
+    {
+        var trace = new StagingTrace(transformation, forwardKnown: false);
+        try
+        {
+            var tracers = new Tensor[inputs.Count];
+            for (int i = 0; i < tracers.Length; i++) tracers[i] = trace.NewInput(inputs[i]);
+            Tensor[] outs;
+            using (TraceContext.Enter(trace)) outs = f(tracers);
+            return trace.Build(outs);
+        }
+        finally
+        {
+            trace.Deactivate();
+        }
+    }
+
+    /// <summary>The avals of concrete example tensors.</summary>
+    public static Aval[] AvalsOf(IReadOnlyList<Tensor> examples)
+    {
+        var result = new Aval[examples.Count];
+        for (int i = 0; i < result.Length; i++) result[i] = examples[i].Aval;
+        return result;
+    }
+
+    /// <summary>A zero array of the given type as a tensor, bound under the current trace.</summary>
+    public static Tensor Zeros(Aval aval) => Builtins.Zeros.Bind([], aval);
+
+    /// <summary>True when a value of this dtype can carry a tangent.</summary>
+    public static bool HasTangent(DType dtype) => dtype.IsFloat();
+}
