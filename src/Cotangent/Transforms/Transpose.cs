@@ -45,7 +45,9 @@ public static class Transposition
     {
         var linear = LinearVars(program, out _);
         var flags = new List<bool>();
-        var names = new Dictionary<Var, string>();
+        var zeros = new HashSet<Atom>();
+        foreach (var eq in program.Equations)
+            if (ReferenceEquals(eq.Primitive, Builtins.Zeros)) zeros.Add(eq.Output);
         for (int e = 0; e < program.Equations.Count; e++)
         {
             var eq = program.Equations[e];
@@ -54,8 +56,10 @@ public static class Transposition
             foreach (var a in eq.Inputs)
             {
                 bool l = a is Var v && linear.Contains(v);
-                flags.Add(l);
                 any |= l;
+                // A known zero (a zeros equation, a 0 literal, an all-zero constant) belongs to every
+                // linear space, so it may fill a linear slot: JVP rules pad tangents with zeros.
+                flags.Add(l || zeros.Contains(a) || IsZeroConstant(program, a));
             }
 
             if (!any) continue;
@@ -79,6 +83,21 @@ public static class Transposition
         var list = new List<int>();
         for (int i = 0; i < flags.Length; i++) if (flags[i]) list.Add(i);
         return list;
+    }
+
+    private static bool IsZeroConstant(Program program, Atom a)
+    {
+        Tensor? value = a as Literal is { } l ? l.Value : null;
+        if (value is null && a is Var v)
+        {
+            for (int i = 0; i < program.ConstVars.Count; i++)
+                if (ReferenceEquals(program.ConstVars[i], v)) value = program.ConstValues[i];
+        }
+
+        if (value?.Array is not { } array) return false;
+        for (int i = 0; i < array.Size; i++)
+            if (array.GetDouble(i) != 0) return false;
+        return true;
     }
 
     private static bool IsZeros(Program program, Var v)

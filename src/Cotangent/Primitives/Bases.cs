@@ -1,0 +1,147 @@
+using Cotangent.Core;
+using Cotangent.Runtime;
+using Cotangent.Transforms;
+
+namespace Cotangent.Primitives;
+
+/// <summary>Argument checks shared by shape rules; each throws the typed exception with the operation's name.</summary>
+internal static class Check
+{
+    public static void Arity(string name, ReadOnlySpan<Aval> args, int n)
+    {
+        if (args.Length != n) throw new ArgumentException($"{name}: expected {n} operands, got {args.Length}.");
+    }
+
+    public static void Float(string name, Aval a)
+    {
+        if (!a.DType.IsFloat())
+            throw new DTypeException($"{name}: expected a float64 or float32 operand, got {a.DType.ShortName()}{a.Shape}. Convert it with AsType(DType.Float64) first.");
+    }
+
+    public static void SameDType(string name, Aval a, Aval b)
+    {
+        if (a.DType != b.DType)
+            throw new DTypeException($"{name}: operand dtypes differ ({a.DType.ShortName()} and {b.DType.ShortName()}); convert one with AsType so both match.");
+    }
+
+    public static void Axes(string name, ReadOnlySpan<int> axes, int rank)
+    {
+        Span<bool> seen = rank <= 64 ? stackalloc bool[64] : new bool[rank];
+        foreach (var a in axes)
+        {
+            if (a < 0 || a >= rank) throw new AxisException($"{name}: axis {a} is out of range for rank {rank}.");
+            if (seen[a]) throw new AxisException($"{name}: axis {a} is repeated.");
+            seen[a] = true;
+        }
+    }
+}
+
+/// <summary>
+/// An elementwise one-operand primitive. Subclasses give the kernel op and, when differentiable, the
+/// derivative f′(x) (possibly using the output y): the JVP is ẏ = ẋ · f′(x).
+/// </summary>
+public abstract class ElementwiseUnary : Primitive
+{
+    /// <summary>Creates the primitive.</summary>
+    protected ElementwiseUnary(string name, UnaryOp op, bool floatOnly = true) : base(name)
+    {
+        Op = op;
+        FloatOnly = floatOnly;
+    }
+
+    /// <summary>The kernel operation.</summary>
+    public UnaryOp Op { get; }
+
+    /// <summary>Accepts only float operands.</summary>
+    public bool FloatOnly { get; }
+
+    /// <inheritdoc/>
+    public override NDArray Impl(ReadOnlySpan<NDArray> args, object? parameters) => Kernels.Unary(Op, args[0]);
+
+    /// <inheritdoc/>
+    public override Aval AbstractEval(ReadOnlySpan<Aval> args, object? parameters)
+    {
+        Check.Arity(Name, args, 1);
+        if (FloatOnly) Check.Float(Name, args[0]);
+        else if (args[0].DType == DType.Bool) throw new DTypeException($"{Name}: bool operands are not supported; convert to a numeric dtype first.");
+        return args[0];
+    }
+}
+
+/// <summary>A smooth elementwise unary primitive: ẏ = ẋ · f′(x).</summary>
+public abstract class SmoothUnary : ElementwiseUnary, IJvpRule
+{
+    /// <summary>Creates the primitive.</summary>
+    protected SmoothUnary(string name, UnaryOp op) : base(name, op) { }
+
+    /// <summary>f′(x), given x and y = f(x), bound under the current trace.</summary>
+    protected abstract Tensor Derivative(Tensor x, Tensor y);
+
+    /// <inheritdoc/>
+    public Tensor? Jvp(ReadOnlySpan<Tensor> primals, ReadOnlySpan<Tensor?> tangents, Tensor primalOut, object? parameters)
+        => Lax.Mul(tangents[0]!, Derivative(primals[0], primalOut));
+}
+
+/// <summary>A piecewise-constant or integer-valued elementwise primitive: its derivative is zero.</summary>
+public abstract class FlatUnary : ElementwiseUnary, IZeroDerivative
+{
+    /// <summary>Creates the primitive.</summary>
+    protected FlatUnary(string name, UnaryOp op, bool floatOnly) : base(name, op, floatOnly) { }
+}
+
+/// <summary>An elementwise two-operand primitive with NumPy broadcasting; both operands share a dtype.</summary>
+public abstract class ElementwiseBinary : Primitive
+{
+    /// <summary>Creates the primitive.</summary>
+    protected ElementwiseBinary(string name, BinaryOp op, bool floatOnly = false) : base(name)
+    {
+        Op = op;
+        FloatOnly = floatOnly;
+    }
+
+    /// <summary>The kernel operation.</summary>
+    public BinaryOp Op { get; }
+
+    /// <summary>Accepts only float operands.</summary>
+    public bool FloatOnly { get; }
+
+    /// <inheritdoc/>
+    public override NDArray Impl(ReadOnlySpan<NDArray> args, object? parameters) => Kernels.Binary(Op, args[0], args[1]);
+
+    /// <inheritdoc/>
+    public override Aval AbstractEval(ReadOnlySpan<Aval> args, object? parameters)
+    {
+        Check.Arity(Name, args, 2);
+        Check.SameDType(Name, args[0], args[1]);
+        if (FloatOnly) Check.Float(Name, args[0]);
+        else if (args[0].DType == DType.Bool) throw new DTypeException($"{Name}: bool operands are not supported; use logical operations or convert first.");
+        return new Aval(Shape.Broadcast(args[0].Shape, args[1].Shape, Name), args[0].DType);
+    }
+}
+
+/// <summary>
+/// A smooth binary primitive given by its partial derivatives: ż = ẋ · ∂f/∂x + ẏ · ∂f/∂y,
+/// with each term broadcast to the output shape.
+/// </summary>
+public abstract class SmoothBinary : ElementwiseBinary, IJvpRule
+{
+    /// <summary>Creates the primitive.</summary>
+    protected SmoothBinary(string name, BinaryOp op) : base(name, op, floatOnly: false) { }
+
+    /// <summary>∂f/∂x at (x, y) with z = f(x, y).</summary>
+    protected abstract Tensor PartialX(Tensor x, Tensor y, Tensor z);
+
+    /// <summary>∂f/∂y at (x, y) with z = f(x, y).</summary>
+    protected abstract Tensor PartialY(Tensor x, Tensor y, Tensor z);
+
+    /// <inheritdoc/>
+    public Tensor? Jvp(ReadOnlySpan<Tensor> primals, ReadOnlySpan<Tensor?> tangents, Tensor primalOut, object? parameters)
+    {
+        if (!primalOut.DType.IsFloat()) return null;
+        var (x, y) = (primals[0], primals[1]);
+        Tensor? tx = tangents[0] is { } dx ? Lax.Mul(dx, PartialX(x, y, primalOut)) : null;
+        Tensor? ty = tangents[1] is { } dy ? Lax.Mul(dy, PartialY(x, y, primalOut)) : null;
+        var sum = tx is null ? ty! : ty is null ? tx : Lax.Add(tx, ty);
+        return Lax.BroadcastTo(sum, primalOut.Shape);
+    }
+}

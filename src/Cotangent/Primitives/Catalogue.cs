@@ -1,0 +1,92 @@
+using Cotangent.Core;
+using Cotangent.Runtime;
+
+namespace Cotangent.Primitives;
+
+/// <summary>The primitive catalogue: one shared instance of each primitive.</summary>
+public static class Catalogue
+{
+#pragma warning disable CS1591 // Each field is the primitive of the same name; its class documents it.
+    public static readonly Neg Neg = new();
+    public static readonly Exp Exp = new();
+    public static readonly Log Log = new();
+    public static readonly Log1p Log1p = new();
+    public static readonly Expm1 Expm1 = new();
+    public static readonly Sin Sin = new();
+    public static readonly Cos Cos = new();
+    public static readonly Tan Tan = new();
+    public static readonly Asin Asin = new();
+    public static readonly Acos Acos = new();
+    public static readonly Atan Atan = new();
+    public static readonly Sinh Sinh = new();
+    public static readonly Cosh Cosh = new();
+    public static readonly Tanh Tanh = new();
+    public static readonly Logistic Logistic = new();
+    public static readonly Sqrt Sqrt = new();
+    public static readonly Rsqrt Rsqrt = new();
+    public static readonly Erf Erf = new();
+    public static readonly Abs Abs = new();
+    public static readonly Sign Sign = new();
+    public static readonly Floor Floor = new();
+    public static readonly Ceil Ceil = new();
+    public static readonly Round Round = new();
+
+    public static readonly Add Add = new();
+    public static readonly Sub Sub = new();
+    public static readonly Mul Mul = new();
+    public static readonly Div Div = new();
+    public static readonly Pow Pow = new();
+    public static readonly Max Max = new();
+    public static readonly Min Min = new();
+    public static readonly Atan2 Atan2 = new();
+    public static readonly Rem Rem = new();
+
+    public static readonly Compare Eq = new("eq", CompareOp.Eq);
+    public static readonly Compare Ne = new("ne", CompareOp.Ne);
+    public static readonly Compare Lt = new("lt", CompareOp.Lt);
+    public static readonly Compare Le = new("le", CompareOp.Le);
+    public static readonly Compare Gt = new("gt", CompareOp.Gt);
+    public static readonly Compare Ge = new("ge", CompareOp.Ge);
+    public static readonly LogicalBinary And = new("and", BinaryOp.And);
+    public static readonly LogicalBinary Or = new("or", BinaryOp.Or);
+    public static readonly Not Not = new();
+    public static readonly Select Select = new();
+    public static readonly ConvertElementType Convert = new();
+
+    public static readonly ReduceSum ReduceSum = new();
+    public static readonly ReduceChooser ReduceMax = new("reduce_max", ReduceOp.Max);
+    public static readonly ReduceChooser ReduceMin = new("reduce_min", ReduceOp.Min);
+    public static readonly ReduceProd ReduceProd = new();
+    public static readonly ArgReduce ArgMax = new("argmax", max: true);
+    public static readonly ArgReduce ArgMin = new("argmin", max: false);
+    public static readonly CumSum CumSum = new();
+
+    public static readonly Reshape Reshape = new();
+    public static readonly TransposeDims Transpose = new();
+    public static readonly BroadcastInDim BroadcastInDim = new();
+    public static readonly Slice Slice = new();
+    public static readonly Pad Pad = new();
+    public static readonly Concatenate Concatenate = new();
+    public static readonly Rev Rev = new();
+
+    public static readonly Gather Gather = new();
+    public static readonly ScatterAdd ScatterAdd = new();
+    public static readonly DynamicSlice DynamicSlice = new();
+    public static readonly DynamicUpdateSlice DynamicUpdateSlice = new();
+    public static readonly Iota Iota = new();
+
+    public static readonly DotGeneral DotGeneral = new();
+#pragma warning restore CS1591
+
+    /// <summary>Every primitive of the catalogue (the builtins add_any and zeros are listed by Transforms.Builtins).</summary>
+    public static IReadOnlyList<Primitive> All { get; } =
+    [
+        Neg, Exp, Log, Log1p, Expm1, Sin, Cos, Tan, Asin, Acos, Atan, Sinh, Cosh, Tanh, Logistic, Sqrt, Rsqrt, Erf, Abs, Sign, Floor, Ceil, Round,
+        Add, Sub, Mul, Div, Pow, Max, Min, Atan2, Rem,
+        Eq, Ne, Lt, Le, Gt, Ge, And, Or, Not, Select, Convert,
+        ReduceSum, ReduceMax, ReduceMin, ReduceProd, ArgMax, ArgMin, CumSum,
+        Reshape, Transpose, BroadcastInDim, Slice, Pad, Concatenate, Rev,
+        Gather, ScatterAdd, DynamicSlice, DynamicUpdateSlice, Iota,
+        DotGeneral,
+    ];
+}

@@ -1,0 +1,105 @@
+using Cotangent.Core;
+using Cotangent.Runtime;
+using Cotangent.Transforms;
+
+namespace Cotangent.Primitives;
+
+/// <summary>
+/// dot_general (XLA): contracts lhs and rhs over paired axes, batching over paired batch axes. Result
+/// axes: batch, lhs free, rhs free. Bilinear: linear in exactly one operand at a time.
+/// </summary>
+public sealed class DotGeneral() : Primitive("dot_general"), IJvpRule, ITransposeRule
+{
+    /// <inheritdoc/>
+    public override NDArray Impl(ReadOnlySpan<NDArray> args, object? parameters)
+    {
+        var p = (DotParams)parameters!;
+        return Kernels.DotGeneral(args[0], args[1], p.ContractLhs.Span, p.ContractRhs.Span, p.BatchLhs.Span, p.BatchRhs.Span);
+    }
+
+    /// <inheritdoc/>
+    public override Aval AbstractEval(ReadOnlySpan<Aval> args, object? parameters)
+    {
+        Check.Arity(Name, args, 2);
+        var p = (DotParams)parameters!;
+        var (a, b) = (args[0], args[1]);
+        Check.SameDType(Name, a, b);
+        if (a.DType == DType.Bool) throw new DTypeException("dot_general: bool operands are not supported.");
+        if (p.ContractLhs.Length != p.ContractRhs.Length || p.BatchLhs.Length != p.BatchRhs.Length)
+            throw new AxisException($"dot_general: dimension numbers {p} pair different numbers of axes.");
+        Check.Axes(Name, [.. p.ContractLhs.Span, .. p.BatchLhs.Span], a.Shape.Rank);
+        Check.Axes(Name, [.. p.ContractRhs.Span, .. p.BatchRhs.Span], b.Shape.Rank);
+        for (int i = 0; i < p.ContractLhs.Length; i++)
+        {
+            if (a.Shape[p.ContractLhs[i]] != b.Shape[p.ContractRhs[i]])
+                throw new ShapeException($"dot_general: contracting dimension {p.ContractLhs[i]} of lhs {a.Shape} has extent {a.Shape[p.ContractLhs[i]]} but dimension {p.ContractRhs[i]} of rhs {b.Shape} has extent {b.Shape[p.ContractRhs[i]]}.");
+        }
+
+        for (int i = 0; i < p.BatchLhs.Length; i++)
+        {
+            if (a.Shape[p.BatchLhs[i]] != b.Shape[p.BatchRhs[i]])
+                throw new ShapeException($"dot_general: batch dimension {p.BatchLhs[i]} of lhs {a.Shape} has extent {a.Shape[p.BatchLhs[i]]} but dimension {p.BatchRhs[i]} of rhs {b.Shape} has extent {b.Shape[p.BatchRhs[i]]}.");
+        }
+
+        var dims = new List<int>();
+        foreach (var ax in p.BatchLhs.Span) dims.Add(a.Shape[ax]);
+        foreach (var ax in Free(a.Shape.Rank, p.ContractLhs, p.BatchLhs)) dims.Add(a.Shape[ax]);
+        foreach (var ax in Free(b.Shape.Rank, p.ContractRhs, p.BatchRhs)) dims.Add(b.Shape[ax]);
+        return new Aval(Shape.Of(dims.ToArray()), a.DType);
+    }
+
+    private static int[] Free(int rank, Ints contract, Ints batch) =>
+        Enumerable.Range(0, rank).Where(i => !contract.Contains(i) && !batch.Contains(i)).ToArray();
+
+    /// <summary>ż = dot(ẋ, y) + dot(x, ẏ).</summary>
+    public Tensor? Jvp(ReadOnlySpan<Tensor> primals, ReadOnlySpan<Tensor?> tangents, Tensor primalOut, object? parameters)
+    {
+        if (!primalOut.DType.IsFloat()) return null;
+        Tensor? a = tangents[0] is { } dx ? Bind(dx, primals[1], parameters) : null;
+        Tensor? b = tangents[1] is { } dy ? Bind(primals[0], dy, parameters) : null;
+        return a is null ? b : b is null ? a : Lax.Add(a, b);
+    }
+
+    /// <inheritdoc/>
+    public bool AcceptsLinear(ReadOnlySpan<bool> linear, object? parameters) => linear[0] != linear[1];
+
+    /// <summary>x̄ = dot(z̄, y) with axes put back in x's order (JAX's _dot_general_transpose_lhs), and symmetrically for y.</summary>
+    public void Transpose(Tensor cotangent, ReadOnlySpan<TransposeArg> args, object? parameters, Span<Tensor?> result)
+    {
+        var p = (DotParams)parameters!;
+        if (args[0].IsLinear)
+        {
+            result[0] = TransposeLhs(cotangent, args[0].Aval.Shape.Rank, args[1].Value!, p.ContractLhs.ToArray(), p.ContractRhs.ToArray(), p.BatchLhs.ToArray(), p.BatchRhs.ToArray(), swapAns: false);
+        }
+        else
+        {
+            result[1] = TransposeLhs(cotangent, args[1].Aval.Shape.Rank, args[0].Value!, p.ContractRhs.ToArray(), p.ContractLhs.ToArray(), p.BatchRhs.ToArray(), p.BatchLhs.ToArray(), swapAns: true);
+        }
+    }
+
+    private Tensor TransposeLhs(Tensor g, int xRank, Tensor y, int[] xContract, int[] yContract, int[] xBatch, int[] yBatch, bool swapAns)
+    {
+        var xKept = Enumerable.Range(0, xRank).Where(i => !xContract.Contains(i) && !xBatch.Contains(i)).ToArray();
+        var yKept = Enumerable.Range(0, y.Rank).Where(i => !yContract.Contains(i) && !yBatch.Contains(i)).ToArray();
+        // Axes of the answer g: batch, then (x kept, y kept) — or (y kept, x kept) when swapped.
+        int nb = xBatch.Length;
+        var ansBatch = Enumerable.Range(0, nb).ToArray();
+        var ansY = swapAns
+            ? Enumerable.Range(nb, yKept.Length).ToArray()
+            : Enumerable.Range(nb + xKept.Length, yKept.Length).ToArray();
+        var dims = new DotParams(Ints.Own(ansY), Ints.Own(yKept), Ints.Own(ansBatch), Ints.Own(yBatch));
+        // Result of dot(g, y): batch, x kept, then y's contracted axes in y's axis order.
+        var order = Enumerable.Range(0, yContract.Length).OrderBy(i => yContract[i]).ToArray();
+        var xContractSortedByY = order.Select(i => xContract[i]);
+        var source = xBatch.Concat(xKept).Concat(xContractSortedByY).ToArray();
+        var outAxes = Enumerable.Range(0, source.Length).OrderBy(i => source[i]).ToArray();
+        var r = Bind(g, y, dims);
+        return IsIdentity(outAxes) ? r : Lax.Transpose(r, outAxes);
+    }
+
+    private static bool IsIdentity(int[] perm)
+    {
+        for (int i = 0; i < perm.Length; i++) if (perm[i] != i) return false;
+        return true;
+    }
+}

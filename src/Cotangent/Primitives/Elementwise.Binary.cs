@@ -1,0 +1,161 @@
+using Cotangent.Runtime;
+using Cotangent.Transforms;
+
+namespace Cotangent.Primitives;
+
+// Elementwise binary primitives with broadcasting. Transposes undo implicit broadcasting by summing
+// the cotangent over the broadcast axes (Lax.Unbroadcast).
+
+/// <summary>add: z = x + y. Linear in both operands.</summary>
+public sealed class Add() : ElementwiseBinary("add", BinaryOp.Add), IJvpRule, ITransposeRule
+{
+    /// <summary>ż = ẋ + ẏ (each broadcast to z's shape).</summary>
+    public Tensor? Jvp(ReadOnlySpan<Tensor> primals, ReadOnlySpan<Tensor?> tangents, Tensor primalOut, object? parameters)
+    {
+        if (!primalOut.DType.IsFloat()) return null;
+        var (dx, dy) = (tangents[0], tangents[1]);
+        return Lax.BroadcastTo(dx is null ? dy! : dy is null ? dx : Lax.Add(dx, dy), primalOut.Shape);
+    }
+
+    /// <inheritdoc/>
+    public bool AcceptsLinear(ReadOnlySpan<bool> linear, object? parameters) => true;
+
+    /// <summary>x̄ = Σ_broadcast z̄, ȳ = Σ_broadcast z̄.</summary>
+    public void Transpose(Tensor cotangent, ReadOnlySpan<TransposeArg> args, object? parameters, Span<Tensor?> result)
+    {
+        if (args[0].IsLinear) result[0] = Lax.Unbroadcast(cotangent, args[0].Aval.Shape);
+        if (args[1].IsLinear) result[1] = Lax.Unbroadcast(cotangent, args[1].Aval.Shape);
+    }
+}
+
+/// <summary>sub: z = x − y. Linear in both operands.</summary>
+public sealed class Sub() : ElementwiseBinary("sub", BinaryOp.Sub), IJvpRule, ITransposeRule
+{
+    /// <summary>ż = ẋ − ẏ.</summary>
+    public Tensor? Jvp(ReadOnlySpan<Tensor> primals, ReadOnlySpan<Tensor?> tangents, Tensor primalOut, object? parameters)
+    {
+        if (!primalOut.DType.IsFloat()) return null;
+        var (dx, dy) = (tangents[0], tangents[1]);
+        return Lax.BroadcastTo(dx is null ? Lax.Neg(dy!) : dy is null ? dx : Lax.Sub(dx, dy), primalOut.Shape);
+    }
+
+    /// <inheritdoc/>
+    public bool AcceptsLinear(ReadOnlySpan<bool> linear, object? parameters) => true;
+
+    /// <summary>x̄ = Σ z̄, ȳ = −Σ z̄.</summary>
+    public void Transpose(Tensor cotangent, ReadOnlySpan<TransposeArg> args, object? parameters, Span<Tensor?> result)
+    {
+        if (args[0].IsLinear) result[0] = Lax.Unbroadcast(cotangent, args[0].Aval.Shape);
+        if (args[1].IsLinear) result[1] = Lax.Unbroadcast(Lax.Neg(cotangent), args[1].Aval.Shape);
+    }
+}
+
+/// <summary>mul: z = x · y. Bilinear: linear in exactly one operand at a time.</summary>
+public sealed class Mul() : ElementwiseBinary("mul", BinaryOp.Mul), IJvpRule, ITransposeRule
+{
+    /// <summary>ż = ẋ · y + x · ẏ.</summary>
+    public Tensor? Jvp(ReadOnlySpan<Tensor> primals, ReadOnlySpan<Tensor?> tangents, Tensor primalOut, object? parameters)
+    {
+        if (!primalOut.DType.IsFloat()) return null;
+        Tensor? a = tangents[0] is { } dx ? Lax.Mul(dx, primals[1]) : null;
+        Tensor? b = tangents[1] is { } dy ? Lax.Mul(primals[0], dy) : null;
+        return Lax.BroadcastTo(a is null ? b! : b is null ? a : Lax.Add(a, b), primalOut.Shape);
+    }
+
+    /// <inheritdoc/>
+    public bool AcceptsLinear(ReadOnlySpan<bool> linear, object? parameters) => linear[0] != linear[1];
+
+    /// <summary>x̄ = Σ z̄ · y (or ȳ = Σ x · z̄).</summary>
+    public void Transpose(Tensor cotangent, ReadOnlySpan<TransposeArg> args, object? parameters, Span<Tensor?> result)
+    {
+        if (args[0].IsLinear) result[0] = Lax.Unbroadcast(Lax.Mul(cotangent, args[1].Value!), args[0].Aval.Shape);
+        else result[1] = Lax.Unbroadcast(Lax.Mul(args[0].Value!, cotangent), args[1].Aval.Shape);
+    }
+}
+
+/// <summary>div: z = x / y. Linear in the numerator only.</summary>
+public sealed class Div() : ElementwiseBinary("div", BinaryOp.Div), IJvpRule, ITransposeRule
+{
+    /// <summary>ż = ẋ / y − ẏ · z / y.</summary>
+    public Tensor? Jvp(ReadOnlySpan<Tensor> primals, ReadOnlySpan<Tensor?> tangents, Tensor primalOut, object? parameters)
+    {
+        if (!primalOut.DType.IsFloat()) return null;
+        var y = primals[1];
+        Tensor? a = tangents[0] is { } dx ? Lax.Div(dx, y) : null;
+        Tensor? b = tangents[1] is { } dy ? Lax.Mul(dy, Lax.Neg(Lax.Div(primalOut, y))) : null;
+        return Lax.BroadcastTo(a is null ? b! : b is null ? a : Lax.Add(a, b), primalOut.Shape);
+    }
+
+    /// <inheritdoc/>
+    public bool AcceptsLinear(ReadOnlySpan<bool> linear, object? parameters) => linear[0] && !linear[1];
+
+    /// <summary>x̄ = Σ z̄ / y.</summary>
+    public void Transpose(Tensor cotangent, ReadOnlySpan<TransposeArg> args, object? parameters, Span<Tensor?> result)
+        => result[0] = Lax.Unbroadcast(Lax.Div(cotangent, args[1].Value!), args[0].Aval.Shape);
+}
+
+/// <summary>pow: z = xʸ.</summary>
+public sealed class Pow() : SmoothBinary("pow", BinaryOp.Pow)
+{
+    /// <summary>∂z/∂x = y · x^(y−1), taken as 0 where y = 0 (so 0⁰ has derivative 0, as in JAX).</summary>
+    protected override Tensor PartialX(Tensor x, Tensor y, Tensor z)
+    {
+        var zero = Lax.Scalar(0, y);
+        var d = Lax.Mul(y, Lax.Pow(x, Lax.Sub(y, Lax.Scalar(1, y))));
+        return Lax.Select(Lax.Eq(y, zero), Lax.BroadcastTo(zero, d.Shape), d);
+    }
+
+    /// <summary>∂z/∂y = ln x · z, taken as 0 where x = 0.</summary>
+    protected override Tensor PartialY(Tensor x, Tensor y, Tensor z)
+    {
+        var zero = Lax.Scalar(0, x);
+        var isZero = Lax.Eq(x, zero);
+        var safeX = Lax.Select(isZero, Lax.BroadcastTo(Lax.Scalar(1, x), x.Shape), x);
+        var d = Lax.Mul(Lax.Log(safeX), z);
+        return Lax.Select(Lax.BroadcastTo(isZero, d.Shape), Lax.BroadcastTo(zero, d.Shape), d);
+    }
+}
+
+/// <summary>max: ties split the tangent equally, as in JAX.</summary>
+public sealed class Max() : SmoothBinary("max", BinaryOp.Max)
+{
+    /// <summary>1 where x &gt; y, ½ where x = y, 0 elsewhere.</summary>
+    protected override Tensor PartialX(Tensor x, Tensor y, Tensor z) => Lax.Chooser(x, y, greater: true);
+
+    /// <summary>1 where y &gt; x, ½ where x = y, 0 elsewhere.</summary>
+    protected override Tensor PartialY(Tensor x, Tensor y, Tensor z) => Lax.Chooser(y, x, greater: true);
+}
+
+/// <summary>min: ties split the tangent equally, as in JAX.</summary>
+public sealed class Min() : SmoothBinary("min", BinaryOp.Min)
+{
+    /// <summary>1 where x &lt; y, ½ where x = y, 0 elsewhere.</summary>
+    protected override Tensor PartialX(Tensor x, Tensor y, Tensor z) => Lax.Chooser(x, y, greater: false);
+
+    /// <summary>1 where y &lt; x, ½ where x = y, 0 elsewhere.</summary>
+    protected override Tensor PartialY(Tensor x, Tensor y, Tensor z) => Lax.Chooser(y, x, greater: false);
+}
+
+/// <summary>atan2(x, y): the angle of the point (y, x).</summary>
+public sealed class Atan2() : SmoothBinary("atan2", BinaryOp.Atan2)
+{
+    /// <summary>∂/∂x = y / (x² + y²).</summary>
+    protected override Tensor PartialX(Tensor x, Tensor y, Tensor z) => Lax.Div(y, Lax.Add(Lax.Mul(x, x), Lax.Mul(y, y)));
+
+    /// <summary>∂/∂y = −x / (x² + y²).</summary>
+    protected override Tensor PartialY(Tensor x, Tensor y, Tensor z) => Lax.Neg(Lax.Div(x, Lax.Add(Lax.Mul(x, x), Lax.Mul(y, y))));
+}
+
+/// <summary>rem: z = x − y · trunc(x / y), the sign of x.</summary>
+public sealed class Rem() : SmoothBinary("rem", BinaryOp.Rem)
+{
+    /// <summary>∂/∂x = 1.</summary>
+    protected override Tensor PartialX(Tensor x, Tensor y, Tensor z) => Lax.BroadcastTo(Lax.Scalar(1, z), z.Shape);
+
+    /// <summary>∂/∂y = −trunc(x / y) = −sign(q) ⌊|q|⌋.</summary>
+    protected override Tensor PartialY(Tensor x, Tensor y, Tensor z)
+    {
+        var q = Lax.Div(x, y);
+        return Lax.Neg(Lax.Mul(Lax.Sign(q), Lax.Floor(Lax.Abs(q))));
+    }
+}

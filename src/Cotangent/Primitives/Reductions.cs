@@ -1,0 +1,152 @@
+using Cotangent.Core;
+using Cotangent.Runtime;
+using Cotangent.Transforms;
+
+namespace Cotangent.Primitives;
+
+/// <summary>A reduction over a set of axes, which are removed from the shape.</summary>
+public abstract class Reduction : Primitive
+{
+    /// <summary>Creates the primitive.</summary>
+    protected Reduction(string name, ReduceOp op) : base(name) => Op = op;
+
+    /// <summary>The kernel reduction.</summary>
+    public ReduceOp Op { get; }
+
+    /// <inheritdoc/>
+    public override NDArray Impl(ReadOnlySpan<NDArray> args, object? parameters) => Kernels.Reduce(Op, args[0], ((AxesParams)parameters!).Axes.Span);
+
+    /// <inheritdoc/>
+    public override Aval AbstractEval(ReadOnlySpan<Aval> args, object? parameters)
+    {
+        Check.Arity(Name, args, 1);
+        var axes = ((AxesParams)parameters!).Axes;
+        var x = args[0];
+        Check.Axes(Name, axes.Span, x.Shape.Rank);
+        if (x.DType == DType.Bool) throw new DTypeException($"{Name}: bool operands are not supported; convert to int32 or a float first.");
+        return x with { Shape = Lax.RemoveAxes(x.Shape, axes.Span) };
+    }
+
+    /// <summary>Restores the reduced axes of <paramref name="reduced"/> as size-1 axes and broadcasts to <paramref name="shape"/>.</summary>
+    protected static Tensor Expand(Tensor reduced, Shape shape, Ints axes) => Lax.BroadcastInDim(reduced, shape, Lax.KeptAxes(shape.Rank, axes.Span));
+}
+
+/// <summary>reduce_sum. Linear; its transpose is a broadcast.</summary>
+public sealed class ReduceSum() : Reduction("reduce_sum", ReduceOp.Sum), IJvpRule, ITransposeRule
+{
+    /// <summary>ẏ = Σ ẋ.</summary>
+    public Tensor? Jvp(ReadOnlySpan<Tensor> primals, ReadOnlySpan<Tensor?> tangents, Tensor primalOut, object? parameters)
+        => primalOut.DType.IsFloat() ? Bind(tangents[0]!, parameters) : null;
+
+    /// <inheritdoc/>
+    public bool AcceptsLinear(ReadOnlySpan<bool> linear, object? parameters) => true;
+
+    /// <summary>x̄ = broadcast(ȳ) back over the reduced axes.</summary>
+    public void Transpose(Tensor cotangent, ReadOnlySpan<TransposeArg> args, object? parameters, Span<Tensor?> result)
+        => result[0] = Expand(cotangent, args[0].Aval.Shape, ((AxesParams)parameters!).Axes);
+}
+
+/// <summary>reduce_max / reduce_min: the tangent is averaged over the positions attaining the extreme (JAX's rule).</summary>
+public sealed class ReduceChooser : Reduction, IJvpRule
+{
+    internal ReduceChooser(string name, ReduceOp op) : base(name, op) { }
+
+    /// <summary>ẏ = Σ(ẋ · m) / Σ m with m = [x = y broadcast].</summary>
+    public Tensor? Jvp(ReadOnlySpan<Tensor> primals, ReadOnlySpan<Tensor?> tangents, Tensor primalOut, object? parameters)
+    {
+        if (!primalOut.DType.IsFloat()) return null;
+        var x = primals[0];
+        var axes = ((AxesParams)parameters!).Axes;
+        var mask = Lax.Convert(Lax.Eq(x, Expand(primalOut, x.Shape, axes)), x.DType);
+        var counts = Lax.ReduceSum(mask, axes.Span);
+        return Lax.Div(Lax.ReduceSum(Lax.Mul(tangents[0]!, mask), axes.Span), counts);
+    }
+}
+
+/// <summary>reduce_prod.</summary>
+public sealed class ReduceProd() : Reduction("reduce_prod", ReduceOp.Prod), IJvpRule
+{
+    /// <summary>
+    /// ẏ = Σᵢ ẋᵢ Πⱼ≠ᵢ xⱼ, with the products of the others formed exactly (no division, so zeros are
+    /// fine): move the reduced axes last, flatten them to n, and take the product over j of an
+    /// (…, n, n) array that holds 1 on the diagonal and xⱼ elsewhere.
+    /// </summary>
+    public Tensor? Jvp(ReadOnlySpan<Tensor> primals, ReadOnlySpan<Tensor?> tangents, Tensor primalOut, object? parameters)
+    {
+        if (!primalOut.DType.IsFloat()) return null;
+        var x = primals[0];
+        var axes = ((AxesParams)parameters!).Axes;
+        var kept = Lax.KeptAxes(x.Shape.Rank, axes.Span);
+        var perm = kept.Concat(axes.ToArray()).ToArray();
+        int n = 1;
+        foreach (var a in axes.Span) n *= x.Shape[a];
+        var keptDims = kept.Select(a => x.Shape[a]).ToArray();
+        var flatShape = Shape.Of([.. keptDims, n]);
+        var xf = Lax.Reshape(Lax.Transpose(x, perm), flatShape);
+        var tf = Lax.Reshape(Lax.Transpose(tangents[0]!, perm), flatShape);
+        int r = keptDims.Length;
+        var square = Shape.Of([.. keptDims, n, n]);
+        var rows = Lax.BroadcastInDim(xf, square, [.. Enumerable.Range(0, r), r + 1]);   // [.., i, j] = x_j
+        var eye = Lax.Eq(Lax.Iota(DType.Int32, Shape.Of(n, n), 0), Lax.Iota(DType.Int32, Shape.Of(n, n), 1));
+        var masked = Lax.Select(Lax.BroadcastInDim(eye, square, [r, r + 1]), Lax.BroadcastTo(Lax.Scalar(1, x), square), rows);
+        var others = Lax.ReduceProd(masked, [r + 1]);
+        return Lax.ReduceSum(Lax.Mul(tf, others), [r]);
+    }
+}
+
+/// <summary>argmax / argmin along one axis (int32 result). Zero derivative.</summary>
+public sealed class ArgReduce : Primitive, IZeroDerivative
+{
+    internal ArgReduce(string name, bool max) : base(name) => IsMax = max;
+
+    /// <summary>True for argmax.</summary>
+    public bool IsMax { get; }
+
+    /// <inheritdoc/>
+    public override NDArray Impl(ReadOnlySpan<NDArray> args, object? parameters) => Kernels.ArgReduce(IsMax, args[0], ((AxisParams)parameters!).Axis);
+
+    /// <inheritdoc/>
+    public override Aval AbstractEval(ReadOnlySpan<Aval> args, object? parameters)
+    {
+        Check.Arity(Name, args, 1);
+        int axis = ((AxisParams)parameters!).Axis;
+        Check.Axes(Name, [axis], args[0].Shape.Rank);
+        if (args[0].Shape[axis] == 0) throw new ShapeException($"{Name}: cannot take the arg-extreme of an empty axis {axis} of shape {args[0].Shape}.");
+        if (args[0].DType == DType.Bool) throw new DTypeException($"{Name}: bool operands are not supported.");
+        return new Aval(Lax.RemoveAxes(args[0].Shape, [axis]), DType.Int32);
+    }
+}
+
+/// <summary>cumsum along an axis. Linear; its transpose is the cumsum in the other direction.</summary>
+public sealed class CumSum() : Primitive("cumsum"), IJvpRule, ITransposeRule
+{
+    /// <inheritdoc/>
+    public override NDArray Impl(ReadOnlySpan<NDArray> args, object? parameters)
+    {
+        var p = (CumSumParams)parameters!;
+        return Kernels.CumSum(args[0], p.Axis, p.Reverse);
+    }
+
+    /// <inheritdoc/>
+    public override Aval AbstractEval(ReadOnlySpan<Aval> args, object? parameters)
+    {
+        Check.Arity(Name, args, 1);
+        Check.Axes(Name, [((CumSumParams)parameters!).Axis], args[0].Shape.Rank);
+        if (args[0].DType == DType.Bool) throw new DTypeException("cumsum: bool operands are not supported.");
+        return args[0];
+    }
+
+    /// <summary>ẏ = cumsum(ẋ).</summary>
+    public Tensor? Jvp(ReadOnlySpan<Tensor> primals, ReadOnlySpan<Tensor?> tangents, Tensor primalOut, object? parameters)
+        => primalOut.DType.IsFloat() ? Bind(tangents[0]!, parameters) : null;
+
+    /// <inheritdoc/>
+    public bool AcceptsLinear(ReadOnlySpan<bool> linear, object? parameters) => true;
+
+    /// <summary>x̄ = reverse-cumsum(ȳ).</summary>
+    public void Transpose(Tensor cotangent, ReadOnlySpan<TransposeArg> args, object? parameters, Span<Tensor?> result)
+    {
+        var p = (CumSumParams)parameters!;
+        result[0] = Bind(cotangent, p with { Reverse = !p.Reverse });
+    }
+}

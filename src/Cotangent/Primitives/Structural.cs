@@ -1,0 +1,329 @@
+using Cotangent.Core;
+using Cotangent.Runtime;
+using Cotangent.Transforms;
+
+namespace Cotangent.Primitives;
+
+// Shape primitives. All are linear; each transpose is the "opposite" structural operation:
+// reshape ↔ reshape, transpose ↔ inverse permutation, broadcast ↔ sum, slice ↔ pad, concatenate ↔
+// slices, rev ↔ rev.
+
+/// <summary>Base of linear one-operand structural primitives whose JVP applies the same primitive to the tangent.</summary>
+public abstract class StructuralUnary : Primitive, IJvpRule, ITransposeRule
+{
+    /// <summary>Creates the primitive.</summary>
+    protected StructuralUnary(string name) : base(name) { }
+
+    /// <summary>ẏ = op(ẋ).</summary>
+    public Tensor? Jvp(ReadOnlySpan<Tensor> primals, ReadOnlySpan<Tensor?> tangents, Tensor primalOut, object? parameters)
+        => primalOut.DType.IsFloat() ? Bind(tangents[0]!, parameters) : null;
+
+    /// <inheritdoc/>
+    public bool AcceptsLinear(ReadOnlySpan<bool> linear, object? parameters) => true;
+
+    /// <inheritdoc/>
+    public abstract void Transpose(Tensor cotangent, ReadOnlySpan<TransposeArg> args, object? parameters, Span<Tensor?> result);
+}
+
+/// <summary>reshape: same elements in row-major order, new shape.</summary>
+public sealed class Reshape() : StructuralUnary("reshape")
+{
+    /// <inheritdoc/>
+    public override NDArray Impl(ReadOnlySpan<NDArray> args, object? parameters) => Kernels.Reshape(args[0], ((ShapeParams)parameters!).Shape);
+
+    /// <inheritdoc/>
+    public override Aval AbstractEval(ReadOnlySpan<Aval> args, object? parameters)
+    {
+        Check.Arity(Name, args, 1);
+        var shape = ((ShapeParams)parameters!).Shape;
+        if (shape.Size != args[0].Shape.Size)
+            throw new ShapeException($"reshape: cannot reshape {args[0].Shape} ({args[0].Shape.Size} elements) to {shape} ({shape.Size} elements).");
+        return args[0] with { Shape = shape };
+    }
+
+    /// <summary>x̄ = reshape(ȳ, shape of x).</summary>
+    public override void Transpose(Tensor cotangent, ReadOnlySpan<TransposeArg> args, object? parameters, Span<Tensor?> result)
+        => result[0] = Lax.Reshape(cotangent, args[0].Aval.Shape);
+}
+
+/// <summary>transpose: permutes axes.</summary>
+public sealed class TransposeDims() : StructuralUnary("transpose")
+{
+    /// <inheritdoc/>
+    public override NDArray Impl(ReadOnlySpan<NDArray> args, object? parameters) => Kernels.Transpose(args[0], ((PermutationParams)parameters!).Permutation.Span);
+
+    /// <inheritdoc/>
+    public override Aval AbstractEval(ReadOnlySpan<Aval> args, object? parameters)
+    {
+        Check.Arity(Name, args, 1);
+        var perm = ((PermutationParams)parameters!).Permutation;
+        int rank = args[0].Shape.Rank;
+        if (perm.Length != rank) throw new AxisException($"transpose: permutation {perm} has {perm.Length} axes but the operand {args[0].Shape} has rank {rank}.");
+        Check.Axes(Name, perm.Span, rank);
+        var dims = new int[rank];
+        for (int i = 0; i < rank; i++) dims[i] = args[0].Shape[perm[i]];
+        return args[0] with { Shape = Shape.Of(dims) };
+    }
+
+    /// <summary>x̄ = transpose(ȳ, inverse permutation).</summary>
+    public override void Transpose(Tensor cotangent, ReadOnlySpan<TransposeArg> args, object? parameters, Span<Tensor?> result)
+    {
+        var perm = ((PermutationParams)parameters!).Permutation;
+        var inverse = new int[perm.Length];
+        for (int i = 0; i < perm.Length; i++) inverse[perm[i]] = i;
+        result[0] = Lax.Transpose(cotangent, inverse);
+    }
+}
+
+/// <summary>broadcast_in_dim: operand axis i becomes result axis broadcast_dimensions[i]; size-1 axes stretch.</summary>
+public sealed class BroadcastInDim() : StructuralUnary("broadcast_in_dim")
+{
+    /// <inheritdoc/>
+    public override NDArray Impl(ReadOnlySpan<NDArray> args, object? parameters)
+    {
+        var p = (BroadcastParams)parameters!;
+        return Kernels.BroadcastInDim(args[0], p.Shape, p.BroadcastDimensions.Span);
+    }
+
+    /// <inheritdoc/>
+    public override Aval AbstractEval(ReadOnlySpan<Aval> args, object? parameters)
+    {
+        Check.Arity(Name, args, 1);
+        var p = (BroadcastParams)parameters!;
+        var x = args[0].Shape;
+        var dims = p.BroadcastDimensions;
+        if (dims.Length != x.Rank) throw new ShapeException($"broadcast_in_dim: {dims.Length} broadcast dimensions given for an operand of rank {x.Rank} ({x}).");
+        for (int i = 0; i < dims.Length; i++)
+        {
+            if (dims[i] < 0 || dims[i] >= p.Shape.Rank || (i > 0 && dims[i] <= dims[i - 1]))
+                throw new AxisException($"broadcast_in_dim: broadcast dimensions {dims} must be strictly increasing axes of the result shape {p.Shape}.");
+            if (x[i] != 1 && x[i] != p.Shape[dims[i]])
+                throw new ShapeException($"broadcast_in_dim: cannot broadcast {x} to {p.Shape}: operand axis {i} has extent {x[i]} but result axis {dims[i]} has {p.Shape[dims[i]]}.");
+        }
+
+        return args[0] with { Shape = p.Shape };
+    }
+
+    /// <summary>x̄ = Σ ȳ over the new and the stretched axes, reshaped to x.</summary>
+    public override void Transpose(Tensor cotangent, ReadOnlySpan<TransposeArg> args, object? parameters, Span<Tensor?> result)
+    {
+        var p = (BroadcastParams)parameters!;
+        var x = args[0].Aval.Shape;
+        var sumAxes = new List<int>();
+        for (int axis = 0; axis < p.Shape.Rank; axis++)
+        {
+            int i = p.BroadcastDimensions.Span.IndexOf(axis);
+            if (i < 0 || (x[i] == 1 && p.Shape[axis] != 1)) sumAxes.Add(axis);
+        }
+
+        var summed = sumAxes.Count == 0 ? cotangent : Lax.ReduceSum(cotangent, sumAxes.ToArray());
+        result[0] = summed.Shape == x ? summed : Lax.Reshape(summed, x);
+    }
+}
+
+/// <summary>slice: strided slice with static bounds.</summary>
+public sealed class Slice() : StructuralUnary("slice")
+{
+    /// <inheritdoc/>
+    public override NDArray Impl(ReadOnlySpan<NDArray> args, object? parameters)
+    {
+        var p = (SliceParams)parameters!;
+        return Kernels.Slice(args[0], p.Start.Span, p.Limit.Span, p.Strides.Span);
+    }
+
+    /// <inheritdoc/>
+    public override Aval AbstractEval(ReadOnlySpan<Aval> args, object? parameters)
+    {
+        Check.Arity(Name, args, 1);
+        var p = (SliceParams)parameters!;
+        var x = args[0].Shape;
+        if (p.Start.Length != x.Rank || p.Limit.Length != x.Rank || p.Strides.Length != x.Rank)
+            throw new ShapeException($"slice: bounds {p.Start}, {p.Limit}, {p.Strides} do not match the operand rank {x.Rank} ({x}).");
+        var dims = new int[x.Rank];
+        for (int i = 0; i < x.Rank; i++)
+        {
+            if (p.Start[i] < 0 || p.Limit[i] < p.Start[i] || p.Limit[i] > x[i] || p.Strides[i] < 1)
+                throw new IndexBoundsException($"slice: bounds [{p.Start[i]}:{p.Limit[i]}:{p.Strides[i]}] are invalid for axis {i} of extent {x[i]} (shape {x}).");
+            dims[i] = (p.Limit[i] - p.Start[i] + p.Strides[i] - 1) / p.Strides[i];
+        }
+
+        return args[0] with { Shape = Shape.Of(dims) };
+    }
+
+    /// <summary>x̄ = pad(ȳ, 0) with low = start, interior = stride − 1, and the rest high.</summary>
+    public override void Transpose(Tensor cotangent, ReadOnlySpan<TransposeArg> args, object? parameters, Span<Tensor?> result)
+    {
+        var p = (SliceParams)parameters!;
+        var x = args[0].Aval.Shape;
+        int r = x.Rank;
+        var low = new int[r];
+        var high = new int[r];
+        var interior = new int[r];
+        for (int i = 0; i < r; i++)
+        {
+            int n = cotangent.Shape[i];
+            if (n == 0)
+            {
+                low[i] = x[i];
+                continue;
+            }
+
+            low[i] = p.Start[i];
+            interior[i] = p.Strides[i] - 1;
+            high[i] = x[i] - (p.Start[i] + ((n - 1) * p.Strides[i]) + 1);
+        }
+
+        result[0] = Lax.Pad(cotangent, Lax.Scalar(0, cotangent), low, high, interior);
+    }
+}
+
+/// <summary>rev: reverses the given axes.</summary>
+public sealed class Rev() : StructuralUnary("rev")
+{
+    /// <inheritdoc/>
+    public override NDArray Impl(ReadOnlySpan<NDArray> args, object? parameters) => Kernels.Reverse(args[0], ((AxesParams)parameters!).Axes.Span);
+
+    /// <inheritdoc/>
+    public override Aval AbstractEval(ReadOnlySpan<Aval> args, object? parameters)
+    {
+        Check.Arity(Name, args, 1);
+        Check.Axes(Name, ((AxesParams)parameters!).Axes.Span, args[0].Shape.Rank);
+        return args[0];
+    }
+
+    /// <summary>x̄ = rev(ȳ).</summary>
+    public override void Transpose(Tensor cotangent, ReadOnlySpan<TransposeArg> args, object? parameters, Span<Tensor?> result)
+        => result[0] = Bind(cotangent, parameters);
+}
+
+/// <summary>pad: low, high and interior padding with a scalar padding value. Linear in (operand, padding value) jointly.</summary>
+public sealed class Pad() : Primitive("pad"), IJvpRule, ITransposeRule
+{
+    /// <inheritdoc/>
+    public override NDArray Impl(ReadOnlySpan<NDArray> args, object? parameters)
+    {
+        var p = (PadParams)parameters!;
+        return Kernels.Pad(args[0], args[1], p.Low.Span, p.High.Span, p.Interior.Span);
+    }
+
+    /// <inheritdoc/>
+    public override Aval AbstractEval(ReadOnlySpan<Aval> args, object? parameters)
+    {
+        Check.Arity(Name, args, 2);
+        Check.SameDType(Name, args[0], args[1]);
+        if (args[1].Shape.Rank != 0) throw new ShapeException($"pad: the padding value must be a scalar, got shape {args[1].Shape}.");
+        var p = (PadParams)parameters!;
+        var x = args[0].Shape;
+        if (p.Low.Length != x.Rank || p.High.Length != x.Rank || p.Interior.Length != x.Rank)
+            throw new ShapeException($"pad: padding {p} does not match the operand rank {x.Rank} ({x}).");
+        var dims = new int[x.Rank];
+        for (int i = 0; i < x.Rank; i++)
+        {
+            if (p.Low[i] < 0 || p.High[i] < 0 || p.Interior[i] < 0) throw new ShapeException($"pad: padding amounts must be non-negative, got {p}.");
+            dims[i] = p.Low[i] + p.High[i] + x[i] + (Math.Max(x[i] - 1, 0) * p.Interior[i]);
+        }
+
+        return args[0] with { Shape = Shape.Of(dims) };
+    }
+
+    /// <summary>ẏ = pad(ẋ, ṗ).</summary>
+    public Tensor? Jvp(ReadOnlySpan<Tensor> primals, ReadOnlySpan<Tensor?> tangents, Tensor primalOut, object? parameters)
+    {
+        if (!primalOut.DType.IsFloat()) return null;
+        return Bind(tangents[0] ?? Lax.ZerosLike(primals[0]), tangents[1] ?? Lax.ZerosLike(primals[1]), parameters);
+    }
+
+    /// <inheritdoc/>
+    public bool AcceptsLinear(ReadOnlySpan<bool> linear, object? parameters) => linear[0] && linear[1];
+
+    /// <summary>x̄ = the strided slice of ȳ at the operand's positions; p̄ = Σ ȳ − Σ x̄.</summary>
+    public void Transpose(Tensor cotangent, ReadOnlySpan<TransposeArg> args, object? parameters, Span<Tensor?> result)
+    {
+        var p = (PadParams)parameters!;
+        var x = args[0].Aval.Shape;
+        int r = x.Rank;
+        var start = new int[r];
+        var limit = new int[r];
+        var strides = new int[r];
+        for (int i = 0; i < r; i++)
+        {
+            start[i] = p.Low[i];
+            strides[i] = p.Interior[i] + 1;
+            limit[i] = x[i] == 0 ? start[i] : start[i] + ((x[i] - 1) * strides[i]) + 1;
+        }
+
+        var tx = Lax.Slice(cotangent, start, limit, strides);
+        if (args[0].IsLinear) result[0] = tx;
+        if (args[1].IsLinear)
+        {
+            var all = Enumerable.Range(0, r).ToArray();
+            result[1] = Lax.Sub(Lax.ReduceSum(cotangent, all), Lax.ReduceSum(tx, all));
+        }
+    }
+}
+
+/// <summary>concatenate along an existing axis. Linear in every operand.</summary>
+public sealed class Concatenate() : Primitive("concatenate"), IJvpRule, ITransposeRule
+{
+    /// <inheritdoc/>
+    public override NDArray Impl(ReadOnlySpan<NDArray> args, object? parameters) => Kernels.Concatenate(args.ToArray(), ((AxisParams)parameters!).Axis);
+
+    /// <inheritdoc/>
+    public override Aval AbstractEval(ReadOnlySpan<Aval> args, object? parameters)
+    {
+        if (args.Length == 0) throw new ShapeException("concatenate: needs at least one operand.");
+        int axis = ((AxisParams)parameters!).Axis;
+        var first = args[0];
+        Check.Axes(Name, [axis], first.Shape.Rank);
+        int total = 0;
+        foreach (var a in args)
+        {
+            Check.SameDType(Name, first, a);
+            if (a.Shape.Rank != first.Shape.Rank)
+                throw new ShapeException($"concatenate: operands have ranks {first.Shape.Rank} and {a.Shape.Rank} ({first.Shape} and {a.Shape}).");
+            for (int i = 0; i < a.Shape.Rank; i++)
+                if (i != axis && a.Shape[i] != first.Shape[i])
+                    throw new ShapeException($"concatenate: shapes {first.Shape} and {a.Shape} differ on axis {i}, which is not the concatenation axis {axis}.");
+            total += a.Shape[axis];
+        }
+
+        var dims = first.Shape.ToArray();
+        dims[axis] = total;
+        return first with { Shape = Shape.Of(dims) };
+    }
+
+    /// <summary>ẏ = concatenate(ẋ₁, …, ẋₙ) with zero tangents materialized.</summary>
+    public Tensor? Jvp(ReadOnlySpan<Tensor> primals, ReadOnlySpan<Tensor?> tangents, Tensor primalOut, object? parameters)
+    {
+        if (!primalOut.DType.IsFloat()) return null;
+        var ts = new Tensor[primals.Length];
+        for (int i = 0; i < ts.Length; i++) ts[i] = tangents[i] ?? Lax.ZerosLike(primals[i]);
+        return Bind(ts, parameters);
+    }
+
+    /// <inheritdoc/>
+    public bool AcceptsLinear(ReadOnlySpan<bool> linear, object? parameters) => !linear.Contains(false);
+
+    /// <summary>x̄ᵢ = the slice of ȳ that xᵢ occupied.</summary>
+    public void Transpose(Tensor cotangent, ReadOnlySpan<TransposeArg> args, object? parameters, Span<Tensor?> result)
+    {
+        int axis = ((AxisParams)parameters!).Axis;
+        int r = cotangent.Shape.Rank;
+        int offset = 0;
+        for (int k = 0; k < args.Length; k++)
+        {
+            int n = args[k].Aval.Shape[axis];
+            if (args[k].IsLinear)
+            {
+                var start = new int[r];
+                var limit = cotangent.Shape.ToArray();
+                var strides = Enumerable.Repeat(1, r).ToArray();
+                start[axis] = offset;
+                limit[axis] = offset + n;
+                result[k] = Lax.Slice(cotangent, start, limit, strides);
+            }
+
+            offset += n;
+        }
+    }
+}
