@@ -9,31 +9,6 @@ namespace Cotangent.Runtime;
 /// </summary>
 public static partial class Kernels
 {
-    /// <summary>Elementwise unary op. Floats: all ops but Not. Int32: Neg, Abs, Sign. Bool: Not.</summary>
-    public static NDArray Unary(UnaryOp op, NDArray x) => throw new NotImplementedException();
-
-    /// <summary>Elementwise binary op with NumPy broadcasting by strides. Both inputs have the same dtype.
-    /// Floats: all but And/Or. Int32: Add, Sub, Mul, Div, Max, Min, Rem, Pow. Bool: And, Or, Max, Min.</summary>
-    public static NDArray Binary(BinaryOp op, NDArray x, NDArray y) => throw new NotImplementedException();
-
-    /// <summary>Elementwise comparison with broadcasting; same dtype in; bool out.</summary>
-    public static NDArray Compare(CompareOp op, NDArray x, NDArray y) => throw new NotImplementedException();
-
-    /// <summary>pred ? onTrue : onFalse elementwise, all three broadcast together; pred is bool; the cases share a dtype.</summary>
-    public static NDArray Select(NDArray pred, NDArray onTrue, NDArray onFalse) => throw new NotImplementedException();
-
-    /// <summary>Converts element type. Float→int truncates toward zero; nonzero→true for bool.</summary>
-    public static NDArray Convert(NDArray x, DType dtype) => throw new NotImplementedException();
-
-    /// <summary>Reduces over <paramref name="axes"/> (distinct, in [0, rank)); the reduced axes are removed.</summary>
-    public static NDArray Reduce(ReduceOp op, NDArray x, ReadOnlySpan<int> axes) => throw new NotImplementedException();
-
-    /// <summary>Index (int32) of the first maximum (or minimum) along <paramref name="axis"/>, which is removed. A NaN counts as the extreme.</summary>
-    public static NDArray ArgReduce(bool max, NDArray x, int axis) => throw new NotImplementedException();
-
-    /// <summary>Inclusive cumulative sum along <paramref name="axis"/>; from the end when <paramref name="reverse"/>.</summary>
-    public static NDArray CumSum(NDArray x, int axis, bool reverse) => throw new NotImplementedException();
-
     /// <summary>Same elements, new shape of equal size (shares the buffer).</summary>
     public static NDArray Reshape(NDArray x, Shape shape) => throw new NotImplementedException();
 
