@@ -1,0 +1,287 @@
+using System.Numerics;
+using System.Numerics.Tensors;
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
+
+namespace Cotangent.Runtime;
+
+public static partial class Kernels
+{
+    /// <summary>Elementwise unary op. Floats: all ops but Not. Int32: Neg, Abs, Sign. Bool: Not.</summary>
+    /// <exception cref="DTypeException">The op is not defined for x's dtype.</exception>
+    public static NDArray Unary(UnaryOp op, NDArray x)
+    {
+        bool ok = x.DType switch
+        {
+            DType.Float64 or DType.Float32 => op != UnaryOp.Not,
+            DType.Int32 => op is UnaryOp.Neg or UnaryOp.Abs or UnaryOp.Sign,
+            _ => op == UnaryOp.Not,
+        };
+        if (!ok)
+        {
+            string accepted = x.DType == DType.Bool ? "bool accepts only not" : x.DType == DType.Int32 ? "i32 accepts neg, abs and sign" : "not needs bool";
+            throw new DTypeException($"{Name(op)}: not defined for {Describe(x)}; {accepted}.");
+        }
+
+        var result = NDArray.Allocate(x.DType, x.Size);
+        switch (x.DType)
+        {
+            case DType.Float64: UnaryFloat(op, x.ReadOnlySpan<double>(), ((double[])result).AsSpan()); break;
+            case DType.Float32: UnaryFloat(op, x.ReadOnlySpan<float>(), ((float[])result).AsSpan()); break;
+            case DType.Int32:
+                var xi = x.ReadOnlySpan<int>();
+                var yi = ((int[])result).AsSpan();
+                if (op == UnaryOp.Neg) UnaryDriver.Run<int, NegOperator<int>>(xi, yi);
+                else if (op == UnaryOp.Abs) UnaryDriver.Run<int, IntAbsOperator>(xi, yi);
+                else UnaryDriver.Run<int, SignOperator<int>>(xi, yi);
+                break;
+            default:
+                UnaryDriver.Run<byte, NotOperator>(AsBytes((bool[])x.Data).AsSpan(0, x.Size), AsBytes((bool[])result));
+                break;
+        }
+
+        return NDArray.Wrap(x.DType, x.Shape, result);
+    }
+
+    /// <summary>
+    /// Float unary dispatch. TensorPrimitives is used where it is accurate over the whole range (kernel-notes.md);
+    /// Tanh, Sinh, Expm1 and Log1p have own operators because its versions lose all accuracy near 0.
+    /// </summary>
+    private static void UnaryFloat<T>(UnaryOp op, ReadOnlySpan<T> x, Span<T> y)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        switch (op)
+        {
+            case UnaryOp.Neg: UnaryDriver.Run<T, NegOperator<T>>(x, y); break;
+            case UnaryOp.Exp: TensorPrimitives.Exp(x, y); break;
+            case UnaryOp.Log: TensorPrimitives.Log(x, y); break;
+            case UnaryOp.Log1p: UnaryDriver.Run<T, Log1pOperator<T>>(x, y); break;
+            case UnaryOp.Expm1: UnaryDriver.Run<T, Expm1Operator<T>>(x, y); break;
+            case UnaryOp.Sin: TensorPrimitives.Sin(x, y); break;
+            case UnaryOp.Cos: TensorPrimitives.Cos(x, y); break;
+            case UnaryOp.Tan: TensorPrimitives.Tan(x, y); break;
+            case UnaryOp.Asin: TensorPrimitives.Asin(x, y); break;
+            case UnaryOp.Acos: TensorPrimitives.Acos(x, y); break;
+            case UnaryOp.Atan: TensorPrimitives.Atan(x, y); break;
+            case UnaryOp.Sinh: UnaryDriver.Run<T, SinhOperator<T>>(x, y); break;
+            case UnaryOp.Cosh: TensorPrimitives.Cosh(x, y); break;
+            case UnaryOp.Tanh: UnaryDriver.Run<T, TanhOperator<T>>(x, y); break;
+            case UnaryOp.Logistic: TensorPrimitives.Sigmoid(x, y); break;
+            case UnaryOp.Sqrt: TensorPrimitives.Sqrt(x, y); break;
+            case UnaryOp.Rsqrt: UnaryDriver.Run<T, RsqrtOperator<T>>(x, y); break;
+            case UnaryOp.Abs: TensorPrimitives.Abs(x, y); break;
+            case UnaryOp.Sign: UnaryDriver.Run<T, SignOperator<T>>(x, y); break;
+            case UnaryOp.Floor: TensorPrimitives.Floor(x, y); break;
+            case UnaryOp.Ceil: TensorPrimitives.Ceiling(x, y); break;
+            case UnaryOp.Round: TensorPrimitives.Round(x, y); break;
+            case UnaryOp.Erf: UnaryDriver.Run<T, ErfOperator<T>>(x, y); break;
+            default: throw new DTypeException($"{Name(op)}: not defined for floats.");
+        }
+    }
+
+    /// <summary>Elementwise binary op with NumPy broadcasting by strides. Both inputs have the same dtype.
+    /// Floats: all but And/Or. Int32: Add, Sub, Mul, Div, Max, Min, Rem, Pow. Bool: And, Or, Max, Min.</summary>
+    /// <remarks>Int32 division and remainder never trap: x / 0 = −1 and x % 0 = x (XLA's convention); overflow wraps.</remarks>
+    /// <exception cref="DTypeException">The dtypes differ or the op is not defined for them.</exception>
+    /// <exception cref="ShapeException">The shapes do not broadcast.</exception>
+    public static NDArray Binary(BinaryOp op, NDArray x, NDArray y)
+    {
+        string name = Name(op);
+        RequireSameDType(name, x, y);
+        bool ok = x.DType switch
+        {
+            DType.Float64 or DType.Float32 => op is not (BinaryOp.And or BinaryOp.Or),
+            DType.Int32 => op is not (BinaryOp.Atan2 or BinaryOp.And or BinaryOp.Or),
+            _ => op is BinaryOp.And or BinaryOp.Or or BinaryOp.Max or BinaryOp.Min,
+        };
+        if (!ok)
+        {
+            string accepted = op is BinaryOp.And or BinaryOp.Or ? "it needs bool operands" : x.DType == DType.Bool ? "bool accepts and, or, max and min" : "it needs float operands";
+            throw new DTypeException($"{name}: not defined for {Describe(x)} and {Describe(y)}; {accepted}.");
+        }
+
+        var shape = Shape.Broadcast(x.Shape, y.Shape, name);
+        var result = NDArray.Allocate(x.DType, shape.Size);
+        switch (x.DType)
+        {
+            case DType.Float64: BinaryFloat(op, (double[])x.Data, x.Shape, (double[])y.Data, y.Shape, (double[])result, shape); break;
+            case DType.Float32: BinaryFloat(op, (float[])x.Data, x.Shape, (float[])y.Data, y.Shape, (float[])result, shape); break;
+            case DType.Int32: BinaryInt(op, (int[])x.Data, x.Shape, (int[])y.Data, y.Shape, (int[])result, shape); break;
+            default:
+                var (xb, yb, db) = (AsBytes((bool[])x.Data), AsBytes((bool[])y.Data), AsBytes((bool[])result));
+                if (op is BinaryOp.And or BinaryOp.Min) Broadcast<byte, AndOperator>(xb, x.Shape, yb, y.Shape, db, shape);
+                else Broadcast<byte, OrOperator>(xb, x.Shape, yb, y.Shape, db, shape);
+                break;
+        }
+
+        return NDArray.Wrap(x.DType, shape, result);
+    }
+
+    private static void BinaryFloat<T>(BinaryOp op, T[] x, Shape xs, T[] y, Shape ys, T[] d, Shape shape)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        switch (op)
+        {
+            case BinaryOp.Add: Broadcast<T, AddOperator<T>>(x, xs, y, ys, d, shape); break;
+            case BinaryOp.Sub: Broadcast<T, SubOperator<T>>(x, xs, y, ys, d, shape); break;
+            case BinaryOp.Mul: Broadcast<T, MulOperator<T>>(x, xs, y, ys, d, shape); break;
+            case BinaryOp.Div: Broadcast<T, DivOperator<T>>(x, xs, y, ys, d, shape); break;
+            case BinaryOp.Pow: Broadcast<T, PowOperator<T>>(x, xs, y, ys, d, shape); break;
+            case BinaryOp.Max: Broadcast<T, MaxOperator<T>>(x, xs, y, ys, d, shape); break;
+            case BinaryOp.Min: Broadcast<T, MinOperator<T>>(x, xs, y, ys, d, shape); break;
+            case BinaryOp.Atan2: Broadcast<T, Atan2Operator<T>>(x, xs, y, ys, d, shape); break;
+            default: Broadcast<T, RemOperator<T>>(x, xs, y, ys, d, shape); break;
+        }
+    }
+
+    private static void BinaryInt(BinaryOp op, int[] x, Shape xs, int[] y, Shape ys, int[] d, Shape shape)
+    {
+        switch (op)
+        {
+            case BinaryOp.Add: Broadcast<int, AddOperator<int>>(x, xs, y, ys, d, shape); break;
+            case BinaryOp.Sub: Broadcast<int, SubOperator<int>>(x, xs, y, ys, d, shape); break;
+            case BinaryOp.Mul: Broadcast<int, MulOperator<int>>(x, xs, y, ys, d, shape); break;
+            case BinaryOp.Div: Broadcast<int, IntDivOperator>(x, xs, y, ys, d, shape); break;
+            case BinaryOp.Pow: Broadcast<int, IntPowOperator>(x, xs, y, ys, d, shape); break;
+            case BinaryOp.Max: Broadcast<int, MaxOperator<int>>(x, xs, y, ys, d, shape); break;
+            case BinaryOp.Min: Broadcast<int, MinOperator<int>>(x, xs, y, ys, d, shape); break;
+            default: Broadcast<int, IntRemOperator>(x, xs, y, ys, d, shape); break;
+        }
+    }
+
+    /// <summary>
+    /// Runs a binary operator over broadcast operands. Equal shapes are one contiguous run; otherwise operands are
+    /// read through broadcast strides (0 on stretched axes), never materialized.
+    /// </summary>
+    private static void Broadcast<T, TOp>(T[] x, Shape xs, T[] y, Shape ys, T[] d, Shape shape)
+        where TOp : struct, IBinaryOperator<T>
+    {
+        if (shape.Size == 0) return;
+        if (xs == shape && ys == shape)
+        {
+            BinaryDriver.Contiguous<T, TOp>(ref MemoryMarshal.GetArrayDataReference(x), ref MemoryMarshal.GetArrayDataReference(y), ref MemoryMarshal.GetArrayDataReference(d), shape.Size);
+            return;
+        }
+
+        var run = new BinaryRun<T, TOp>(x, y, d);
+        StridedLoop.Run(ref run, shape.Dims, Shape.BroadcastStrides(xs, shape), 0, Shape.BroadcastStrides(ys, shape), 0, default, 0);
+    }
+
+    /// <summary>Elementwise comparison with broadcasting; same dtype in; bool out (false &lt; true for bool).</summary>
+    /// <exception cref="DTypeException">The dtypes differ.</exception>
+    /// <exception cref="ShapeException">The shapes do not broadcast.</exception>
+    public static NDArray Compare(CompareOp op, NDArray x, NDArray y)
+    {
+        string name = Name(op);
+        RequireSameDType(name, x, y);
+        var shape = Shape.Broadcast(x.Shape, y.Shape, name);
+        var result = (bool[])NDArray.Allocate(DType.Bool, shape.Size);
+        if (shape.Size > 0)
+        {
+            switch (x.DType)
+            {
+                case DType.Float64: CompareTyped((double[])x.Data, x.Shape, (double[])y.Data, y.Shape, result, shape, op); break;
+                case DType.Float32: CompareTyped((float[])x.Data, x.Shape, (float[])y.Data, y.Shape, result, shape, op); break;
+                case DType.Int32: CompareTyped((int[])x.Data, x.Shape, (int[])y.Data, y.Shape, result, shape, op); break;
+                default: CompareTyped(AsBytes((bool[])x.Data), x.Shape, AsBytes((bool[])y.Data), y.Shape, result, shape, op); break;
+            }
+        }
+
+        return NDArray.Wrap(DType.Bool, shape, result);
+    }
+
+    private static void CompareTyped<T>(T[] x, Shape xs, T[] y, Shape ys, bool[] d, Shape shape, CompareOp op)
+        where T : INumber<T>
+    {
+        switch (op)
+        {
+            case CompareOp.Eq: CompareRun<T, EqOperator<T>>(x, xs, y, ys, d, shape); break;
+            case CompareOp.Ne: CompareRun<T, NeOperator<T>>(x, xs, y, ys, d, shape); break;
+            case CompareOp.Lt: CompareRun<T, LtOperator<T>>(x, xs, y, ys, d, shape); break;
+            case CompareOp.Le: CompareRun<T, LeOperator<T>>(x, xs, y, ys, d, shape); break;
+            case CompareOp.Gt: CompareRun<T, GtOperator<T>>(x, xs, y, ys, d, shape); break;
+            default: CompareRun<T, GeOperator<T>>(x, xs, y, ys, d, shape); break;
+        }
+    }
+
+    private static void CompareRun<T, TOp>(T[] x, Shape xs, T[] y, Shape ys, bool[] d, Shape shape)
+        where TOp : struct, ICompareOperator<T>
+    {
+        var run = new CompareRun<T, TOp>(x, y, d);
+        StridedLoop.Run(ref run, shape.Dims, Shape.BroadcastStrides(xs, shape), 0, Shape.BroadcastStrides(ys, shape), 0, default, 0);
+    }
+
+    /// <summary>pred ? onTrue : onFalse elementwise, all three broadcast together; pred is bool; the cases share a dtype.</summary>
+    /// <exception cref="DTypeException">pred is not bool or the cases' dtypes differ.</exception>
+    /// <exception cref="ShapeException">The three shapes do not broadcast.</exception>
+    public static NDArray Select(NDArray pred, NDArray onTrue, NDArray onFalse)
+    {
+        if (pred.DType != DType.Bool)
+            throw new DTypeException($"select: the predicate must be bool, got {Describe(pred)}.");
+        RequireSameDType("select", onTrue, onFalse);
+        var shape = Shape.Broadcast(Shape.Broadcast(pred.Shape, onTrue.Shape, "select"), onFalse.Shape, "select");
+        var result = NDArray.Allocate(onTrue.DType, shape.Size);
+        switch (onTrue.DType)
+        {
+            case DType.Float64: SelectTyped(pred, (double[])onTrue.Data, onTrue.Shape, (double[])onFalse.Data, onFalse.Shape, (double[])result, shape); break;
+            case DType.Float32: SelectTyped(pred, (float[])onTrue.Data, onTrue.Shape, (float[])onFalse.Data, onFalse.Shape, (float[])result, shape); break;
+            case DType.Int32: SelectTyped(pred, (int[])onTrue.Data, onTrue.Shape, (int[])onFalse.Data, onFalse.Shape, (int[])result, shape); break;
+            default: SelectTyped(pred, (bool[])onTrue.Data, onTrue.Shape, (bool[])onFalse.Data, onFalse.Shape, (bool[])result, shape); break;
+        }
+
+        return NDArray.Wrap(onTrue.DType, shape, result);
+    }
+
+    private static void SelectTyped<T>(NDArray pred, T[] a, Shape aShape, T[] b, Shape bShape, T[] d, Shape shape)
+    {
+        var run = new SelectRun<T>((bool[])pred.Data, a, b, d);
+        StridedLoop.Run(ref run, shape.Dims, Shape.BroadcastStrides(pred.Shape, shape), 0,
+            Shape.BroadcastStrides(aShape, shape), 0, Shape.BroadcastStrides(bShape, shape), 0);
+    }
+
+    /// <summary>Converts element type. Float→int truncates toward zero (saturating; NaN → 0); nonzero (and NaN) → true for bool.</summary>
+    /// <remarks>Converting to the same dtype returns <paramref name="x"/> itself: the data is unchanged and arrays are immutable.</remarks>
+    public static NDArray Convert(NDArray x, DType dtype)
+    {
+        if (x.DType == dtype) return x;
+        var result = NDArray.Allocate(dtype, x.Size);
+        int n = x.Size;
+        switch (x.DType, dtype)
+        {
+            case (DType.Float64, DType.Float32): TensorPrimitives.ConvertTruncating<double, float>(x.ReadOnlySpan<double>(), (float[])result); break;
+            case (DType.Float32, DType.Float64): TensorPrimitives.ConvertTruncating<float, double>(x.ReadOnlySpan<float>(), (double[])result); break;
+            case (DType.Int32, DType.Float64): TensorPrimitives.ConvertTruncating<int, double>(x.ReadOnlySpan<int>(), (double[])result); break;
+            case (DType.Int32, DType.Float32): TensorPrimitives.ConvertTruncating<int, float>(x.ReadOnlySpan<int>(), (float[])result); break;
+            case (DType.Float64, DType.Int32): ConvertLoop<double, int>(x.ReadOnlySpan<double>(), (int[])result); break;
+            case (DType.Float32, DType.Int32): ConvertLoop<float, int>(x.ReadOnlySpan<float>(), (int[])result); break;
+            case (_, DType.Bool):
+                var db = (bool[])result;
+                for (int i = 0; i < n; i++) db[i] = x.GetDouble(i) != 0.0; // NaN != 0, so NaN → true
+                break;
+            default:
+                // From bool: true → 1, false → 0.
+                var src = x.ReadOnlySpan<bool>();
+                switch (dtype)
+                {
+                    case DType.Float64: { var d = (double[])result; for (int i = 0; i < n; i++) d[i] = src[i] ? 1.0 : 0.0; break; }
+                    case DType.Float32: { var d = (float[])result; for (int i = 0; i < n; i++) d[i] = src[i] ? 1f : 0f; break; }
+                    default: { var d = (int[])result; for (int i = 0; i < n; i++) d[i] = src[i] ? 1 : 0; break; }
+                }
+
+                break;
+        }
+
+        return NDArray.Wrap(dtype, x.Shape, result);
+    }
+
+    /// <summary>Float → int32 by C# cast: truncation toward zero, saturating at the int range, NaN → 0 (.NET 9+ semantics on every platform).</summary>
+    private static void ConvertLoop<TFrom, TTo>(ReadOnlySpan<TFrom> x, Span<TTo> y)
+        where TFrom : INumberBase<TFrom>
+        where TTo : INumberBase<TTo>
+    {
+        for (int i = 0; i < x.Length; i++) y[i] = TTo.CreateSaturating(x[i]);
+    }
+
+    /// <summary>Views a bool buffer as its 0/1 bytes (same size and layout; kernels only ever store 0 or 1).</summary>
+    private static byte[] AsBytes(bool[] data) => Unsafe.As<byte[]>(data);
+}
