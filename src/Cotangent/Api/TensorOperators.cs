@@ -1,0 +1,42 @@
+using System.Runtime.CompilerServices;
+using Cotangent.Core;
+using Cotangent.Primitives;
+
+namespace Cotangent;
+
+/// <summary>Implements <see cref="Tensor"/>'s C# operators with NumPy semantics and installs them when the assembly loads.</summary>
+internal sealed class TensorOperators : ITensorOperators
+{
+#pragma warning disable CA2255 // A module initializer is the way to attach the API-layer operators to the Core-layer Tensor.
+    [ModuleInitializer]
+    internal static void Install() => Tensor.Ops = new TensorOperators();
+#pragma warning restore CA2255
+
+    public Tensor Add(Tensor x, Tensor y) => Lax.Add(x, y);
+
+    public Tensor Subtract(Tensor x, Tensor y) => Lax.Sub(x, y);
+
+    public Tensor Multiply(Tensor x, Tensor y) => Lax.Mul(x, y);
+
+    public Tensor Divide(Tensor x, Tensor y) => Lax.Div(x, y);
+
+    public Tensor Remainder(Tensor x, Tensor y) => Lax.Rem(x, y);
+
+    public Tensor Negate(Tensor x) => Lax.Neg(x);
+
+    public Tensor Compare(int kind, Tensor x, Tensor y) => kind switch
+    {
+        0 => Lax.Eq(x, y),
+        1 => Lax.Lt(x, y),
+        2 => Lax.Le(x, y),
+        3 => Lax.Gt(x, y),
+        _ => Lax.Ge(x, y),
+    };
+
+    public Tensor Logical(int kind, Tensor x, Tensor? y) => kind switch
+    {
+        0 => Lax.And(x, y!),
+        1 => Lax.Or(x, y!),
+        _ => Lax.Not(x),
+    };
+}
