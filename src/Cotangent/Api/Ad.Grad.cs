@@ -1,0 +1,96 @@
+using Cotangent.Core;
+using Cotangent.Runtime;
+using Cotangent.Transforms;
+
+namespace Cotangent;
+
+/// <summary>Selects the second argument of a two-argument function to differentiate (JAX's argnums=1).</summary>
+public sealed class WrtSecond
+{
+    internal WrtSecond() { }
+}
+
+/// <summary>Selects both arguments of a two-argument function to differentiate (JAX's argnums=(0, 1)).</summary>
+public sealed class WrtBoth
+{
+    internal WrtBoth() { }
+}
+
+/// <summary>Argument selectors for <see cref="Ad.Grad{T1, T2}(Func{T1, T2, Tensor}, WrtSecond)"/> and friends. The default is the first argument.</summary>
+public static class Wrt
+{
+    /// <summary>Differentiate with respect to the second argument.</summary>
+    public static WrtSecond Second { get; } = new();
+
+    /// <summary>Differentiate with respect to both arguments; the gradient is a tuple.</summary>
+    public static WrtBoth Both { get; } = new();
+}
+
+// Grad and ValueAndGrad: the pullback of a scalar function applied to 1.
+public static partial class Ad
+{
+    /// <summary>The gradient of a scalar-valued function: x ↦ ∇f(x), a tree shaped like x.</summary>
+    /// <exception cref="DifferentiationException">f's output is not a float scalar, or x has integer leaves.</exception>
+    public static Func<T, T> Grad<T>(Func<T, Tensor> f) => x => ValueAndGradCore<T, Tensor>(x0 => (f(x0), null!), x, "Grad", withAux: false).Grad;
+
+    /// <summary>x ↦ (f(x), ∇f(x)) from one evaluation.</summary>
+    public static Func<T, (Tensor Value, T Grad)> ValueAndGrad<T>(Func<T, Tensor> f) => x =>
+    {
+        var r = ValueAndGradCore<T, Tensor>(x0 => (f(x0), null!), x, "ValueAndGrad", withAux: false);
+        return (r.Value, r.Grad);
+    };
+
+    /// <summary>For f returning (loss, aux): x ↦ (∇loss(x), aux). The auxiliary output is not differentiated (JAX's has_aux).</summary>
+    public static Func<T, (T Grad, TAux Aux)> GradWithAux<T, TAux>(Func<T, (Tensor Loss, TAux Aux)> f) => x =>
+    {
+        var r = ValueAndGradCore(f, x, "GradWithAux", withAux: true);
+        return (r.Grad, r.Aux);
+    };
+
+    /// <summary>For f returning (loss, aux): x ↦ (loss, aux, ∇loss(x)).</summary>
+    public static Func<T, (Tensor Value, TAux Aux, T Grad)> ValueAndGradWithAux<T, TAux>(Func<T, (Tensor Loss, TAux Aux)> f) =>
+        x => ValueAndGradCore(f, x, "ValueAndGradWithAux", withAux: true);
+
+    /// <summary>The gradient of f(x, y) with respect to x (the first argument).</summary>
+    public static Func<T1, T2, T1> Grad<T1, T2>(Func<T1, T2, Tensor> f) => (x, y) => Grad<T1>(x0 => f(x0, y))(x);
+
+    /// <summary>The gradient of f(x, y) with respect to y.</summary>
+    public static Func<T1, T2, T2> Grad<T1, T2>(Func<T1, T2, Tensor> f, WrtSecond wrt) => (x, y) => Grad<T2>(y0 => f(x, y0))(y);
+
+    /// <summary>The gradient of f(x, y) with respect to both arguments.</summary>
+    public static Func<T1, T2, (T1, T2)> Grad<T1, T2>(Func<T1, T2, Tensor> f, WrtBoth wrt) => (x, y) => Grad<(T1, T2)>(p => f(p.Item1, p.Item2))((x, y));
+
+    /// <summary>(f(x, y), ∇ₓf).</summary>
+    public static Func<T1, T2, (Tensor Value, T1 Grad)> ValueAndGrad<T1, T2>(Func<T1, T2, Tensor> f) => (x, y) => ValueAndGrad<T1>(x0 => f(x0, y))(x);
+
+    /// <summary>(f(x, y), ∇_y f).</summary>
+    public static Func<T1, T2, (Tensor Value, T2 Grad)> ValueAndGrad<T1, T2>(Func<T1, T2, Tensor> f, WrtSecond wrt) => (x, y) => ValueAndGrad<T2>(y0 => f(x, y0))(y);
+
+    /// <summary>(f(x, y), (∇ₓf, ∇_y f)).</summary>
+    public static Func<T1, T2, (Tensor Value, (T1, T2) Grad)> ValueAndGrad<T1, T2>(Func<T1, T2, Tensor> f, WrtBoth wrt) =>
+        (x, y) => ValueAndGrad<(T1, T2)>(p => f(p.Item1, p.Item2))((x, y));
+
+    private static (Tensor Value, TAux Aux, T Grad) ValueAndGradCore<T, TAux>(Func<T, (Tensor Loss, TAux Aux)> f, T x, string transformation, bool withAux)
+    {
+        var (leaves, def) = FlatFunction<T, (Tensor, TAux)>.FlattenDifferentiable(x, transformation);
+        TreeDef? auxDef = null;
+        Tensor[] Flat(Tensor[] inputs)
+        {
+            var (loss, aux) = f(Tree.Unflatten<T>(def, inputs));
+            if (loss is null) throw new DifferentiationException($"{transformation}: the function returned null instead of a scalar tensor.");
+            if (loss.Rank != 0 || !loss.DType.IsFloat())
+                throw new DifferentiationException($"{transformation} requires a function with a float scalar output, but it returned {loss.Aval}. Reduce it to a scalar (e.g. Np.Sum), or use Vjp or JacRev for non-scalar outputs.");
+            if (!withAux) return [loss];
+            var (auxLeaves, d) = Tree.Flatten(aux);
+            auxDef = d;
+            return [loss, .. auxLeaves];
+        }
+
+        var (outs, linear) = Linearization.Linearize(Flat, leaves, transformation);
+        var cts = new Tensor?[outs.Length];
+        cts[0] = ScalarCache.Get(1, outs[0].DType);
+        var grads = linear.ApplyTranspose(cts);
+        var auxValue = withAux ? Tree.Unflatten<TAux>(auxDef!, outs[1..]) : default!;
+        return (outs[0], auxValue, Tree.Unflatten<T>(def, grads));
+    }
+}

@@ -1,0 +1,50 @@
+using Cotangent.Core;
+using Cotangent.Primitives;
+using Cotangent.Runtime;
+
+namespace Cotangent;
+
+// Jacobians and Hessians, built from the transformations above: JacFwd applies the linearization to
+// each basis tangent, JacRev the transposed linearization to each basis cotangent.
+public static partial class Ad
+{
+    /// <summary>The Jacobian by forward mode: shape f(x).Shape + x.Shape. Linearizes once and applies the linear map to each basis vector.</summary>
+    public static Func<Tensor, Tensor> JacFwd(Func<Tensor, Tensor> f) => x =>
+    {
+        var (y, linear) = Linearize(f, x);
+        var columns = new Tensor[x.Size];
+        for (int i = 0; i < columns.Length; i++)
+            columns[i] = Lax.Reshape(linear.Apply(Basis(x.Aval, i)), Shape.Of(1, y.Size));
+        // (n, m) → (m, n) → y.shape + x.shape
+        var stacked = columns.Length == 0 ? Np0(x.DType, 0, y.Size) : Lax.Concatenate(columns, 0);
+        return Lax.Reshape(Lax.Transpose(stacked, [1, 0]), Shape.Of([.. y.Shape.Dims, .. x.Shape.Dims]));
+    };
+
+    /// <summary>The Jacobian by reverse mode: shape f(x).Shape + x.Shape. Linearizes once and applies the transpose to each basis cotangent.</summary>
+    public static Func<Tensor, Tensor> JacRev(Func<Tensor, Tensor> f) => x =>
+    {
+        var (y, linear) = Linearize(f, x);
+        var rows = new Tensor[y.Size];
+        for (int i = 0; i < rows.Length; i++)
+            rows[i] = Lax.Reshape(linear.ApplyTranspose(Basis(y.Aval, i)), Shape.Of(1, x.Size));
+        var stacked = rows.Length == 0 ? Np0(x.DType, 0, x.Size) : Lax.Concatenate(rows, 0);
+        return Lax.Reshape(stacked, Shape.Of([.. y.Shape.Dims, .. x.Shape.Dims]));
+    };
+
+    /// <summary>The Hessian of a scalar function, forward-over-reverse: JacFwd(Grad(f)). Shape x.Shape + x.Shape.</summary>
+    public static Func<Tensor, Tensor> Hessian(Func<Tensor, Tensor> f) => JacFwd(Grad(f));
+
+    /// <summary>The Hessian-vector product H(x)·v of a scalar function, forward-over-reverse: the JVP of Grad(f) at x along v.</summary>
+    public static Tensor HessianVectorProduct(Func<Tensor, Tensor> f, Tensor x, Tensor v) => Jvp(Grad(f), x, v).Tangent;
+
+    /// <summary>The i-th standard basis tensor of the given type (1 at flat index i).</summary>
+    private static Tensor Basis(Aval aval, int index)
+    {
+        var a = NDArray.Zeros(aval.DType, aval.Shape);
+        if (aval.DType == DType.Float64) ((double[])a.Data)[index] = 1;
+        else ((float[])a.Data)[index] = 1;
+        return new Tensor(a);
+    }
+
+    private static Tensor Np0(DType dtype, int rows, int cols) => new(NDArray.Zeros(dtype, Shape.Of(rows, cols)));
+}

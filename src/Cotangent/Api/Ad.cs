@@ -1,0 +1,93 @@
+using Cotangent.Core;
+using Cotangent.Transforms;
+
+namespace Cotangent;
+
+/// <summary>
+/// The function transformations (JAX's jax.jvp, linearize, linear_transpose, vjp, grad, …). Each takes a
+/// function on trees of tensors and composes freely with the others: <c>Ad.Grad(Ad.Grad(f))</c>,
+/// <c>Ad.Jvp(Ad.Grad(f), …)</c>. Reverse mode is linearization followed by transposition; see <see cref="Linearize{TIn, TOut}"/>.
+/// </summary>
+public static partial class Ad
+{
+    /// <summary>
+    /// Forward mode: evaluates <paramref name="f"/> at <paramref name="primals"/> and pushes
+    /// <paramref name="tangents"/> (same structure) forward: returns (f(x), J·ẋ).
+    /// </summary>
+    public static (TOut Output, TOut Tangent) Jvp<TIn, TOut>(Func<TIn, TOut> f, TIn primals, TIn tangents)
+    {
+        var (leaves, def) = FlatFunction<TIn, TOut>.FlattenDifferentiable(primals, "Jvp");
+        var tangentLeaves = FlatFunction<TIn, TOut>.FlattenLike(tangents, def, "Jvp: the tangents");
+        for (int i = 0; i < leaves.Count; i++)
+        {
+            if (tangentLeaves[i].Aval != leaves[i].Aval)
+                throw new ShapeException($"Jvp: tangent {i} has type {tangentLeaves[i].Aval} but its primal is {leaves[i].Aval}; tangents must match their primals' shapes and dtypes.");
+        }
+
+        var flat = new FlatFunction<TIn, TOut>(f, def);
+        var (outs, outTangents) = ForwardMode.Jvp(flat.Invoke, leaves, tangentLeaves.ToArray<Tensor?>());
+        var materialized = new Tensor[outs.Length];
+        for (int i = 0; i < outs.Length; i++) materialized[i] = outTangents[i] ?? Staging.Zeros(outs[i].Aval);
+        return (Tree.Unflatten<TOut>(flat.OutputDef!, outs), Tree.Unflatten<TOut>(flat.OutputDef!, materialized));
+    }
+
+    /// <summary>
+    /// Linearization: evaluates <paramref name="f"/> at <paramref name="primals"/> and returns f(x) with
+    /// the linear map ẋ ↦ J·ẋ as a staged linear program over residuals. Applying it gives Jvp's tangent
+    /// without re-running f; it prints, and it transposes.
+    /// </summary>
+    public static (TOut Output, Linear<TIn, TOut> Linear) Linearize<TIn, TOut>(Func<TIn, TOut> f, TIn primals)
+    {
+        var (leaves, def) = FlatFunction<TIn, TOut>.FlattenDifferentiable(primals, "Linearize");
+        var flat = new FlatFunction<TIn, TOut>(f, def);
+        var (outs, linear) = Linearization.Linearize(flat.Invoke, leaves);
+        return (Tree.Unflatten<TOut>(flat.OutputDef!, outs), new Linear<TIn, TOut>(linear, def, flat.OutputDef!));
+    }
+
+    /// <summary>
+    /// The transpose of a linear function: traces <paramref name="f"/> with every input linear at the
+    /// types of <paramref name="examplePrimals"/>, removes dead code, checks linearity (a
+    /// <see cref="LinearityException"/> names the first non-linear equation), and returns the transposed map.
+    /// </summary>
+    public static Linear<TOut, TIn> LinearTranspose<TIn, TOut>(Func<TIn, TOut> f, TIn examplePrimals)
+    {
+        var (leaves, def) = FlatFunction<TIn, TOut>.FlattenDifferentiable(examplePrimals, "LinearTranspose");
+        var flat = new FlatFunction<TIn, TOut>(f, def);
+        var trace = new StagingTrace("LinearTranspose", forwardKnown: true);
+        Program program;
+        try
+        {
+            var inputs = new Tensor[leaves.Count];
+            for (int i = 0; i < inputs.Length; i++) inputs[i] = trace.NewInput(leaves[i].Aval);
+            Tensor[] outs;
+            using (TraceContext.Enter(trace)) outs = flat.Invoke(inputs);
+            program = Dce.Run(trace.Build(outs, linearInputs: true));
+        }
+        finally
+        {
+            trace.Deactivate();
+        }
+
+        Transposition.CheckLinearity(program);
+        return new Linear<TIn, TOut>(new LinearFunction(program), def, flat.OutputDef!).Transpose();
+    }
+
+    /// <summary>
+    /// Reverse mode: evaluates <paramref name="f"/> and returns f(x) with the pullback ȳ ↦ Jᵀȳ, which is
+    /// the transpose of <see cref="Linearize{TIn, TOut}"/>'s linear program and may be called any number of times.
+    /// Inputs f does not depend on get zero cotangents.
+    /// </summary>
+    public static (TOut Output, Func<TOut, TIn> Pullback) Vjp<TIn, TOut>(Func<TIn, TOut> f, TIn primals)
+    {
+        var (output, linear) = Linearize(f, primals);
+        return (output, linear.ApplyTranspose);
+    }
+
+    /// <summary>Traces <paramref name="f"/> at the types of <paramref name="example"/> into a program (JAX's make_jaxpr).</summary>
+    public static Program MakeProgram<TIn, TOut>(Func<TIn, TOut> f, TIn example)
+    {
+        var (leaves, def) = Tree.Flatten(example);
+        var flat = new FlatFunction<TIn, TOut>(f, def);
+        return Staging.MakeProgram(flat.Invoke, Staging.AvalsOf(leaves));
+    }
+}
