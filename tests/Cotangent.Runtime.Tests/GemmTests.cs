@@ -28,18 +28,31 @@ public class GemmTests
         where T : unmanaged, INumber<T>
     {
         double eps = typeof(T) == typeof(float) ? 6e-8 : 1.2e-16;
+        var ad = new double[m * k]; // A row-major
+        var bd = new double[n * k]; // Bᵀ row-major, so the inner loop is contiguous
+        for (int i = 0; i < m; i++)
+        {
+            for (int p = 0; p < k; p++) ad[i * k + p] = double.CreateTruncating(transA ? a[p * m + i] : a[i * k + p]);
+        }
+
+        for (int j = 0; j < n; j++)
+        {
+            for (int p = 0; p < k; p++) bd[j * k + p] = double.CreateTruncating(transB ? b[j * k + p] : b[p * n + j]);
+        }
+
         for (int i = 0; i < m; i++)
         {
             for (int j = 0; j < n; j++)
             {
                 double sum = c0 is null ? 0 : double.CreateTruncating(c0[i * n + j]);
                 double abs = Math.Abs(sum);
-                for (int p = 0; p < k; p++)
+                var ar = ad.AsSpan(i * k, k);
+                var br = bd.AsSpan(j * k, k);
+                for (int p = 0; p < ar.Length; p++)
                 {
-                    double x = double.CreateTruncating(transA ? a[p * m + i] : a[i * k + p]);
-                    double y = double.CreateTruncating(transB ? b[j * k + p] : b[p * n + j]);
-                    sum += x * y;
-                    abs += Math.Abs(x * y);
+                    double xy = ar[p] * br[p];
+                    sum += xy;
+                    abs += Math.Abs(xy);
                 }
 
                 double got = double.CreateTruncating(c[i * n + j]);

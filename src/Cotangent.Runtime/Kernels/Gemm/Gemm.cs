@@ -1,4 +1,5 @@
 using System.Numerics;
+using System.Numerics.Tensors;
 using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics;
 using System.Runtime.Intrinsics.X86;
@@ -33,6 +34,12 @@ internal static unsafe partial class Gemm
 {
     /// <summary>Multiply-adds (m·n·k) below which a call stays on one thread: fork/join would cost more than it saves.</summary>
     internal const long ParallelThreshold = 1L << 21;
+
+    /// <summary>Cache-blocking knobs (KC: contracted steps per packed block; NC: columns per packed B block, sized for L2), for tuning.</summary>
+    internal static int TuneKcF32 = 512, TuneKcF64 = 256, TuneNcF32 = 512, TuneNcF64 = 512;
+
+    /// <summary>Tuning knob: 0 splits large calls between threads by columns when possible, 1 always by rows.</summary>
+    internal static int TuneSplit;
 
     private static int s_maxThreads = Math.Clamp(Environment.ProcessorCount, 1, 2);
 
@@ -98,6 +105,27 @@ internal static unsafe partial class Gemm
             return;
         }
 
+        // Matrix·vector and vector·matrix are memory-bound: stream the matrix once instead of packing it.
+        if (n == 1 && csA == 1 && rsB == 1)
+        {
+            var x = new ReadOnlySpan<T>(b, k);
+            for (int i = 0; i < m; i++)
+            {
+                T dot = TensorPrimitives.Dot(new ReadOnlySpan<T>(a + i * rsA, k), x);
+                c[i * ldc] = accumulate ? c[i * ldc] + dot : dot;
+            }
+
+            return;
+        }
+
+        if (m == 1 && csB == 1)
+        {
+            var row = new Span<T>(c, n);
+            if (!accumulate) row.Clear();
+            for (int q = 0; q < k; q++) TensorPrimitives.MultiplyAdd(new ReadOnlySpan<T>(b + q * rsB, n), a[q * csA], row, row);
+            return;
+        }
+
         var p = new Problem<T>
         {
             M = m, N = n, K = k, A = a, RsA = rsA, CsA = csA, B = b, RsB = rsB, CsB = csB, C = c, Ldc = ldc,
@@ -110,6 +138,7 @@ internal static unsafe partial class Gemm
             GetTile<T>(isa, out int mr, out int nr);
             int colPanels = (n + nr - 1) / nr;
             int rowPanels = (m + mr - 1) / mr;
+            if (TuneSplit == 1) colPanels = 1;
             if (colPanels >= 2 && Worker.TryRun(new SplitJob<T>(p, splitColumns: true, (colPanels + 1) / 2 * nr))) return;
             if (colPanels < 2 && rowPanels >= 2 && Worker.TryRun(new SplitJob<T>(p, splitColumns: false, (rowPanels + 1) / 2 * mr))) return;
         }
@@ -132,8 +161,8 @@ internal static unsafe partial class Gemm
     /// <summary>Cache blocking: KC (contracted steps per packed block) and NC (columns per packed B block, which should sit in L2).</summary>
     private static void GetBlocking<T>(out int kc, out int nc)
     {
-        kc = typeof(T) == typeof(float) ? 512 : 256;
-        nc = 512;
+        kc = typeof(T) == typeof(float) ? TuneKcF32 : TuneKcF64;
+        nc = typeof(T) == typeof(float) ? TuneNcF32 : TuneNcF64;
     }
 
     /// <summary>Computes C[r0:r1, c0:c1] on the current thread with its own packing buffers.</summary>
