@@ -1,3 +1,11 @@
 using BenchmarkDotNet.Running;
+using Cotangent.Benchmarks;
 
-BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args);
+if (args.Length > 0 && args[0] == "--gemm-vs-openblas")
+    return GemmVsOpenBlas.Run(args[1..]);
+
+if (args.Length > 0 && args[0] == "--gemm-probe")
+    return GemmProbe.Run(args[1..]);
+
+BenchmarkSwitcher.FromAssembly(typeof(GemmVsOpenBlas).Assembly).Run(args);
+return 0;
