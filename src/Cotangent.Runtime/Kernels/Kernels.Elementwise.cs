@@ -24,6 +24,7 @@ public static partial class Kernels
         }
 
         var result = NDArray.Allocate(x.DType, x.Size);
+        if (x.Size == 0) return NDArray.Wrap(x.DType, x.Shape, result); // some TensorPrimitives calls reject empty spans
         switch (x.DType)
         {
             case DType.Float64: UnaryFloat(op, x.ReadOnlySpan<double>(), ((double[])result).AsSpan()); break;
@@ -64,7 +65,7 @@ public static partial class Kernels
             case UnaryOp.Acos: TensorPrimitives.Acos(x, y); break;
             case UnaryOp.Atan: TensorPrimitives.Atan(x, y); break;
             case UnaryOp.Sinh: UnaryDriver.Run<T, SinhOperator<T>>(x, y); break;
-            case UnaryOp.Cosh: TensorPrimitives.Cosh(x, y); break;
+            case UnaryOp.Cosh: UnaryDriver.Run<T, CoshOperator<T>>(x, y); break;
             case UnaryOp.Tanh: UnaryDriver.Run<T, TanhOperator<T>>(x, y); break;
             case UnaryOp.Logistic: TensorPrimitives.Sigmoid(x, y); break;
             case UnaryOp.Sqrt: TensorPrimitives.Sqrt(x, y); break;
