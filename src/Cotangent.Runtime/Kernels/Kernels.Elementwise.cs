@@ -60,7 +60,7 @@ public static partial class Kernels
             case UnaryOp.Expm1: UnaryDriver.Run<T, Expm1Operator<T>>(x, y); break;
             case UnaryOp.Sin: TensorPrimitives.Sin(x, y); break;
             case UnaryOp.Cos: TensorPrimitives.Cos(x, y); break;
-            case UnaryOp.Tan: TensorPrimitives.Tan(x, y); break;
+            case UnaryOp.Tan: UnaryDriver.Run<T, TanOperator<T>>(x, y); break;
             case UnaryOp.Asin: TensorPrimitives.Asin(x, y); break;
             case UnaryOp.Acos: TensorPrimitives.Acos(x, y); break;
             case UnaryOp.Atan: TensorPrimitives.Atan(x, y); break;
