@@ -1,6 +1,7 @@
 using System.Runtime.CompilerServices;
 using Cotangent.Core;
 using Cotangent.Primitives;
+using Cotangent.Runtime;
 
 namespace Cotangent;
 
@@ -38,5 +39,21 @@ internal sealed class TensorOperators : ITensorOperators
         0 => Lax.And(x, y!),
         1 => Lax.Or(x, y!),
         _ => Lax.Not(x),
+    };
+
+    public Tensor Index(Tensor x, TensorIndex[] items) => Np.Index(x, items);
+
+    public Tensor Transpose(Tensor x) => Np.Transpose(x);
+
+    public Tensor Reshape(Tensor x, int[] shape) => Np.Reshape(x, shape);
+
+    public Tensor AsType(Tensor x, DType dtype) => Np.AsType(x, dtype);
+
+    public Tensor Reduce(int kind, Tensor x, int[]? axes, bool keepDims) => kind switch
+    {
+        0 => Np.Sum(x, axes, keepDims),
+        1 => Np.Mean(x, axes, keepDims),
+        2 => Np.Max(x, axes, keepDims),
+        _ => Np.Min(x, axes, keepDims),
     };
 }

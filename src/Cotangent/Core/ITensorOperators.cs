@@ -29,4 +29,19 @@ public interface ITensorOperators
 
     /// <summary>Logical and/or/not on bool tensors (0 and, 1 or, 2 not).</summary>
     Tensor Logical(int kind, Tensor x, Tensor? y);
+
+    /// <summary>NumPy indexing <c>x[items]</c>.</summary>
+    Tensor Index(Tensor x, TensorIndex[] items);
+
+    /// <summary>Reverses the axes.</summary>
+    Tensor Transpose(Tensor x);
+
+    /// <summary>Reshape with one optional −1 extent.</summary>
+    Tensor Reshape(Tensor x, int[] shape);
+
+    /// <summary>Element type conversion.</summary>
+    Tensor AsType(Tensor x, Runtime.DType dtype);
+
+    /// <summary>Reduction over axes (null: all): 0 sum, 1 mean, 2 max, 3 min.</summary>
+    Tensor Reduce(int kind, Tensor x, int[]? axes, bool keepDims);
 }

@@ -1,0 +1,77 @@
+using Cotangent.Primitives;
+using Cotangent.Runtime;
+
+namespace Cotangent;
+
+// Neural-network helpers, composed stably.
+public static partial class Np
+{
+    private const double Sqrt2OverPi = 0.79788456080286535588;
+    private const double InvSqrt2 = 0.70710678118654752440;
+
+    /// <summary>
+    /// softmax(x)ᵢ = exp(xᵢ − m) / Σⱼ exp(xⱼ − m) along <paramref name="axis"/>, with m = maxⱼ xⱼ subtracted for
+    /// stability (the result does not depend on m, so gradients through m cancel).
+    /// </summary>
+    public static Tensor Softmax(Tensor x, int axis = -1) => Softmax(x, [axis]);
+
+    /// <summary>softmax over several axes jointly.</summary>
+    public static Tensor Softmax(Tensor x, int[] axes)
+    {
+        var ax = AxisHelpers.NormalizeMany(axes, x.Rank, "softmax");
+        var e = Lax.Exp(Lax.Sub(x, FiniteOrZero(Max(x, ax, keepDims: true))));
+        return Lax.Div(e, Sum(e, ax, keepDims: true));
+    }
+
+    /// <summary>log softmax(x)ᵢ = (xᵢ − m) − log Σⱼ exp(xⱼ − m) along <paramref name="axis"/>, m the maximum.</summary>
+    public static Tensor LogSoftmax(Tensor x, int axis = -1) => LogSoftmax(x, [axis]);
+
+    /// <summary>log softmax over several axes jointly.</summary>
+    public static Tensor LogSoftmax(Tensor x, int[] axes)
+    {
+        var ax = AxisHelpers.NormalizeMany(axes, x.Rank, "log_softmax");
+        var shifted = Lax.Sub(x, FiniteOrZero(Max(x, ax, keepDims: true)));
+        return Lax.Sub(shifted, Lax.Log(Sum(Lax.Exp(shifted), ax, keepDims: true)));
+    }
+
+    /// <summary>
+    /// GELU. Approximate (the default, as in JAX): ½x(1 + tanh(√(2/π)(x + 0.044715x³))); exact: ½x(1 + erf(x/√2)).
+    /// </summary>
+    public static Tensor Gelu(Tensor x, bool approximate = true)
+    {
+        var half = Lax.Mul(x, W(0.5, x));
+        if (!approximate) return Lax.Mul(half, Lax.Add(W(1, x), Lax.Erf(Lax.Mul(x, W(InvSqrt2, x)))));
+        var cube = Lax.Mul(Lax.Mul(x, x), x);
+        var inner = Lax.Mul(W(Sqrt2OverPi, x), Lax.Add(x, Lax.Mul(W(0.044715, x), cube)));
+        return Lax.Mul(half, Lax.Add(W(1, x), Lax.Tanh(inner)));
+    }
+
+    /// <summary>SiLU / swish: x · σ(x).</summary>
+    public static Tensor Silu(Tensor x) => Lax.Mul(x, Lax.Logistic(x));
+
+    /// <summary>Leaky ReLU: x for x ≥ 0, α·x otherwise.</summary>
+    public static Tensor LeakyRelu(Tensor x, double negativeSlope = 0.01) => Lax.Select(Lax.Ge(x, W(0, x)), x, Lax.Mul(x, W(negativeSlope, x)));
+
+    /// <summary>ELU: x for x &gt; 0, α(eˣ − 1) otherwise (eˣ − 1 evaluated on min(x, 0) so it never overflows).</summary>
+    public static Tensor Elu(Tensor x, double alpha = 1)
+    {
+        var neg = Lax.Mul(W(alpha, x), Lax.Expm1(Lax.Min(x, W(0, x))));
+        return Lax.Select(Lax.Gt(x, W(0, x)), x, neg);
+    }
+
+    /// <summary>log σ(x) = −softplus(−x), stable for large |x|.</summary>
+    public static Tensor LogSigmoid(Tensor x) => Lax.Neg(Softplus(Lax.Neg(x)));
+
+    /// <summary>
+    /// One-hot encoding: result[…, j] = 1 where labels[…] = j, else 0, with a new trailing axis of extent
+    /// <paramref name="numClasses"/>. Labels outside [0, numClasses) give all-zero rows.
+    /// </summary>
+    /// <exception cref="DTypeException">labels is not int32.</exception>
+    public static Tensor OneHot(Tensor labels, int numClasses, DType dtype = DType.Float64)
+    {
+        if (labels.DType != DType.Int32) throw new DTypeException($"one_hot: labels must be int32, got {labels.DType.ShortName()}{labels.Shape}; convert with AsType(DType.Int32).");
+        var classes = Lax.Reshape(Arange(numClasses), Shape.Of([.. Enumerable.Repeat(1, labels.Rank), numClasses]));
+        var expanded = Lax.Reshape(labels, Shape.Of([.. labels.Shape.Dims, 1]));
+        return Lax.Convert(Lax.Eq(expanded, classes), dtype);
+    }
+}

@@ -1,0 +1,67 @@
+using Cotangent.Runtime;
+
+namespace Cotangent;
+
+// Seeded, deterministic random tensors. They are constants: no operation is traced and nothing is
+// differentiated through them. Element i depends only on (seed, i).
+public static partial class Np
+{
+    /// <summary>Samples N(0, 1) elementwise (Box–Muller over a counter-based generator seeded by <paramref name="seed"/>).</summary>
+    /// <exception cref="DTypeException">dtype is not a float.</exception>
+    public static Tensor RandomNormal(ulong seed, int[] shape, DType dtype = DType.Float64) =>
+        new(Kernels.RandomNormal(seed, dtype, Shape.Of(shape)));
+
+    /// <summary>Samples N(μ, σ²) elementwise: μ + σ·N(0, 1).</summary>
+    public static Tensor RandomNormal(ulong seed, int[] shape, double mean, double std, DType dtype = DType.Float64) =>
+        Affine(RandomNormal(seed, shape, dtype), mean, std);
+
+    /// <summary>Samples uniformly in [low, high) elementwise.</summary>
+    /// <exception cref="DTypeException">dtype is not a float.</exception>
+    /// <exception cref="ArgumentOutOfRangeException">The bounds are not finite or low &gt; high.</exception>
+    public static Tensor RandomUniform(ulong seed, int[] shape, double low = 0, double high = 1, DType dtype = DType.Float64) =>
+        new(Kernels.RandomUniform(seed, dtype, Shape.Of(shape), low, high));
+
+    /// <summary>Samples int32 values uniformly from [low, high) as ⌊low + (high − low)·u⌋ with u uniform in [0, 1).</summary>
+    /// <exception cref="ArgumentOutOfRangeException">low ≥ high.</exception>
+    public static Tensor RandomInt(ulong seed, int[] shape, int low, int high)
+    {
+        if (low >= high) throw new ArgumentOutOfRangeException(nameof(high), $"random_int: needs low < high, got [{low}, {high}).");
+        var u = Kernels.RandomUniform(seed, DType.Float64, Shape.Of(shape), 0, 1).ReadOnlySpan<double>();
+        var data = new int[u.Length];
+        for (int i = 0; i < data.Length; i++) data[i] = (int)Math.Min(high - 1, Math.Floor(low + ((double)(high - low) * u[i])));
+        return new Tensor(NDArray.Wrap(data, Shape.Of(shape)));
+    }
+
+    /// <summary>A random permutation of 0 … n−1 (int32), by a Fisher–Yates shuffle driven by the seeded generator.</summary>
+    public static Tensor RandomPermutation(ulong seed, int n)
+    {
+        var u = Kernels.RandomUniform(seed, DType.Float64, Shape.Of(n), 0, 1).ReadOnlySpan<double>();
+        var p = new int[n];
+        for (int i = 0; i < n; i++) p[i] = i;
+        for (int i = n - 1; i > 0; i--)
+        {
+            int j = (int)Math.Min(i, Math.Floor(u[i] * (i + 1)));
+            (p[i], p[j]) = (p[j], p[i]);
+        }
+
+        return new Tensor(NDArray.Wrap(p, Shape.Of(n)));
+    }
+
+    /// <summary>Derives <paramref name="count"/> independent seeds from <paramref name="seed"/> (a SplitMix64 step per child), like splitting a JAX key.</summary>
+    public static ulong[] SplitSeed(ulong seed, int count)
+    {
+        var result = new ulong[count];
+        for (int i = 0; i < count; i++)
+        {
+            ulong z = seed + (0x9E3779B97F4A7C15UL * (ulong)(i + 1));
+            z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9UL;
+            z = (z ^ (z >> 27)) * 0x94D049BB133111EBUL;
+            result[i] = z ^ (z >> 31);
+        }
+
+        return result;
+    }
+
+    private static Tensor Affine(Tensor z, double mean, double std) =>
+        Primitives.Lax.Add(Primitives.Lax.Mul(z, W(std, z)), W(mean, z));
+}
