@@ -67,7 +67,7 @@ public static partial class Kernels
             case UnaryOp.Sinh: UnaryDriver.Run<T, ViaDoubleOperator<T, SinhFunction>>(x, y); break;
             case UnaryOp.Cosh: UnaryDriver.Run<T, ViaDoubleOperator<T, CoshFunction>>(x, y); break;
             case UnaryOp.Tanh: UnaryDriver.Run<T, ViaDoubleOperator<T, TanhFunction>>(x, y); break;
-            case UnaryOp.Logistic: TensorPrimitives.Sigmoid(x, y); break;
+            case UnaryOp.Logistic: if (!x.IsEmpty) TensorPrimitives.Sigmoid(x, y); break;   // Sigmoid throws on empty spans
             case UnaryOp.Sqrt: TensorPrimitives.Sqrt(x, y); break;
             case UnaryOp.Rsqrt: UnaryDriver.Run<T, RsqrtOperator<T>>(x, y); break;
             case UnaryOp.Abs: TensorPrimitives.Abs(x, y); break;
