@@ -1,20 +1,19 @@
 // Cotangent QuickStart: tensors, a traced program, and reverse mode built the paper's way —
 // JVP, then partial evaluation into a linear program, then transposition of that program.
 using Cotangent;
-using Cotangent.Primitives;
-using Cotangent.Runtime;
+using static Cotangent.Np;
 
 Console.WriteLine("== 1. Tensors ==");
 var x = Tensor.FromArray([0.5, 1.0, 2.0]);
 var m = Tensor.FromArray([1.0, 2.0, 3.0, 4.0, 5.0, 6.0], 2, 3);
 Console.WriteLine($"x = {x}");
 Console.WriteLine($"m = {m}");
-Console.WriteLine($"m · x = {MatVec(m, x)}");
-Console.WriteLine($"exp(x) * 2 + 1 = {Lax.Exp(x) * 2 + 1}");
+Console.WriteLine($"m · x = {MatMul(m, x)}");
+Console.WriteLine($"exp(x) * 2 + 1 = {Exp(x) * 2 + 1}");
 
 Console.WriteLine();
 Console.WriteLine("== 2. f(x) = sin(x) · x, one stage at a time ==");
-Func<Tensor, Tensor> f = v => Lax.Sin(v) * v;
+Func<Tensor, Tensor> f = v => Sin(v) * v;
 Console.WriteLine("The program of f (what tracing records):");
 Console.WriteLine(Ad.MakeProgram(f, x));
 Console.WriteLine("Its JVP program, (x, ẋ) ↦ (f x, J ẋ): every primitive replaced by its JVP rule:");
@@ -30,16 +29,14 @@ Console.WriteLine($"∇ Σ f(x) = {grad}   (expected cos(x)·x + sin(x))");
 
 Console.WriteLine();
 Console.WriteLine("== 3. A two-layer network loss ==");
-var inputs = new Tensor(Kernels.RandomNormal(1, DType.Float64, Shape.Of(4, 3)));
-var targets = new Tensor(Kernels.RandomNormal(2, DType.Float64, Shape.Of(4, 1)));
-var parameters = new Mlp(
-    new Tensor(Kernels.RandomNormal(3, DType.Float64, Shape.Of(3, 5))) * 0.5, Tensor.FromArray(new double[5]),
-    new Tensor(Kernels.RandomNormal(4, DType.Float64, Shape.Of(5, 1))) * 0.5, Tensor.FromArray(new double[1]));
+var inputs = RandomNormal(1, [4, 3]);
+var targets = RandomNormal(2, [4, 1]);
+var parameters = new Mlp(RandomNormal(3, [3, 5]) * 0.5, Zeros([5]), RandomNormal(4, [5, 1]) * 0.5, Zeros([1]));
 Func<Mlp, Tensor> loss = p =>
 {
-    var hidden = Lax.Tanh(MatMul(inputs, p.W1) + p.B1);
+    var hidden = Tanh(MatMul(inputs, p.W1) + p.B1);
     var error = MatMul(hidden, p.W2) + p.B2 - targets;
-    return Sum(error * error) / 4.0;
+    return Mean(error * error);
 };
 Console.WriteLine("The program of the loss:");
 Console.WriteLine(Ad.MakeProgram(loss, parameters));
@@ -58,9 +55,6 @@ for (int step = 0; step < 50; step++)
 
 Console.WriteLine($"loss after 50 steps of gradient descent = {loss(parameters)}");
 
-static Tensor Sum(Tensor t) => Lax.ReduceSum(t, [.. Enumerable.Range(0, t.Rank)]);
-static Tensor MatMul(Tensor a, Tensor b) => Lax.DotGeneral(a, b, [a.Rank - 1], [0], [], []);
-static Tensor MatVec(Tensor a, Tensor v) => Lax.DotGeneral(a, v, [1], [0], [], []);
 static string ProgramText(Cotangent.Core.Program p) => p.ToString();
 
 /// <summary>Parameters of a two-layer network: a record is a tree, and its gradient is the same record type.</summary>
