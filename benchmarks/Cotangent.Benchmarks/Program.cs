@@ -4,6 +4,9 @@ using Cotangent.Benchmarks;
 if (args.Length > 0 && args[0] == "--gemm-vs-openblas")
     return GemmVsOpenBlas.Run(args[1..]);
 
+if (args.Length > 0 && args[0] == "--ad-figures")
+    return AdFigures.Run();
+
 if (args.Length > 0 && args[0] == "--gemm-probe")
     return GemmProbe.Run(args[1..]);
 

@@ -24,6 +24,7 @@ public static partial class Kernels
         }
 
         var result = NDArray.Allocate(x.DType, x.Size);
+        if (x.Size == 0) return NDArray.Wrap(x.DType, x.Shape, result); // some TensorPrimitives calls reject empty spans
         switch (x.DType)
         {
             case DType.Float64: UnaryFloat(op, x.ReadOnlySpan<double>(), ((double[])result).AsSpan()); break;
@@ -55,18 +56,18 @@ public static partial class Kernels
             case UnaryOp.Neg: UnaryDriver.Run<T, NegOperator<T>>(x, y); break;
             case UnaryOp.Exp: TensorPrimitives.Exp(x, y); break;
             case UnaryOp.Log: TensorPrimitives.Log(x, y); break;
-            case UnaryOp.Log1p: UnaryDriver.Run<T, Log1pOperator<T>>(x, y); break;
-            case UnaryOp.Expm1: UnaryDriver.Run<T, Expm1Operator<T>>(x, y); break;
+            case UnaryOp.Log1p: UnaryDriver.Run<T, ViaDoubleOperator<T, Log1pFunction>>(x, y); break;
+            case UnaryOp.Expm1: UnaryDriver.Run<T, ViaDoubleOperator<T, Expm1Function>>(x, y); break;
             case UnaryOp.Sin: TensorPrimitives.Sin(x, y); break;
             case UnaryOp.Cos: TensorPrimitives.Cos(x, y); break;
-            case UnaryOp.Tan: TensorPrimitives.Tan(x, y); break;
+            case UnaryOp.Tan: UnaryDriver.Run<T, TanOperator<T>>(x, y); break;
             case UnaryOp.Asin: TensorPrimitives.Asin(x, y); break;
             case UnaryOp.Acos: TensorPrimitives.Acos(x, y); break;
             case UnaryOp.Atan: TensorPrimitives.Atan(x, y); break;
-            case UnaryOp.Sinh: UnaryDriver.Run<T, SinhOperator<T>>(x, y); break;
-            case UnaryOp.Cosh: TensorPrimitives.Cosh(x, y); break;
-            case UnaryOp.Tanh: UnaryDriver.Run<T, TanhOperator<T>>(x, y); break;
-            case UnaryOp.Logistic: TensorPrimitives.Sigmoid(x, y); break;
+            case UnaryOp.Sinh: UnaryDriver.Run<T, ViaDoubleOperator<T, SinhFunction>>(x, y); break;
+            case UnaryOp.Cosh: UnaryDriver.Run<T, ViaDoubleOperator<T, CoshFunction>>(x, y); break;
+            case UnaryOp.Tanh: UnaryDriver.Run<T, ViaDoubleOperator<T, TanhFunction>>(x, y); break;
+            case UnaryOp.Logistic: if (!x.IsEmpty) TensorPrimitives.Sigmoid(x, y); break;   // Sigmoid throws on empty spans
             case UnaryOp.Sqrt: TensorPrimitives.Sqrt(x, y); break;
             case UnaryOp.Rsqrt: UnaryDriver.Run<T, RsqrtOperator<T>>(x, y); break;
             case UnaryOp.Abs: TensorPrimitives.Abs(x, y); break;
@@ -74,7 +75,7 @@ public static partial class Kernels
             case UnaryOp.Floor: TensorPrimitives.Floor(x, y); break;
             case UnaryOp.Ceil: TensorPrimitives.Ceiling(x, y); break;
             case UnaryOp.Round: TensorPrimitives.Round(x, y); break;
-            case UnaryOp.Erf: UnaryDriver.Run<T, ErfOperator<T>>(x, y); break;
+            case UnaryOp.Erf: UnaryDriver.Run<T, ViaDoubleOperator<T, ErfFunction>>(x, y); break;
             default: throw new DTypeException($"{Name(op)}: not defined for floats.");
         }
     }

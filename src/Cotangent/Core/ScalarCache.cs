@@ -40,6 +40,22 @@ public static class ScalarCache
 
         if (dtype == DType.Int32 && Math.Truncate(value) != value)
             throw new DTypeException($"The literal {value} is not an integer and cannot be combined with an int32 tensor; convert the tensor to a float dtype first.");
-        return new Tensor(NDArray.Scalar(dtype, value));
+
+        // Other literals recur too (`y * 1.01` in a loop): a small per-thread direct-mapped cache keeps
+        // the most recent ones, so a loop does not allocate a constant per iteration.
+        var recent = s_recent ??= new Entry[RecentSize];
+        long bits = BitConverter.DoubleToInt64Bits(value);
+        int slot = (int)(((ulong)(bits ^ ((long)dtype << 61)) * 0x9E3779B97F4A7C15UL) >> 58);
+        ref var entry = ref recent[slot];
+        if (entry.Value is not null && entry.Bits == bits && entry.DType == dtype) return entry.Value;
+        entry = new Entry(bits, dtype, new Tensor(NDArray.Scalar(dtype, value)));
+        return entry.Value;
     }
+
+    private const int RecentSize = 64;   // a power of two: the slot is the top 6 bits of a Fibonacci hash
+
+    [ThreadStatic]
+    private static Entry[]? s_recent;
+
+    private readonly record struct Entry(long Bits, DType DType, Tensor Value);
 }

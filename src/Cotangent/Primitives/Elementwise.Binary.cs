@@ -17,8 +17,8 @@ public sealed class Add() : ElementwiseBinary("add", BinaryOp.Add), IJvpRule, IT
         return Lax.BroadcastTo(dx is null ? dy! : dy is null ? dx : Lax.Add(dx, dy), primalOut.Shape);
     }
 
-    /// <inheritdoc/>
-    public bool AcceptsLinear(ReadOnlySpan<bool> linear, object? parameters) => true;
+    /// <summary>Linear only when both operands are (x + c with a nonzero constant c is affine).</summary>
+    public bool AcceptsLinear(ReadOnlySpan<bool> linear, object? parameters) => linear[0] && linear[1];
 
     /// <summary>x̄ = Σ_broadcast z̄, ȳ = Σ_broadcast z̄.</summary>
     public void Transpose(Tensor cotangent, ReadOnlySpan<TransposeArg> args, object? parameters, Span<Tensor?> result)
@@ -39,8 +39,8 @@ public sealed class Sub() : ElementwiseBinary("sub", BinaryOp.Sub), IJvpRule, IT
         return Lax.BroadcastTo(dx is null ? Lax.Neg(dy!) : dy is null ? dx : Lax.Sub(dx, dy), primalOut.Shape);
     }
 
-    /// <inheritdoc/>
-    public bool AcceptsLinear(ReadOnlySpan<bool> linear, object? parameters) => true;
+    /// <summary>Linear only when both operands are (x + c with a nonzero constant c is affine).</summary>
+    public bool AcceptsLinear(ReadOnlySpan<bool> linear, object? parameters) => linear[0] && linear[1];
 
     /// <summary>x̄ = Σ z̄, ȳ = −Σ z̄.</summary>
     public void Transpose(Tensor cotangent, ReadOnlySpan<TransposeArg> args, object? parameters, Span<Tensor?> result)

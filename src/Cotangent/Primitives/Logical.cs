@@ -86,7 +86,7 @@ public sealed class Select() : Primitive("select"), IJvpRule, ITransposeRule
     }
 
     /// <inheritdoc/>
-    public bool AcceptsLinear(ReadOnlySpan<bool> linear, object? parameters) => !linear[0];
+    public bool AcceptsLinear(ReadOnlySpan<bool> linear, object? parameters) => !linear[0] && linear[1] && linear[2];
 
     /// <summary>x̄ = Σ select(pred, z̄, 0), ȳ = Σ select(pred, 0, z̄).</summary>
     public void Transpose(Tensor cotangent, ReadOnlySpan<TransposeArg> args, object? parameters, Span<Tensor?> result)

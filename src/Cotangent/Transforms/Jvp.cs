@@ -1,3 +1,5 @@
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
 using Cotangent.Core;
 
 namespace Cotangent.Transforms;
@@ -30,8 +32,10 @@ public sealed class JvpTrace : Trace
     /// <inheritdoc/>
     public override Tensor Process(Primitive primitive, ReadOnlySpan<Tensor> args, object? parameters)
     {
-        var primals = new Tensor[args.Length];
-        var tangents = new Tensor?[args.Length];
+        // Operands live on the stack for the usual arities; rules read them as spans.
+        OperandBuffer primalStore = default, tangentStore = default;
+        Span<Tensor?> primals = args.Length <= 4 ? ((Span<Tensor?>)primalStore)[..args.Length] : new Tensor?[args.Length];
+        Span<Tensor?> tangents = args.Length <= 4 ? ((Span<Tensor?>)tangentStore)[..args.Length] : new Tensor?[args.Length];
         bool anyTangent = false;
         for (int i = 0; i < args.Length; i++)
         {
@@ -51,12 +55,15 @@ public sealed class JvpTrace : Trace
 
         using (TraceContext.Enter(Parent))
         {
-            var primalOut = Dispatch.Bind(primitive, primals, parameters);
+            // Every primal slot was filled above, so the span is non-null throughout.
+            ReadOnlySpan<Tensor> known = MemoryMarshal.CreateReadOnlySpan(
+                ref Unsafe.As<Tensor?, Tensor>(ref MemoryMarshal.GetReference(primals)), primals.Length);
+            var primalOut = Dispatch.Bind(primitive, known, parameters);
             if (!anyTangent) return primalOut;
             Tensor? tangentOut = primitive switch
             {
                 IZeroDerivative => null,
-                IJvpRule rule => rule.Jvp(primals, tangents, primalOut, parameters),
+                IJvpRule rule => rule.Jvp(known, tangents, primalOut, parameters),
                 _ => throw new DifferentiationException($"Differentiation rule for '{primitive.Name}' is not implemented."),
             };
             return tangentOut is null ? primalOut : new JvpTracer(this, primalOut, tangentOut);

@@ -50,7 +50,8 @@ public sealed class StagingTrace : Trace
         }
 
         var atoms = new Atom[args.Length];
-        var avals = new Aval[args.Length];
+        AvalBuffer avalStore = default;
+        Span<Aval> avals = args.Length <= 4 ? ((Span<Aval>)avalStore)[..args.Length] : new Aval[args.Length];
         for (int i = 0; i < args.Length; i++)
         {
             atoms[i] = ToAtom(args[i]);

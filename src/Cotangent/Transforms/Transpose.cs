@@ -45,6 +45,7 @@ public static class Transposition
     {
         var linear = LinearVars(program, out _);
         var flags = new List<bool>();
+        var relaxed = new List<bool>();
         var zeros = new HashSet<Atom>();
         foreach (var eq in program.Equations)
             if (ReferenceEquals(eq.Primitive, Builtins.Zeros)) zeros.Add(eq.Output);
@@ -52,21 +53,26 @@ public static class Transposition
         {
             var eq = program.Equations[e];
             flags.Clear();
+            relaxed.Clear();
             bool any = false;
             foreach (var a in eq.Inputs)
             {
                 bool l = a is Var v && linear.Contains(v);
                 any |= l;
-                // A known zero (a zeros equation, a 0 literal, an all-zero constant) belongs to every
-                // linear space, so it may fill a linear slot: JVP rules pad tangents with zeros.
-                flags.Add(l || zeros.Contains(a) || IsZeroConstant(program, a));
+                flags.Add(l);
+                // A known float zero (a zeros equation, a 0 literal, an all-zero constant) belongs to every
+                // linear space, so it may fill a linear slot: JVP rules pad tangents with zeros
+                // (pad(ṫ, 0), select(p, ṫ, 0)). It may equally be an ordinary known operand — x·0 is
+                // linear in x, and a bool False predicate or an empty index array is not a tangent at all —
+                // so the equation is accepted if either reading is linear.
+                relaxed.Add(l || (a.Aval.IsDifferentiable && (zeros.Contains(a) || IsZeroConstant(program, a))));
             }
 
             if (!any) continue;
             var span = CollectionsMarshal.AsSpan(flags);
             if (eq.Primitive is not ITransposeRule rule)
                 throw NotLinear(program, e, $"'{eq.Primitive.Name}' is not a linear primitive, but operand {string.Join(", ", Indices(span))} depends on a linear input");
-            if (!rule.AcceptsLinear(span, eq.Parameters))
+            if (!rule.AcceptsLinear(span, eq.Parameters) && !rule.AcceptsLinear(CollectionsMarshal.AsSpan(relaxed), eq.Parameters))
                 throw NotLinear(program, e, $"'{eq.Primitive.Name}' is not linear in operand(s) {string.Join(", ", Indices(span))} taken together (e.g. mul needs exactly one linear operand, div a linear numerator only, select a known predicate)");
         }
 

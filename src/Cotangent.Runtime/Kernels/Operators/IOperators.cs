@@ -69,3 +69,16 @@ internal interface IReduceOperator<T>
     /// <summary>acc[i] = Combine(acc[i], x[i]) for a contiguous run (row accumulation for non-inner reductions).</summary>
     static abstract void Accumulate(Span<T> acc, ReadOnlySpan<T> x);
 }
+
+/// <summary>
+/// A real function evaluated in double precision, scalar and on 4 lanes. <see cref="ViaDoubleOperator{T, TFunction}"/>
+/// lifts it to a unary operator for f64 and f32 (f32 lanes are widened, evaluated and rounded once).
+/// </summary>
+internal interface IDoubleFunction
+{
+    /// <summary>f(x).</summary>
+    static abstract double Invoke(double x);
+
+    /// <summary>f on each lane.</summary>
+    static abstract Vector256<double> Invoke(Vector256<double> x);
+}

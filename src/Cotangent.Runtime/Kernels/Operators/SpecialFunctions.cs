@@ -39,18 +39,14 @@ internal static class SpecialFunctions
     }
 
     // erf on |x| < 1: x·T(x²)/U(x²), U monic of degree 5.
-    private static readonly double[] s_erfT = [9.60497373987051638749E0, 9.00260197203842689217E1, 2.23200534594684319226E3, 7.00332514112805075473E3, 5.55923013010394962768E4];
-    private static readonly double[] s_erfU = [3.35617141647503099647E1, 5.21357949780152679795E2, 4.59432382970980127987E3, 2.26290000613890934246E4, 4.92673942608635921086E4];
+    internal static ReadOnlySpan<double> ErfT => [9.60497373987051638749E0, 9.00260197203842689217E1, 2.23200534594684319226E3, 7.00332514112805075473E3, 5.55923013010394962768E4];
+    internal static ReadOnlySpan<double> ErfU => [3.35617141647503099647E1, 5.21357949780152679795E2, 4.59432382970980127987E3, 2.26290000613890934246E4, 4.92673942608635921086E4];
 
-    // erfc on 1 ≤ x < 8: e^{−x²}·P(x)/Q(x); on x ≥ 8: e^{−x²}·R(x)/S(x) (Q and S monic).
-    private static readonly double[] s_erfcP = [2.46196981473530512524E-10, 5.64189564831068821977E-1, 7.46321056442269912687E0, 4.86371970985681366614E1,
+    // erfc on 1 ≤ x < 8: e^{−x²}·P(x)/Q(x), Q monic (used below 6 only: from there erf rounds to ±1).
+    internal static ReadOnlySpan<double> ErfcP => [2.46196981473530512524E-10, 5.64189564831068821977E-1, 7.46321056442269912687E0, 4.86371970985681366614E1,
         1.96520832956077098242E2, 5.26445194995477358631E2, 9.34528527171957607540E2, 1.02755188689515710272E3, 5.57535335369399327526E2];
-    private static readonly double[] s_erfcQ = [1.32281951154744992508E1, 8.67072140885989742329E1, 3.54937778887819891062E2, 9.75708501743205489753E2,
+    internal static ReadOnlySpan<double> ErfcQ => [1.32281951154744992508E1, 8.67072140885989742329E1, 3.54937778887819891062E2, 9.75708501743205489753E2,
         1.82390916687909736289E3, 2.24633760818710981792E3, 1.65666309194161350182E3, 5.57535340817727675546E2];
-    private static readonly double[] s_erfcR = [5.64189583547755073984E-1, 1.27536670759978104416E0, 5.01905042251180477414E0, 6.16021097993053585195E0,
-        7.40974269950448939160E0, 2.97886665372100240670E0];
-    private static readonly double[] s_erfcS = [2.26052863220117276590E0, 9.39603524938001434673E0, 1.20489539808096656605E1, 1.70814450747565897222E1,
-        9.60896809063285878198E0, 3.36907645100081516050E0];
 
     /// <summary>The error function erf(x) = 2/√π ∫₀ˣ e^{−t²} dt, odd, accurate to a few ulps.</summary>
     public static double Erf(double x)
@@ -61,7 +57,7 @@ internal static class SpecialFunctions
         if (a < 1.0)
         {
             double z = x * x;
-            return x * Polynomial(z, s_erfT) / MonicPolynomial(z, s_erfU);
+            return x * Polynomial(z, ErfT) / MonicPolynomial(z, ErfU);
         }
 
         // erf = 1 − erfc; erfc(6) ≈ 2e-17 is below half an ulp of 1, so larger |x| give exactly ±1.
@@ -70,17 +66,11 @@ internal static class SpecialFunctions
         return x < 0 ? -r : r;
     }
 
-    /// <summary>erfc(x) for x ≥ 1.</summary>
-    private static double Erfc(double x)
-    {
-        double z = Math.Exp(-x * x);
-        return x < 8.0
-            ? z * Polynomial(x, s_erfcP) / MonicPolynomial(x, s_erfcQ)
-            : z * Polynomial(x, s_erfcR) / MonicPolynomial(x, s_erfcS);
-    }
+    /// <summary>erfc(x) for 1 ≤ x &lt; 8.</summary>
+    private static double Erfc(double x) => Math.Exp(-x * x) * Polynomial(x, ErfcP) / MonicPolynomial(x, ErfcQ);
 
     /// <summary>c[0]·xⁿ + … + c[n] by Horner's rule.</summary>
-    private static double Polynomial(double x, double[] c)
+    private static double Polynomial(double x, ReadOnlySpan<double> c)
     {
         double r = c[0];
         for (int i = 1; i < c.Length; i++) r = r * x + c[i];
@@ -88,7 +78,7 @@ internal static class SpecialFunctions
     }
 
     /// <summary>xⁿ + c[0]·xⁿ⁻¹ + … + c[n−1] by Horner's rule.</summary>
-    private static double MonicPolynomial(double x, double[] c)
+    private static double MonicPolynomial(double x, ReadOnlySpan<double> c)
     {
         double r = x + c[0];
         for (int i = 1; i < c.Length; i++) r = r * x + c[i];

@@ -1,43 +1,44 @@
 using System.Numerics;
+using System.Runtime.Intrinsics;
 
 namespace Cotangent.Runtime;
 
-/// <summary>eˣ − 1, accurate near 0 (TensorPrimitives.ExpM1 is not). Float inputs are evaluated in double and rounded.</summary>
-internal readonly struct Expm1Operator<T> : IUnaryOperator<T>
+/// <summary>
+/// Lifts a double-precision <see cref="IDoubleFunction"/> to a unary operator over f64 or f32. Vector256 is the
+/// working width: Vector512 inputs are processed as two halves (which also keeps the out-of-line Vector512 math
+/// calls and their stack-alignment sensitivity out of the loop), f32 lanes are widened to two double vectors and
+/// narrowed back (one rounding, so f32 results are within 1 ulp of the double result), and Vector128 inputs,
+/// which only occur when 256-bit vectors are not accelerated, are evaluated lane by lane with the scalar function.
+/// </summary>
+internal readonly struct ViaDoubleOperator<T, TFunction> : IUnaryOperator<T>
     where T : IFloatingPointIeee754<T>
+    where TFunction : struct, IDoubleFunction
 {
-    public static bool Vectorizable => false;
-    public static T Invoke(T x) => T.CreateTruncating(SpecialFunctions.Expm1(double.CreateTruncating(x)));
+    public static bool Vectorizable => true;
+
+    public static T Invoke(T x) => T.CreateTruncating(TFunction.Invoke(double.CreateTruncating(x)));
+
+    public static Vector128<T> Invoke(Vector128<T> x)
+    {
+        var r = Vector128<T>.Zero;
+        for (int i = 0; i < Vector128<T>.Count; i++) r = r.WithElement(i, Invoke(x.GetElement(i)));
+        return r;
+    }
+
+    public static Vector256<T> Invoke(Vector256<T> x)
+    {
+        if (typeof(T) == typeof(double)) return TFunction.Invoke(x.AsDouble()).As<double, T>();
+        var (lo, hi) = Vector256.Widen(x.AsSingle());
+        return Vector256.Narrow(TFunction.Invoke(lo), TFunction.Invoke(hi)).As<float, T>();
+    }
+
+    public static Vector512<T> Invoke(Vector512<T> x) => Vector512.Create(Invoke(x.GetLower()), Invoke(x.GetUpper()));
 }
 
-/// <summary>ln(1 + x), accurate near 0 (TensorPrimitives.LogP1 is not).</summary>
-internal readonly struct Log1pOperator<T> : IUnaryOperator<T>
+/// <summary>tan x by the scalar C runtime (TensorPrimitives.Tan is off by up to ~10 ulps on its Vector128 path).</summary>
+internal readonly struct TanOperator<T> : IUnaryOperator<T>
     where T : IFloatingPointIeee754<T>
 {
     public static bool Vectorizable => false;
-    public static T Invoke(T x) => T.CreateTruncating(SpecialFunctions.Log1p(double.CreateTruncating(x)));
-}
-
-/// <summary>tanh x, accurate near 0 (TensorPrimitives.Tanh is not).</summary>
-internal readonly struct TanhOperator<T> : IUnaryOperator<T>
-    where T : IFloatingPointIeee754<T>
-{
-    public static bool Vectorizable => false;
-    public static T Invoke(T x) => T.CreateTruncating(Math.Tanh(double.CreateTruncating(x)));
-}
-
-/// <summary>sinh x, accurate near 0 (TensorPrimitives.Sinh is not).</summary>
-internal readonly struct SinhOperator<T> : IUnaryOperator<T>
-    where T : IFloatingPointIeee754<T>
-{
-    public static bool Vectorizable => false;
-    public static T Invoke(T x) => T.CreateTruncating(Math.Sinh(double.CreateTruncating(x)));
-}
-
-/// <summary>The error function (Cephes rational approximations, see <see cref="SpecialFunctions.Erf"/>).</summary>
-internal readonly struct ErfOperator<T> : IUnaryOperator<T>
-    where T : IFloatingPointIeee754<T>
-{
-    public static bool Vectorizable => false;
-    public static T Invoke(T x) => T.CreateTruncating(SpecialFunctions.Erf(double.CreateTruncating(x)));
+    public static T Invoke(T x) => T.Tan(x);
 }

@@ -1,0 +1,137 @@
+using System.Runtime.CompilerServices;
+using System.Runtime.Intrinsics;
+using static Cotangent.Runtime.SpecialFunctions;
+
+namespace Cotangent.Runtime;
+
+/// <summary>eˣ − 1: Cephes' rational form on |x| ≤ ½ (no cancellation near 0), eˣ − 1 outside, where it loses at most ~1 bit.</summary>
+internal readonly struct Expm1Function : IDoubleFunction
+{
+    public static double Invoke(double x) => Expm1(x);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector256<double> Invoke(Vector256<double> x)
+    {
+        var xx = x * x;
+        var p = x * ((Vector256.Create(Ep0) * xx + Vector256.Create(Ep1)) * xx + Vector256.Create(Ep2));
+        var q = ((Vector256.Create(Eq0) * xx + Vector256.Create(Eq1)) * xx + Vector256.Create(Eq2)) * xx + Vector256.Create(Eq3);
+        var r = p / (q - p);
+        var big = Vector256.Exp(x) - Vector256<double>.One;
+        // |x| ≤ ½ is false for NaN, so NaN takes the exp path and stays NaN; ±∞ give +∞ and −1 there.
+        return Vector256.ConditionalSelect(Vector256.LessThanOrEqual(Vector256.Abs(x), Vector256.Create(0.5)), r + r, big);
+    }
+}
+
+/// <summary>ln(1 + x): Cephes' rational form while 1 + x ∈ [1/√2, √2], the plain log of 1 + x (then exact enough) elsewhere.</summary>
+internal readonly struct Log1pFunction : IDoubleFunction
+{
+    public static double Invoke(double x) => Log1p(x);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector256<double> Invoke(Vector256<double> x)
+    {
+        var z = x + Vector256<double>.One;
+        var xx = x * x;
+        var p = (((((Vector256.Create(Lp0) * x + Vector256.Create(Lp1)) * x + Vector256.Create(Lp2)) * x + Vector256.Create(Lp3)) * x
+            + Vector256.Create(Lp4)) * x + Vector256.Create(Lp5)) * x + Vector256.Create(Lp6);
+        var q = (((((x + Vector256.Create(Lq1)) * x + Vector256.Create(Lq2)) * x + Vector256.Create(Lq3)) * x + Vector256.Create(Lq4)) * x
+            + Vector256.Create(Lq5)) * x + Vector256.Create(Lq6);
+        var near = x + (Vector256.Create(-0.5) * xx + x * (xx * p / q));
+        var inside = Vector256.GreaterThanOrEqual(z, Vector256.Create(0.70710678118654752440))
+            & Vector256.LessThanOrEqual(z, Vector256.Create(1.41421356237309504880));
+        return Vector256.ConditionalSelect(inside, near, Vector256.Log(z));
+    }
+}
+
+/// <summary>
+/// tanh x = sign(x)·t/(t + 2) with t = expm1(2|x|): accurate near 0 because expm1 is. |x| is clamped at 22, where
+/// tanh already rounds to 1 in double, so t never overflows (NaN passes through the clamp).
+/// </summary>
+internal readonly struct TanhFunction : IDoubleFunction
+{
+    public static double Invoke(double x) => Math.Tanh(x);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector256<double> Invoke(Vector256<double> x)
+    {
+        var a = Vector256.Min(Vector256.Abs(x), Vector256.Create(22.0));
+        var t = Expm1Function.Invoke(a + a);
+        return Vector256.CopySign(t / (t + Vector256.Create(2.0)), x);
+    }
+}
+
+/// <summary>
+/// sinh x = sign(x)·½(t + t/(t + 1)) with t = expm1(|x|) (both terms positive: no cancellation near 0). Above
+/// |x| = 700, where eˣ nears overflow but sinh is still finite up to 710.4, it is (½e^{|x|/2})·e^{|x|/2}.
+/// </summary>
+internal readonly struct SinhFunction : IDoubleFunction
+{
+    public static double Invoke(double x) => Math.Sinh(x);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector256<double> Invoke(Vector256<double> x)
+    {
+        var a = Vector256.Abs(x);
+        var t = Expm1Function.Invoke(a);
+        var half = Vector256.Create(0.5);
+        var small = half * (t + t / (t + Vector256<double>.One));
+        var h = Vector256.Exp(half * a);
+        var large = half * h * h;
+        return Vector256.CopySign(Vector256.ConditionalSelect(Vector256.GreaterThan(a, Vector256.Create(700.0)), large, small), x);
+    }
+}
+
+/// <summary>cosh x = ½e^{|x|} + ½e^{−|x|}, with the same split exponent as sinh above |x| = 700.</summary>
+internal readonly struct CoshFunction : IDoubleFunction
+{
+    public static double Invoke(double x) => Math.Cosh(x);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector256<double> Invoke(Vector256<double> x)
+    {
+        var a = Vector256.Abs(x);
+        var half = Vector256.Create(0.5);
+        var e = Vector256.Exp(a);
+        var small = half * e + half / e;
+        var h = Vector256.Exp(half * a);
+        var large = half * h * h;
+        return Vector256.ConditionalSelect(Vector256.GreaterThan(a, Vector256.Create(700.0)), large, small);
+    }
+}
+
+/// <summary>
+/// erf x with the Cephes approximations of <see cref="SpecialFunctions.Erf"/>, both branches evaluated and blended:
+/// x·T(x²)/U(x²) below 1, 1 − e^{−x²}P(|x|)/Q(|x|) on [1, 6) and exactly ±1 from 6 on (which also keeps the
+/// degree-8 polynomials of huge |x| from producing ∞/∞ there).
+/// </summary>
+internal readonly struct ErfFunction : IDoubleFunction
+{
+    public static double Invoke(double x) => Erf(x);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector256<double> Invoke(Vector256<double> x)
+    {
+        var a = Vector256.Abs(x);
+        var z = x * x;
+        var small = x * Horner(z, ErfT) / MonicHorner(z, ErfU);
+        var e = Vector256.Exp(-z);
+        var erfc = e * Horner(a, ErfcP) / MonicHorner(a, ErfcQ);
+        var one = Vector256<double>.One;
+        var large = Vector256.ConditionalSelect(Vector256.GreaterThanOrEqual(a, Vector256.Create(6.0)), one, one - erfc);
+        return Vector256.ConditionalSelect(Vector256.LessThan(a, one), small, Vector256.CopySign(large, x));
+    }
+
+    private static Vector256<double> Horner(Vector256<double> x, ReadOnlySpan<double> c)
+    {
+        var r = Vector256.Create(c[0]);
+        for (int i = 1; i < c.Length; i++) r = r * x + Vector256.Create(c[i]);
+        return r;
+    }
+
+    private static Vector256<double> MonicHorner(Vector256<double> x, ReadOnlySpan<double> c)
+    {
+        var r = x + Vector256.Create(c[0]);
+        for (int i = 1; i < c.Length; i++) r = r * x + Vector256.Create(c[i]);
+        return r;
+    }
+}
