@@ -79,7 +79,7 @@ public static partial class Np
         ArgumentOutOfRangeException.ThrowIfNegative(num);
         int div = endpoint ? num - 1 : num;
         double delta = div > 0 ? (stop - start) / div : 0;
-        return FromDoubles(dtype, num, i => endpoint && i == num - 1 ? stop : start + (i * delta));
+        return FromDoubles(dtype, num, i => endpoint && num > 1 && i == num - 1 ? stop : start + (i * delta));
     }
 
     /// <summary>The n×m matrix with ones on diagonal k (k &gt; 0 above the main diagonal, k &lt; 0 below) and zeros elsewhere.</summary>

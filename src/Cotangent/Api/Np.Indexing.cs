@@ -251,6 +251,7 @@ public static partial class Np
         {
             var e = entries[positions[k]];
             idx[k] = e.Normalized ? e.Indices! : NormalizeIndices(e.Indices!, zDims[positions[k]]);
+            if (positions.Count > 1) idx[k] = CheckedIndex(e.Indices!, idx[k], zDims[positions[k]], e.Axis);
             try
             {
                 indexShape = Shape.Broadcast(indexShape, idx[k].Shape, "index");
@@ -269,7 +270,7 @@ public static partial class Np
         for (int k = idx.Length - 1; k >= 0; k--)
         {
             int n = zDims[positions[k]];
-            var t = CheckedIndex(idx[k], n, positions[k]);
+            var t = idx[k];
             var term = stride == 1 ? t : Lax.Mul(t, Tensor.Scalar(stride, DType.Int32));
             linear = linear is null ? term : Lax.Add(linear, term);
             stride *= n;
@@ -293,19 +294,19 @@ public static partial class Np
     }
 
     /// <summary>
-    /// Bounds for one component of a combined linear index: a concrete index (not a tracer) is checked and an
-    /// out-of-range entry raises; a traced one is clamped to [0, n) as in JAX, since its values are unknown.
+    /// Bounds for one component of a combined linear index (where the gather alone could not notice an
+    /// out-of-range component): a concrete index, even under a transformation, is checked and an out-of-range entry
+    /// raises; a traced one is clamped to [0, n) as in JAX, since its values are unknown.
     /// </summary>
-    private static Tensor CheckedIndex(Tensor t, int n, int axis)
+    private static Tensor CheckedIndex(Tensor raw, Tensor normalized, int n, int axis)
     {
-        if (t.Array is { } a)
+        if (raw.Array is { } a)
         {
-            var values = a.ReadOnlySpan<int>();
-            foreach (var v in values)
-                if (v < 0 || v >= n) throw new IndexBoundsException($"index: index {(v < 0 ? v - n : v)} is out of bounds for axis {axis} with size {n}.");
-            return t;
+            foreach (var v in a.ReadOnlySpan<int>())
+                if (v < -n || v >= n) throw new IndexBoundsException($"index: index {v} is out of bounds for axis {axis} with size {n}.");
+            return normalized;
         }
 
-        return Lax.Max(Lax.Min(t, Tensor.Scalar(n - 1, DType.Int32)), ScalarOf(0, DType.Int32));
+        return Lax.Max(Lax.Min(normalized, Tensor.Scalar(n - 1, DType.Int32)), ScalarOf(0, DType.Int32));
     }
 }

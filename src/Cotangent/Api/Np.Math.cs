@@ -132,6 +132,25 @@ public static partial class Np
     /// <summary>Remainder of x / y with the sign of x (C#'s %, NumPy's fmod).</summary>
     public static Tensor Fmod(Tensor x, Tensor y) => Lax.Rem(x, y);
 
+    /// <summary>
+    /// The remainder with the sign of the divisor (NumPy's mod and Python's %): r = fmod(x, y), plus y where r ≠ 0
+    /// and r and y have opposite signs. x = FloorDivide(x, y)·y + Mod(x, y).
+    /// </summary>
+    public static Tensor Mod(Tensor x, Tensor y)
+    {
+        var r = Lax.Rem(x, y);
+        var zero = W(0, r);
+        var fix = Lax.And(Lax.Ne(r, zero), Lax.Ne(Lax.Lt(r, zero), Lax.Lt(y, W(0, y))));
+        return Lax.Select(fix, Lax.Add(r, y), r);
+    }
+
+    /// <summary>Mod with a weakly typed divisor.</summary>
+    public static Tensor Mod(Tensor x, double y) => Mod(x, W(y, x));
+
+    /// <summary>⌊x / y⌋ (NumPy's floor_divide and Python's //), computed as (x − Mod(x, y)) / y so int32 is exact.</summary>
+    public static Tensor FloorDivide(Tensor x, Tensor y) =>
+        x.DType.IsFloat() ? Lax.Floor(Lax.Div(x, y)) : Lax.Div(Lax.Sub(x, Mod(x, y)), y);
+
     /// <summary>max(x, y) elementwise (on ties the derivative is split evenly).</summary>
     public static Tensor Maximum(Tensor x, Tensor y) => Lax.Max(x, y);
 

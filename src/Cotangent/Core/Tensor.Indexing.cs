@@ -38,6 +38,12 @@ public partial class Tensor
     /// <summary>The maximum over <paramref name="axes"/> (all when null).</summary>
     public Tensor Max(int[]? axes = null, bool keepDims = false) => Ops.Reduce(2, this, axes, keepDims);
 
+    /// <summary>The maximum over one axis.</summary>
+    public Tensor Max(int axis, bool keepDims = false) => Ops.Reduce(2, this, [axis], keepDims);
+
     /// <summary>The minimum over <paramref name="axes"/> (all when null).</summary>
     public Tensor Min(int[]? axes = null, bool keepDims = false) => Ops.Reduce(3, this, axes, keepDims);
+
+    /// <summary>The minimum over one axis.</summary>
+    public Tensor Min(int axis, bool keepDims = false) => Ops.Reduce(3, this, [axis], keepDims);
 }

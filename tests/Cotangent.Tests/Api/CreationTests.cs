@@ -46,6 +46,8 @@ public class CreationTests
         Close([0, 0.25, 0.5, 0.75, 1], Np.Linspace(0, 1, 5), 1e-15, [5]);
         Close([0, 0.2, 0.4, 0.6, 0.8], Np.Linspace(0, 1, 5, endpoint: false), 1e-15, [5]);
         Assert.Equal(3.0, Values(Np.Linspace(-1, 3, 7))[^1]);
+        Close([2], Np.Linspace(2, 5, 1), 0, [1]);
+        Assert.Equal(0, Np.Linspace(2, 5, 0).Size);
         Assert.Equal(5, Np.Arange(5).Size);
     }
 

@@ -103,6 +103,24 @@ public class ElementwiseTests
     }
 
     [Fact]
+    public void Mod_and_FloorDivide_follow_python_signs()
+    {
+        double[] xs = [7, -7, 7, -7, 6, -6, 0];
+        double[] ys = [3, 3, -3, -3, 3, -3, 5];
+        var mod = xs.Zip(ys, (a, b) => a - (Math.Floor(a / b) * b)).ToArray();
+        var div = xs.Zip(ys, (a, b) => Math.Floor(a / b)).ToArray();
+        foreach (var dtype in new[] { DType.Float64, DType.Float32, DType.Int32 })
+        {
+            var x = Make(xs, dtype, 7);
+            var y = Make(ys, dtype, 7);
+            Close(mod, Np.Mod(x, y), 0);
+            Close(div, Np.FloorDivide(x, y), 0);
+        }
+
+        Close([0.5, 0.5, 0], Np.Mod(Np.Array(-2.5, 5.0, 3.0), 1.5), 1e-15);
+    }
+
+    [Fact]
     public void Literals_are_weakly_typed()
     {
         var x = Np.Array(1f, 4f, 9f);
