@@ -12,9 +12,9 @@ namespace Cotangent.Benchmarks;
 public class ElementwiseBenchmarks
 {
     internal const int N = 1_000_000;
-    private NDArray _x = null!;
-    private NDArray _matrix = null!;
-    private NDArray _row = null!;
+    private NDArray _x;
+    private NDArray _matrix;
+    private NDArray _row;
     private double[] _xs = null!;
     private double[] _dst = null!;
     private double[] _rowData = null!;

@@ -8,7 +8,7 @@ namespace Cotangent.Benchmarks;
 [MemoryDiagnoser]
 public class ReductionBenchmarks
 {
-    private NDArray _m = null!;
+    private NDArray _m;
     private double[] _data = null!;
     private double[] _acc = null!;
 

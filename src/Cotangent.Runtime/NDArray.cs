@@ -6,8 +6,10 @@ namespace Cotangent.Runtime;
 /// <summary>
 /// A dense, contiguous, row-major n-dimensional array in managed memory. Immutable by convention:
 /// kernels always write fresh arrays, so buffers may be shared (reshape shares its input's buffer).
+/// A small struct over (dtype, shape, buffer): passing or returning one allocates nothing, so a
+/// scalar result costs only its one-element buffer.
 /// </summary>
-public sealed class NDArray
+public readonly struct NDArray
 {
     private NDArray(DType dtype, Shape shape, Array data)
     {
@@ -40,6 +42,12 @@ public sealed class NDArray
             throw new ShapeException($"A buffer of {data.Length} elements cannot hold shape {shape} ({shape.Size} elements).");
         return new NDArray(DTypes.Of<T>(), shape, data);
     }
+
+    /// <summary>Wraps parts already known to be consistent (no checks); for the library's own hot paths.</summary>
+    internal static NDArray Trusted(DType dtype, Shape shape, Array data) => new(dtype, shape, data);
+
+    /// <summary>True for <c>default(NDArray)</c>, which holds no buffer.</summary>
+    public bool IsDefault => Data is null;
 
     /// <summary>Wraps a buffer without copying; its element type must match <paramref name="dtype"/>.</summary>
     public static NDArray Wrap(DType dtype, Shape shape, Array data)

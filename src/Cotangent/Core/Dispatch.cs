@@ -34,7 +34,7 @@ public static class Dispatch
 
     /// <summary>The array of a concrete tensor; a tracer here has escaped its transformation.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static NDArray Concrete(Tensor t) => t.Array ?? throw Escaped((Tracer)t);
+    public static NDArray Concrete(Tensor t) => t.IsConcrete ? t.Array!.Value : throw Escaped((Tracer)t);
 
     /// <summary>The error for a tracer used where its transformation is not running.</summary>
     public static EscapedTracerException Escaped(Tracer tracer) => new(

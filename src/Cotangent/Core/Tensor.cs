@@ -10,35 +10,48 @@ namespace Cotangent;
 /// </summary>
 public partial class Tensor
 {
-    private readonly NDArray? _array;
+    // A tensor stores its shape, dtype and buffer directly (no separate array object), so a concrete
+    // scalar costs this object plus a one-element buffer. A tracer has no buffer.
+    private readonly Shape _shape;
+    private readonly Array? _data;
+    private readonly DType _dtype;
 
     /// <summary>Wraps a concrete array.</summary>
     public Tensor(NDArray array)
     {
-        _array = array;
-        Aval = new Aval(array.Shape, array.DType);
+        if (array.IsDefault) throw new ArgumentException("The array holds no buffer.", nameof(array));
+        _shape = array.Shape;
+        _dtype = array.DType;
+        _data = array.Data;
     }
 
     /// <summary>Creates a tracer's base with only an abstract value.</summary>
-    private protected Tensor(Aval aval) => Aval = aval;
+    private protected Tensor(Aval aval)
+    {
+        _shape = aval.Shape;
+        _dtype = aval.DType;
+    }
 
     /// <summary>Shape and dtype.</summary>
-    public Aval Aval { get; }
+    public Aval Aval => new(_shape, _dtype);
 
     /// <summary>The shape.</summary>
-    public Shape Shape => Aval.Shape;
+    public Shape Shape => _shape;
 
     /// <summary>The element type.</summary>
-    public DType DType => Aval.DType;
+    public DType DType => _dtype;
 
     /// <summary>Number of dimensions.</summary>
-    public int Rank => Aval.Shape.Rank;
+    public int Rank => _shape.Rank;
 
     /// <summary>Number of elements.</summary>
-    public int Size => Aval.Shape.Size;
+    public int Size => _shape.Size;
+
+    /// <summary>True when this tensor holds data (it is not a tracer).</summary>
+    internal bool IsConcrete => _data is not null;
 
     /// <summary>The concrete array, or null for a tracer.</summary>
-    internal NDArray? Array => _array;
+    internal NDArray? Array => _data is null ? null : NDArray.Trusted(_dtype, _shape, _data);
 
     /// <summary>
     /// The concrete value, looking through tracers that carry one (forward-mode and linearize tracers
@@ -50,7 +63,7 @@ public partial class Tensor
         get
         {
             Tensor t = this;
-            while (t._array is null)
+            while (t._data is null)
             {
                 var tracer = (Tracer)t;
                 t = tracer.Primal ?? throw new ConcretizationException(
@@ -58,7 +71,7 @@ public partial class Tensor
                     "Use Np.Where or move the decision outside the staged function.");
             }
 
-            return t._array;
+            return NDArray.Trusted(t._dtype, t._shape, t._data);
         }
     }
 
@@ -122,7 +135,7 @@ public partial class Tensor
     public static explicit operator double(Tensor t) => t.ToDouble();
 
     /// <summary>NumPy-like text: the values (truncated when large), then shape and dtype.</summary>
-    public override string ToString() => _array is null
+    public override string ToString() => _data is null
         ? $"Tracer<{Aval}> of {((Tracer)this).Trace.Transformation}"
-        : TensorFormatter.Format(_array);
+        : TensorFormatter.Format(NDArray.Trusted(_dtype, _shape, _data));
 }
