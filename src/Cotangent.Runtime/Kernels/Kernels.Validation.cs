@@ -3,17 +3,24 @@ namespace Cotangent.Runtime;
 public static partial class Kernels
 {
     /// <summary>The op's printed name (JAX's spelling), used in error messages.</summary>
-    private static string Name(UnaryOp op) => op switch
-    {
-        UnaryOp.Ceil => "ceil",
-        _ => op.ToString().ToLowerInvariant(),
-    };
+    // Operation names for messages, computed once: the kernels call Name on every invocation, and
+    // formatting an enum each time would allocate on the hot path.
+    private static readonly string[] s_unaryNames = Names<UnaryOp>(string.Empty);
+    private static readonly string[] s_binaryNames = Names<BinaryOp>(string.Empty);
+    private static readonly string[] s_compareNames = Names<CompareOp>(string.Empty);
+    private static readonly string[] s_reduceNames = Names<ReduceOp>("reduce_");
 
-    private static string Name(BinaryOp op) => op.ToString().ToLowerInvariant();
+    private static string[] Names<TEnum>(string prefix)
+        where TEnum : struct, Enum
+        => Enum.GetValues<TEnum>().Select(v => prefix + v.ToString().ToLowerInvariant()).ToArray();
 
-    private static string Name(CompareOp op) => op.ToString().ToLowerInvariant();
+    private static string Name(UnaryOp op) => s_unaryNames[(int)op];
 
-    private static string Name(ReduceOp op) => "reduce_" + op.ToString().ToLowerInvariant();
+    private static string Name(BinaryOp op) => s_binaryNames[(int)op];
+
+    private static string Name(CompareOp op) => s_compareNames[(int)op];
+
+    private static string Name(ReduceOp op) => s_reduceNames[(int)op];
 
     /// <summary>dtype and shape, e.g. <c>f64(2, 3)</c>.</summary>
     private static string Describe(NDArray x) => x.DType.ShortName() + x.Shape.ToString();
