@@ -6,7 +6,9 @@ namespace Cotangent.Benchmarks;
 
 /// <summary>
 /// 1M-element f64 elementwise kernels against baselines: TensorPrimitives on raw spans (the speed ceiling for a
-/// single pass; note its Tanh is inaccurate near 0) and a plain scalar Math.* loop.
+/// single pass; note its Tanh is inaccurate near 0), the same into a freshly allocated 8 MB result (what any kernel
+/// returning a new array pays: a large-object-heap allocation, first-touch page faults and gen-2 collections), and a
+/// plain scalar Math.* loop.
 /// </summary>
 [MemoryDiagnoser]
 public class ElementwiseBenchmarks
@@ -36,6 +38,15 @@ public class ElementwiseBenchmarks
     [Benchmark]
     public void Exp_TensorPrimitives() => TensorPrimitives.Exp(_xs, _dst);
 
+    /// <summary>TensorPrimitives into a freshly allocated result, as a kernel that returns a new array must do.</summary>
+    [Benchmark]
+    public double[] Exp_TensorPrimitivesAllocating()
+    {
+        var d = GC.AllocateUninitializedArray<double>(N);
+        TensorPrimitives.Exp(_xs, d);
+        return d;
+    }
+
     [Benchmark]
     public void Exp_ScalarLoop()
     {
@@ -47,6 +58,14 @@ public class ElementwiseBenchmarks
 
     [Benchmark]
     public void Tanh_TensorPrimitives() => TensorPrimitives.Tanh(_xs, _dst);
+
+    [Benchmark]
+    public double[] Tanh_TensorPrimitivesAllocating()
+    {
+        var d = GC.AllocateUninitializedArray<double>(N);
+        TensorPrimitives.Tanh(_xs, d);
+        return d;
+    }
 
     [Benchmark]
     public void Tanh_ScalarLoop()

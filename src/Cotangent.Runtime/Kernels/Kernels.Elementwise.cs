@@ -255,10 +255,9 @@ public static partial class Kernels
             case (DType.Int32, DType.Float32): TensorPrimitives.ConvertTruncating<int, float>(x.ReadOnlySpan<int>(), (float[])result); break;
             case (DType.Float64, DType.Int32): ConvertLoop<double, int>(x.ReadOnlySpan<double>(), (int[])result); break;
             case (DType.Float32, DType.Int32): ConvertLoop<float, int>(x.ReadOnlySpan<float>(), (int[])result); break;
-            case (_, DType.Bool):
-                var db = (bool[])result;
-                for (int i = 0; i < n; i++) db[i] = x.GetDouble(i) != 0.0; // NaN != 0, so NaN → true
-                break;
+            case (DType.Float64, DType.Bool): ToBool(x.ReadOnlySpan<double>(), (bool[])result); break;
+            case (DType.Float32, DType.Bool): ToBool(x.ReadOnlySpan<float>(), (bool[])result); break;
+            case (DType.Int32, DType.Bool): ToBool(x.ReadOnlySpan<int>(), (bool[])result); break;
             default:
                 // From bool: true → 1, false → 0.
                 var src = x.ReadOnlySpan<bool>();
@@ -281,6 +280,13 @@ public static partial class Kernels
         where TTo : INumberBase<TTo>
     {
         for (int i = 0; i < x.Length; i++) y[i] = TTo.CreateSaturating(x[i]);
+    }
+
+    /// <summary>x ≠ 0 (NaN ≠ 0, so NaN → true).</summary>
+    private static void ToBool<T>(ReadOnlySpan<T> x, Span<bool> y)
+        where T : INumberBase<T>
+    {
+        for (int i = 0; i < x.Length; i++) y[i] = x[i] != T.Zero;
     }
 
     /// <summary>Views a bool buffer as its 0/1 bytes (same size and layout; kernels only ever store 0 or 1).</summary>

@@ -1,39 +1,52 @@
 namespace Cotangent.Runtime.Tests.Reference;
 
 /// <summary>
-/// An erf independent of the runtime's rational approximations: a positive-term series for |x| &lt; 2 and the
-/// Laplace continued fraction for erfc beyond. Both are evaluated in double with an exact split of x².
+/// An erf independent of the runtime's rational approximations: the Maclaurin series summed in 28-digit decimal
+/// arithmetic for |x| &lt; 3 (its cancellation costs about two digits there, leaving ~10 more than double needs) and
+/// the Laplace continued fraction for erfc beyond, where erfc &lt; 2.3e-5 so its double rounding is invisible in erf.
 /// </summary>
 internal static class ReferenceErf
 {
+    internal const decimal TwoOverSqrtPi = 1.1283791670955125738961589031m;
+
     public static double Erf(double x)
     {
         if (double.IsNaN(x)) return x;
         double a = Math.Abs(x);
-        double r = a < 2 ? Series(a) : a >= 7 ? 1.0 : 1.0 - ContinuedFractionErfc(a);
+        // Below 1e-10, erf x = (2/√π)·x·(1 − x²/3 + …) is (2/√π)·x to double precision (and decimal would underflow).
+        double r = a < 1e-10 ? (double)TwoOverSqrtPi * a : a < 3 ? (double)Series(ToDecimal(a)) : a >= 7 ? 1.0 : 1.0 - ContinuedFractionErfc(a);
         return x < 0 ? -r : r;
     }
 
-    /// <summary>e^{−x²} with x² = hi + lo split exactly by FMA, so the rounding of x² does not leak into the result.</summary>
-    private static double ExpMinusSquare(double x)
+    /// <summary>The double's value as a decimal to 28 significant digits (the built-in conversion keeps only 15).</summary>
+    private static decimal ToDecimal(double x)
     {
-        double hi = x * x;
-        double lo = Math.FusedMultiplyAdd(x, x, -hi);
-        return Math.Exp(-hi) * (1 - lo);
+        if (x == 0) return 0m;
+        long bits = BitConverter.DoubleToInt64Bits(x);
+        int exp = (int)((bits >> 52) & 0x7FF);
+        long mantissa = bits & 0xFFFFFFFFFFFFFL;
+        if (exp == 0) exp = 1;
+        else mantissa |= 1L << 52;
+        exp -= 1075; // x = mantissa · 2^exp
+        decimal r = mantissa;
+        for (; exp < 0; exp++) r /= 2;
+        for (; exp > 0; exp--) r *= 2;
+        return r;
     }
 
-    /// <summary>erf x = 2/√π · e^{−x²} · Σₙ 2ⁿ x^{2n+1} / (1·3·…·(2n+1)); all terms positive, so no cancellation.</summary>
-    private static double Series(double x)
+    /// <summary>erf x = 2/√π Σₙ (−1)ⁿ x^{2n+1} / (n!·(2n+1)).</summary>
+    private static decimal Series(decimal x)
     {
-        double term = x, sum = x;
-        for (int n = 1; n < 500; n++)
+        decimal x2 = x * x, power = x, sum = 0m;
+        for (int n = 0; n < 200; n++)
         {
-            term *= 2 * x * x / (2 * n + 1);
+            decimal term = power / (2 * n + 1);
             sum += term;
-            if (term < 1e-18 * sum) break;
+            if (Math.Abs(term) < 1e-27m) break;
+            power = -power * x2 / (n + 1);
         }
 
-        return 2 / Math.Sqrt(Math.PI) * ExpMinusSquare(x) * sum;
+        return TwoOverSqrtPi * sum;
     }
 
     /// <summary>erfc x = e^{−x²}/√π · 1/(x + (1/2)/(x + 1/(x + (3/2)/(x + …)))), evaluated bottom-up.</summary>
@@ -41,6 +54,7 @@ internal static class ReferenceErf
     {
         double f = x;
         for (int k = 300; k >= 1; k--) f = x + k / 2.0 / f;
-        return ExpMinusSquare(x) / (Math.Sqrt(Math.PI) * f);
+        double hi = x * x, lo = Math.FusedMultiplyAdd(x, x, -hi); // x² = hi + lo exactly
+        return Math.Exp(-hi) * (1 - lo) / (Math.Sqrt(Math.PI) * f);
     }
 }

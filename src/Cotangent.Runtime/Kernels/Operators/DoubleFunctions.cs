@@ -61,8 +61,9 @@ internal readonly struct TanhFunction : IDoubleFunction
 }
 
 /// <summary>
-/// sinh x = sign(x)·½(t + t/(t + 1)) with t = expm1(|x|) (both terms positive: no cancellation near 0). Above
-/// |x| = 700, where eˣ nears overflow but sinh is still finite up to 710.4, it is (½e^{|x|/2})·e^{|x|/2}.
+/// sinh x = sign(x)·½(t + t/(t + 1)) with t = expm1(|x|): both terms are positive, so there is no cancellation near
+/// 0. Above |x| = 700 eˣ nears overflow while sinh stays finite up to 710.4; such vectors (rare) go lane by lane
+/// through Math.Sinh, which keeps the common path at one exponential.
 /// </summary>
 internal readonly struct SinhFunction : IDoubleFunction
 {
@@ -72,16 +73,13 @@ internal readonly struct SinhFunction : IDoubleFunction
     public static Vector256<double> Invoke(Vector256<double> x)
     {
         var a = Vector256.Abs(x);
+        if (Vector256.GreaterThanAny(a, Vector256.Create(700.0))) return Lanes.Apply<SinhFunction>(x);
         var t = Expm1Function.Invoke(a);
-        var half = Vector256.Create(0.5);
-        var small = half * (t + t / (t + Vector256<double>.One));
-        var h = Vector256.Exp(half * a);
-        var large = half * h * h;
-        return Vector256.CopySign(Vector256.ConditionalSelect(Vector256.GreaterThan(a, Vector256.Create(700.0)), large, small), x);
+        return Vector256.CopySign(Vector256.Create(0.5) * (t + t / (t + Vector256<double>.One)), x);
     }
 }
 
-/// <summary>cosh x = ½e^{|x|} + ½e^{−|x|}, with the same split exponent as sinh above |x| = 700.</summary>
+/// <summary>cosh x = ½e^{|x|} + ½/e^{|x|}; vectors with a lane above 700 (near overflow) go lane by lane through Math.Cosh.</summary>
 internal readonly struct CoshFunction : IDoubleFunction
 {
     public static double Invoke(double x) => Math.Cosh(x);
@@ -90,13 +88,19 @@ internal readonly struct CoshFunction : IDoubleFunction
     public static Vector256<double> Invoke(Vector256<double> x)
     {
         var a = Vector256.Abs(x);
+        if (Vector256.GreaterThanAny(a, Vector256.Create(700.0))) return Lanes.Apply<CoshFunction>(x);
         var half = Vector256.Create(0.5);
         var e = Vector256.Exp(a);
-        var small = half * e + half / e;
-        var h = Vector256.Exp(half * a);
-        var large = half * h * h;
-        return Vector256.ConditionalSelect(Vector256.GreaterThan(a, Vector256.Create(700.0)), large, small);
+        return half * e + half / e;
     }
+}
+
+/// <summary>Lane-by-lane evaluation with the scalar function, for rare vectors outside a fast path's range.</summary>
+internal static class Lanes
+{
+    public static Vector256<double> Apply<TFunction>(Vector256<double> x)
+        where TFunction : struct, IDoubleFunction
+        => Vector256.Create(TFunction.Invoke(x[0]), TFunction.Invoke(x[1]), TFunction.Invoke(x[2]), TFunction.Invoke(x[3]));
 }
 
 /// <summary>
@@ -112,26 +116,29 @@ internal readonly struct ErfFunction : IDoubleFunction
     public static Vector256<double> Invoke(Vector256<double> x)
     {
         var a = Vector256.Abs(x);
-        var z = x * x;
-        var small = x * Horner(z, ErfT) / MonicHorner(z, ErfU);
-        var e = Vector256.Exp(-z);
-        var erfc = e * Horner(a, ErfcP) / MonicHorner(a, ErfcQ);
         var one = Vector256<double>.One;
+        var isSmall = Vector256.LessThan(a, one);
+        var small = Vector256<double>.Zero;
+        if (isSmall != Vector256<double>.Zero)
+        {
+            // x·T(x²)/U(x²), T of degree 4 and U monic of degree 5.
+            var z = x * x;
+            var t = (((C(ErfT[0]) * z + C(ErfT[1])) * z + C(ErfT[2])) * z + C(ErfT[3])) * z + C(ErfT[4]);
+            var u = ((((z + C(ErfU[0])) * z + C(ErfU[1])) * z + C(ErfU[2])) * z + C(ErfU[3])) * z + C(ErfU[4]);
+            small = x * t / u;
+            if (isSmall == Vector256<double>.AllBitsSet) return small;
+        }
+
+        // 1 − e^{−x²}·P(|x|)/Q(|x|), P of degree 8 and Q monic of degree 8; exactly 1 from |x| = 6 on.
+        var p = (((((((C(ErfcP[0]) * a + C(ErfcP[1])) * a + C(ErfcP[2])) * a + C(ErfcP[3])) * a + C(ErfcP[4])) * a
+            + C(ErfcP[5])) * a + C(ErfcP[6])) * a + C(ErfcP[7])) * a + C(ErfcP[8]);
+        var q = (((((((a + C(ErfcQ[0])) * a + C(ErfcQ[1])) * a + C(ErfcQ[2])) * a + C(ErfcQ[3])) * a + C(ErfcQ[4])) * a
+            + C(ErfcQ[5])) * a + C(ErfcQ[6])) * a + C(ErfcQ[7]);
+        var erfc = Vector256.Exp(-(a * a)) * p / q;
         var large = Vector256.ConditionalSelect(Vector256.GreaterThanOrEqual(a, Vector256.Create(6.0)), one, one - erfc);
-        return Vector256.ConditionalSelect(Vector256.LessThan(a, one), small, Vector256.CopySign(large, x));
+        return Vector256.ConditionalSelect(isSmall, small, Vector256.CopySign(large, x));
     }
 
-    private static Vector256<double> Horner(Vector256<double> x, ReadOnlySpan<double> c)
-    {
-        var r = Vector256.Create(c[0]);
-        for (int i = 1; i < c.Length; i++) r = r * x + Vector256.Create(c[i]);
-        return r;
-    }
-
-    private static Vector256<double> MonicHorner(Vector256<double> x, ReadOnlySpan<double> c)
-    {
-        var r = x + Vector256.Create(c[0]);
-        for (int i = 1; i < c.Length; i++) r = r * x + Vector256.Create(c[i]);
-        return r;
-    }
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector256<double> C(double c) => Vector256.Create(c);
 }
