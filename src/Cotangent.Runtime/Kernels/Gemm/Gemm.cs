@@ -321,12 +321,29 @@ internal static unsafe partial class Gemm
             }
             else
             {
-                // Strided columns (e.g. B given transposed): gather column by column.
+                // Strided columns (e.g. B given transposed). With contiguous rows of Bᵀ, transpose 8×8 (f32) or
+                // 4×4 (f64) blocks in registers; gather the remainder element by element.
+                int jDone = 0, qDone = 0;
+                if (p.RsB == 1 && p.Isa != GemmIsa.Scalar && Avx.IsSupported)
+                {
+                    int blk = 32 / sizeof(T);
+                    jDone = nrr / blk * blk;
+                    qDone = kc / blk * blk;
+                    for (int j = 0; j < jDone; j += blk)
+                    {
+                        for (int q = 0; q < qDone; q += blk)
+                        {
+                            if (typeof(T) == typeof(float)) Transpose8x8((float*)(s + j * p.CsB + q), p.CsB, (float*)(d + q * nr + j), nr);
+                            else Transpose4x4((double*)(s + j * p.CsB + q), p.CsB, (double*)(d + q * nr + j), nr);
+                        }
+                    }
+                }
+
                 for (int j = 0; j < nrr; j++)
                 {
                     T* sj = s + j * p.CsB;
                     T* dj = d + j;
-                    for (int q = 0; q < kc; q++) dj[q * nr] = sj[q * p.RsB];
+                    for (int q = j < jDone ? qDone : 0; q < kc; q++) dj[q * nr] = sj[q * p.RsB];
                 }
 
                 for (int j = nrr; j < nr; j++)
@@ -335,6 +352,62 @@ internal static unsafe partial class Gemm
                 }
             }
         }
+    }
+
+    /// <summary>dst[q·ldd + j] = src[j·lds + q] for an 8×8 block of floats.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void Transpose8x8(float* src, nint lds, float* dst, nint ldd)
+    {
+        var r0 = Avx.LoadVector256(src);
+        var r1 = Avx.LoadVector256(src + lds);
+        var r2 = Avx.LoadVector256(src + 2 * lds);
+        var r3 = Avx.LoadVector256(src + 3 * lds);
+        var r4 = Avx.LoadVector256(src + 4 * lds);
+        var r5 = Avx.LoadVector256(src + 5 * lds);
+        var r6 = Avx.LoadVector256(src + 6 * lds);
+        var r7 = Avx.LoadVector256(src + 7 * lds);
+        var t0 = Avx.UnpackLow(r0, r1);
+        var t1 = Avx.UnpackHigh(r0, r1);
+        var t2 = Avx.UnpackLow(r2, r3);
+        var t3 = Avx.UnpackHigh(r2, r3);
+        var t4 = Avx.UnpackLow(r4, r5);
+        var t5 = Avx.UnpackHigh(r4, r5);
+        var t6 = Avx.UnpackLow(r6, r7);
+        var t7 = Avx.UnpackHigh(r6, r7);
+        var u0 = Avx.Shuffle(t0, t2, 0x44);
+        var u1 = Avx.Shuffle(t0, t2, 0xEE);
+        var u2 = Avx.Shuffle(t1, t3, 0x44);
+        var u3 = Avx.Shuffle(t1, t3, 0xEE);
+        var u4 = Avx.Shuffle(t4, t6, 0x44);
+        var u5 = Avx.Shuffle(t4, t6, 0xEE);
+        var u6 = Avx.Shuffle(t5, t7, 0x44);
+        var u7 = Avx.Shuffle(t5, t7, 0xEE);
+        Avx.Store(dst, Avx.Permute2x128(u0, u4, 0x20));
+        Avx.Store(dst + ldd, Avx.Permute2x128(u1, u5, 0x20));
+        Avx.Store(dst + 2 * ldd, Avx.Permute2x128(u2, u6, 0x20));
+        Avx.Store(dst + 3 * ldd, Avx.Permute2x128(u3, u7, 0x20));
+        Avx.Store(dst + 4 * ldd, Avx.Permute2x128(u0, u4, 0x31));
+        Avx.Store(dst + 5 * ldd, Avx.Permute2x128(u1, u5, 0x31));
+        Avx.Store(dst + 6 * ldd, Avx.Permute2x128(u2, u6, 0x31));
+        Avx.Store(dst + 7 * ldd, Avx.Permute2x128(u3, u7, 0x31));
+    }
+
+    /// <summary>dst[q·ldd + j] = src[j·lds + q] for a 4×4 block of doubles.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void Transpose4x4(double* src, nint lds, double* dst, nint ldd)
+    {
+        var r0 = Avx.LoadVector256(src);
+        var r1 = Avx.LoadVector256(src + lds);
+        var r2 = Avx.LoadVector256(src + 2 * lds);
+        var r3 = Avx.LoadVector256(src + 3 * lds);
+        var t0 = Avx.UnpackLow(r0, r1);
+        var t1 = Avx.UnpackHigh(r0, r1);
+        var t2 = Avx.UnpackLow(r2, r3);
+        var t3 = Avx.UnpackHigh(r2, r3);
+        Avx.Store(dst, Avx.Permute2x128(t0, t2, 0x20));
+        Avx.Store(dst + ldd, Avx.Permute2x128(t1, t3, 0x20));
+        Avx.Store(dst + 2 * ldd, Avx.Permute2x128(t0, t2, 0x31));
+        Avx.Store(dst + 3 * ldd, Avx.Permute2x128(t1, t3, 0x31));
     }
 
     /// <summary>Packs A[ir:ir+mrr, pc:pc+kc] as kc columns of MR (rows beyond mrr zero).</summary>
