@@ -146,6 +146,25 @@ internal static unsafe partial class Gemm
         Run(in p, 0, m, 0, n);
     }
 
+    /// <summary>
+    /// <paramref name="batch"/> independent products, operand i starting <c>i * stride</c> elements after the first.
+    /// When each product is too small to split but the batch is large, the batch itself is split between threads.
+    /// </summary>
+    internal static void MultiplyBatched<T>(int batch, int m, int n, int k, T* a, nint strideA, nint rsA, nint csA,
+        T* b, nint strideB, nint rsB, nint csB, T* c, nint strideC, nint ldc, bool accumulate, GemmIsa isa, int maxThreads)
+        where T : unmanaged, INumber<T>
+    {
+        long work = (long)m * n * k;
+        if (batch >= 2 && maxThreads >= 2 && work < ParallelThreshold && work * batch >= ParallelThreshold)
+        {
+            var job = new BatchJob<T>(batch, m, n, k, a, strideA, rsA, csA, b, strideB, rsB, csB, c, strideC, ldc, accumulate, isa);
+            if (Worker.TryRun(job)) return;
+        }
+
+        for (int i = 0; i < batch; i++)
+            Multiply(m, n, k, a + i * strideA, rsA, csA, b + i * strideB, rsB, csB, c + i * strideC, ldc, accumulate, isa, maxThreads);
+    }
+
     /// <summary>The register tile (rows × columns of C per micro-kernel call) of a tier.</summary>
     internal static void GetTile<T>(GemmIsa isa, out int mr, out int nr)
     {
