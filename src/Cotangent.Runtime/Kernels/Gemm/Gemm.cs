@@ -38,6 +38,9 @@ internal static unsafe partial class Gemm
     /// <summary>Cache-blocking knobs (KC: contracted steps per packed block; NC: columns per packed B block, sized for L2), for tuning.</summary>
     internal static int TuneKcF32 = 512, TuneKcF64 = 256, TuneNcF32 = 512, TuneNcF64 = 512;
 
+    /// <summary>Tuning knob: rows of the Vector512 register tile (6 or 4).</summary>
+    internal static int TuneMr512 = 6;
+
     /// <summary>Tuning knob: 0 splits large calls between threads by columns when possible, 1 always by rows.</summary>
     internal static int TuneSplit;
 
@@ -171,7 +174,7 @@ internal static unsafe partial class Gemm
         int lanes512 = 64 / Unsafe.SizeOf<T>();
         (mr, nr) = isa switch
         {
-            GemmIsa.Vector512 => (6, 4 * lanes512),
+            GemmIsa.Vector512 => (TuneMr512, 4 * lanes512),
             GemmIsa.Vector256 => (6, lanes512),
             _ => (4, 4),
         };
@@ -231,11 +234,11 @@ internal static unsafe partial class Gemm
                         int nrr = Math.Min(nr, nc - jr);
                         if (mrr == mr && nrr == nr)
                         {
-                            MicroKernel(p.Isa, kc, aPanel, ars, aps, bp + jr * kc, cRow + jr, p.Ldc, acc);
+                            MicroKernel(p.Isa, mr, kc, aPanel, ars, aps, bp + jr * kc, cRow + jr, p.Ldc, acc);
                         }
                         else
                         {
-                            MicroKernel(p.Isa, kc, aPanel, ars, aps, bp + jr * kc, tile, nr, false);
+                            MicroKernel(p.Isa, mr, kc, aPanel, ars, aps, bp + jr * kc, tile, nr, false);
                             for (int r = 0; r < mrr; r++)
                             {
                                 T* dst = cRow + r * p.Ldc + jr;
@@ -257,18 +260,26 @@ internal static unsafe partial class Gemm
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void MicroKernel<T>(GemmIsa isa, int kc, T* a, nint ars, nint aps, T* b, T* c, nint ldc, bool acc)
+    private static void MicroKernel<T>(GemmIsa isa, int mr, int kc, T* a, nint ars, nint aps, T* b, T* c, nint ldc, bool acc)
         where T : unmanaged, INumber<T>
     {
         if (typeof(T) == typeof(float))
         {
-            if (isa == GemmIsa.Vector512) Kernel6x64F32(kc, (float*)a, ars, aps, (float*)b, (float*)c, ldc, acc);
+            if (isa == GemmIsa.Vector512)
+            {
+                if (mr == 6) Kernel6x64F32(kc, (float*)a, ars, aps, (float*)b, (float*)c, ldc, acc);
+                else Kernel4x64F32(kc, (float*)a, ars, aps, (float*)b, (float*)c, ldc, acc);
+            }
             else if (isa == GemmIsa.Vector256) Kernel6x16F32(kc, (float*)a, ars, aps, (float*)b, (float*)c, ldc, acc);
             else KernelScalar(kc, a, ars, aps, b, c, ldc, acc);
         }
         else
         {
-            if (isa == GemmIsa.Vector512) Kernel6x32F64(kc, (double*)a, ars, aps, (double*)b, (double*)c, ldc, acc);
+            if (isa == GemmIsa.Vector512)
+            {
+                if (mr == 6) Kernel6x32F64(kc, (double*)a, ars, aps, (double*)b, (double*)c, ldc, acc);
+                else Kernel4x32F64(kc, (double*)a, ars, aps, (double*)b, (double*)c, ldc, acc);
+            }
             else if (isa == GemmIsa.Vector256) Kernel6x8F64(kc, (double*)a, ars, aps, (double*)b, (double*)c, ldc, acc);
             else KernelScalar(kc, a, ars, aps, b, c, ldc, acc);
         }
