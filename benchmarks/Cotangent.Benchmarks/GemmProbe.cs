@@ -18,6 +18,7 @@ internal static unsafe class GemmProbe
         Gemm.TuneNcF32 = Env("COT_NC32", Gemm.TuneNcF32);
         Gemm.TuneNcF64 = Env("COT_NC64", Gemm.TuneNcF64);
         Gemm.TuneSplit = Env("COT_SPLIT", Gemm.TuneSplit);
+        Gemm.TuneMr512 = Env("COT_MR", Gemm.TuneMr512);
         double g = type == "f32" ? Time<float>(m, k, n, threads) : Time<double>(m, k, n, threads);
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{type} {m}x{k}x{n} {threads}T: {g:F1} GFLOPS"));
         return 0;

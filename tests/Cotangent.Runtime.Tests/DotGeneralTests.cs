@@ -207,6 +207,28 @@ public class DotGeneralTests
     }
 
     [Fact]
+    public void LargeBatchOfSmallProducts_SplitAcrossThreads()
+    {
+        // 24 products of 40×100·100×30: each below the threading threshold, the batch above it.
+        const int batch = 24, m = 40, k = 100, n = 30;
+        foreach (bool transB in new[] { false, true })
+        {
+            var a = Random(DType.Float64, 5, batch, m, k);
+            var b = transB ? Random(DType.Float64, 6, batch, n, k) : Random(DType.Float64, 6, batch, k, n);
+            var c = Kernels.DotGeneral(a, b, [2], [transB ? 2 : 1], [0], [0]);
+            Assert.Equal(Shape.Of(batch, m, n), c.Shape);
+            var av = a.ToArray<double>();
+            var bv = b.ToArray<double>();
+            var cv = c.ToArray<double>();
+            for (int i = 0; i < batch; i++)
+            {
+                GemmTests.AssertProduct(av[(i * m * k)..((i + 1) * m * k)], bv[(i * k * n)..((i + 1) * k * n)],
+                    cv[(i * m * n)..((i + 1) * m * n)], m, n, k, false, transB);
+            }
+        }
+    }
+
+    [Fact]
     public void RandomAxisArrangements()
     {
         var rng = new Random(12345);

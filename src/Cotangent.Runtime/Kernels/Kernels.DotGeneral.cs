@@ -86,11 +86,8 @@ public static partial class Kernels
         fixed (T* pb = b)
         fixed (T* pc = result)
         {
-            for (int i = 0; i < batch; i++)
-            {
-                Gemm.Multiply(m, n, k, pa + (nint)i * m * k, rsA, csA, pb + (nint)i * k * n, rsB, csB,
-                    pc + (nint)i * m * n, n, accumulate: false, Gemm.BestIsa, Gemm.MaxThreads);
-            }
+            Gemm.MultiplyBatched(batch, m, n, k, pa, (nint)m * k, rsA, csA, pb, (nint)k * n, rsB, csB,
+                pc, (nint)m * n, n, accumulate: false, Gemm.BestIsa, Gemm.MaxThreads);
         }
     }
 

@@ -229,6 +229,169 @@ internal static unsafe partial class Gemm
         }
     }
 
+    /// <summary>4×64 float micro-kernel (Vector512, 16 accumulators): C tile (=|+=) A panel · B panel over <paramref name="kc"/> steps.</summary>
+    /// <remarks>A element (r, p) is <c>a[r * ars + p * aps]</c>; B is packed as <paramref name="kc"/> rows of 64; C rows are <paramref name="ldc"/> apart.</remarks>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    internal static void Kernel4x64F32(int kc, float* a, nint ars, nint aps, float* b, float* c, nint ldc, bool accumulate)
+    {
+        float* a0 = a;
+        float* a1 = a + 1 * ars;
+        float* a2 = a + 2 * ars;
+        float* a3 = a + 3 * ars;
+        var c00 = Vector512<float>.Zero;
+        var c01 = Vector512<float>.Zero;
+        var c02 = Vector512<float>.Zero;
+        var c03 = Vector512<float>.Zero;
+        var c10 = Vector512<float>.Zero;
+        var c11 = Vector512<float>.Zero;
+        var c12 = Vector512<float>.Zero;
+        var c13 = Vector512<float>.Zero;
+        var c20 = Vector512<float>.Zero;
+        var c21 = Vector512<float>.Zero;
+        var c22 = Vector512<float>.Zero;
+        var c23 = Vector512<float>.Zero;
+        var c30 = Vector512<float>.Zero;
+        var c31 = Vector512<float>.Zero;
+        var c32 = Vector512<float>.Zero;
+        var c33 = Vector512<float>.Zero;
+        nint i = 0;
+        int p = 0;
+        for (; p + 2 <= kc; p += 2)
+        {
+            {
+                var b0 = Vector512.Load(b + 0);
+                var b1 = Vector512.Load(b + 16);
+                var b2 = Vector512.Load(b + 32);
+                var b3 = Vector512.Load(b + 48);
+                var x = Vector512.Create(a0[i]);
+                c00 = Vector512.FusedMultiplyAdd(x, b0, c00);
+                c01 = Vector512.FusedMultiplyAdd(x, b1, c01);
+                c02 = Vector512.FusedMultiplyAdd(x, b2, c02);
+                c03 = Vector512.FusedMultiplyAdd(x, b3, c03);
+                x = Vector512.Create(a1[i]);
+                c10 = Vector512.FusedMultiplyAdd(x, b0, c10);
+                c11 = Vector512.FusedMultiplyAdd(x, b1, c11);
+                c12 = Vector512.FusedMultiplyAdd(x, b2, c12);
+                c13 = Vector512.FusedMultiplyAdd(x, b3, c13);
+                x = Vector512.Create(a2[i]);
+                c20 = Vector512.FusedMultiplyAdd(x, b0, c20);
+                c21 = Vector512.FusedMultiplyAdd(x, b1, c21);
+                c22 = Vector512.FusedMultiplyAdd(x, b2, c22);
+                c23 = Vector512.FusedMultiplyAdd(x, b3, c23);
+                x = Vector512.Create(a3[i]);
+                c30 = Vector512.FusedMultiplyAdd(x, b0, c30);
+                c31 = Vector512.FusedMultiplyAdd(x, b1, c31);
+                c32 = Vector512.FusedMultiplyAdd(x, b2, c32);
+                c33 = Vector512.FusedMultiplyAdd(x, b3, c33);
+            }
+            {
+                var b0 = Vector512.Load(b + 64);
+                var b1 = Vector512.Load(b + 80);
+                var b2 = Vector512.Load(b + 96);
+                var b3 = Vector512.Load(b + 112);
+                var x = Vector512.Create(a0[i + aps]);
+                c00 = Vector512.FusedMultiplyAdd(x, b0, c00);
+                c01 = Vector512.FusedMultiplyAdd(x, b1, c01);
+                c02 = Vector512.FusedMultiplyAdd(x, b2, c02);
+                c03 = Vector512.FusedMultiplyAdd(x, b3, c03);
+                x = Vector512.Create(a1[i + aps]);
+                c10 = Vector512.FusedMultiplyAdd(x, b0, c10);
+                c11 = Vector512.FusedMultiplyAdd(x, b1, c11);
+                c12 = Vector512.FusedMultiplyAdd(x, b2, c12);
+                c13 = Vector512.FusedMultiplyAdd(x, b3, c13);
+                x = Vector512.Create(a2[i + aps]);
+                c20 = Vector512.FusedMultiplyAdd(x, b0, c20);
+                c21 = Vector512.FusedMultiplyAdd(x, b1, c21);
+                c22 = Vector512.FusedMultiplyAdd(x, b2, c22);
+                c23 = Vector512.FusedMultiplyAdd(x, b3, c23);
+                x = Vector512.Create(a3[i + aps]);
+                c30 = Vector512.FusedMultiplyAdd(x, b0, c30);
+                c31 = Vector512.FusedMultiplyAdd(x, b1, c31);
+                c32 = Vector512.FusedMultiplyAdd(x, b2, c32);
+                c33 = Vector512.FusedMultiplyAdd(x, b3, c33);
+            }
+            i += 2 * aps;
+            b += 128;
+        }
+
+        for (; p < kc; p++)
+        {
+            var b0 = Vector512.Load(b + 0);
+            var b1 = Vector512.Load(b + 16);
+            var b2 = Vector512.Load(b + 32);
+            var b3 = Vector512.Load(b + 48);
+            var x = Vector512.Create(a0[i]);
+            c00 = Vector512.FusedMultiplyAdd(x, b0, c00);
+            c01 = Vector512.FusedMultiplyAdd(x, b1, c01);
+            c02 = Vector512.FusedMultiplyAdd(x, b2, c02);
+            c03 = Vector512.FusedMultiplyAdd(x, b3, c03);
+            x = Vector512.Create(a1[i]);
+            c10 = Vector512.FusedMultiplyAdd(x, b0, c10);
+            c11 = Vector512.FusedMultiplyAdd(x, b1, c11);
+            c12 = Vector512.FusedMultiplyAdd(x, b2, c12);
+            c13 = Vector512.FusedMultiplyAdd(x, b3, c13);
+            x = Vector512.Create(a2[i]);
+            c20 = Vector512.FusedMultiplyAdd(x, b0, c20);
+            c21 = Vector512.FusedMultiplyAdd(x, b1, c21);
+            c22 = Vector512.FusedMultiplyAdd(x, b2, c22);
+            c23 = Vector512.FusedMultiplyAdd(x, b3, c23);
+            x = Vector512.Create(a3[i]);
+            c30 = Vector512.FusedMultiplyAdd(x, b0, c30);
+            c31 = Vector512.FusedMultiplyAdd(x, b1, c31);
+            c32 = Vector512.FusedMultiplyAdd(x, b2, c32);
+            c33 = Vector512.FusedMultiplyAdd(x, b3, c33);
+            i += aps;
+            b += 64;
+        }
+
+        if (accumulate)
+        {
+            float* r0 = c;
+            Vector512.Store(c00 + Vector512.Load(r0 + 0), r0 + 0);
+            Vector512.Store(c01 + Vector512.Load(r0 + 16), r0 + 16);
+            Vector512.Store(c02 + Vector512.Load(r0 + 32), r0 + 32);
+            Vector512.Store(c03 + Vector512.Load(r0 + 48), r0 + 48);
+            float* r1 = c + 1 * ldc;
+            Vector512.Store(c10 + Vector512.Load(r1 + 0), r1 + 0);
+            Vector512.Store(c11 + Vector512.Load(r1 + 16), r1 + 16);
+            Vector512.Store(c12 + Vector512.Load(r1 + 32), r1 + 32);
+            Vector512.Store(c13 + Vector512.Load(r1 + 48), r1 + 48);
+            float* r2 = c + 2 * ldc;
+            Vector512.Store(c20 + Vector512.Load(r2 + 0), r2 + 0);
+            Vector512.Store(c21 + Vector512.Load(r2 + 16), r2 + 16);
+            Vector512.Store(c22 + Vector512.Load(r2 + 32), r2 + 32);
+            Vector512.Store(c23 + Vector512.Load(r2 + 48), r2 + 48);
+            float* r3 = c + 3 * ldc;
+            Vector512.Store(c30 + Vector512.Load(r3 + 0), r3 + 0);
+            Vector512.Store(c31 + Vector512.Load(r3 + 16), r3 + 16);
+            Vector512.Store(c32 + Vector512.Load(r3 + 32), r3 + 32);
+            Vector512.Store(c33 + Vector512.Load(r3 + 48), r3 + 48);
+        }
+        else
+        {
+            float* r0 = c;
+            Vector512.Store(c00, r0 + 0);
+            Vector512.Store(c01, r0 + 16);
+            Vector512.Store(c02, r0 + 32);
+            Vector512.Store(c03, r0 + 48);
+            float* r1 = c + 1 * ldc;
+            Vector512.Store(c10, r1 + 0);
+            Vector512.Store(c11, r1 + 16);
+            Vector512.Store(c12, r1 + 32);
+            Vector512.Store(c13, r1 + 48);
+            float* r2 = c + 2 * ldc;
+            Vector512.Store(c20, r2 + 0);
+            Vector512.Store(c21, r2 + 16);
+            Vector512.Store(c22, r2 + 32);
+            Vector512.Store(c23, r2 + 48);
+            float* r3 = c + 3 * ldc;
+            Vector512.Store(c30, r3 + 0);
+            Vector512.Store(c31, r3 + 16);
+            Vector512.Store(c32, r3 + 32);
+            Vector512.Store(c33, r3 + 48);
+        }
+    }
+
     /// <summary>6×32 double micro-kernel (Vector512, 24 accumulators): C tile (=|+=) A panel · B panel over <paramref name="kc"/> steps.</summary>
     /// <remarks>A element (r, p) is <c>a[r * ars + p * aps]</c>; B is packed as <paramref name="kc"/> rows of 32; C rows are <paramref name="ldc"/> apart.</remarks>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
@@ -449,6 +612,169 @@ internal static unsafe partial class Gemm
             Vector512.Store(c51, r5 + 8);
             Vector512.Store(c52, r5 + 16);
             Vector512.Store(c53, r5 + 24);
+        }
+    }
+
+    /// <summary>4×32 double micro-kernel (Vector512, 16 accumulators): C tile (=|+=) A panel · B panel over <paramref name="kc"/> steps.</summary>
+    /// <remarks>A element (r, p) is <c>a[r * ars + p * aps]</c>; B is packed as <paramref name="kc"/> rows of 32; C rows are <paramref name="ldc"/> apart.</remarks>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    internal static void Kernel4x32F64(int kc, double* a, nint ars, nint aps, double* b, double* c, nint ldc, bool accumulate)
+    {
+        double* a0 = a;
+        double* a1 = a + 1 * ars;
+        double* a2 = a + 2 * ars;
+        double* a3 = a + 3 * ars;
+        var c00 = Vector512<double>.Zero;
+        var c01 = Vector512<double>.Zero;
+        var c02 = Vector512<double>.Zero;
+        var c03 = Vector512<double>.Zero;
+        var c10 = Vector512<double>.Zero;
+        var c11 = Vector512<double>.Zero;
+        var c12 = Vector512<double>.Zero;
+        var c13 = Vector512<double>.Zero;
+        var c20 = Vector512<double>.Zero;
+        var c21 = Vector512<double>.Zero;
+        var c22 = Vector512<double>.Zero;
+        var c23 = Vector512<double>.Zero;
+        var c30 = Vector512<double>.Zero;
+        var c31 = Vector512<double>.Zero;
+        var c32 = Vector512<double>.Zero;
+        var c33 = Vector512<double>.Zero;
+        nint i = 0;
+        int p = 0;
+        for (; p + 2 <= kc; p += 2)
+        {
+            {
+                var b0 = Vector512.Load(b + 0);
+                var b1 = Vector512.Load(b + 8);
+                var b2 = Vector512.Load(b + 16);
+                var b3 = Vector512.Load(b + 24);
+                var x = Vector512.Create(a0[i]);
+                c00 = Vector512.FusedMultiplyAdd(x, b0, c00);
+                c01 = Vector512.FusedMultiplyAdd(x, b1, c01);
+                c02 = Vector512.FusedMultiplyAdd(x, b2, c02);
+                c03 = Vector512.FusedMultiplyAdd(x, b3, c03);
+                x = Vector512.Create(a1[i]);
+                c10 = Vector512.FusedMultiplyAdd(x, b0, c10);
+                c11 = Vector512.FusedMultiplyAdd(x, b1, c11);
+                c12 = Vector512.FusedMultiplyAdd(x, b2, c12);
+                c13 = Vector512.FusedMultiplyAdd(x, b3, c13);
+                x = Vector512.Create(a2[i]);
+                c20 = Vector512.FusedMultiplyAdd(x, b0, c20);
+                c21 = Vector512.FusedMultiplyAdd(x, b1, c21);
+                c22 = Vector512.FusedMultiplyAdd(x, b2, c22);
+                c23 = Vector512.FusedMultiplyAdd(x, b3, c23);
+                x = Vector512.Create(a3[i]);
+                c30 = Vector512.FusedMultiplyAdd(x, b0, c30);
+                c31 = Vector512.FusedMultiplyAdd(x, b1, c31);
+                c32 = Vector512.FusedMultiplyAdd(x, b2, c32);
+                c33 = Vector512.FusedMultiplyAdd(x, b3, c33);
+            }
+            {
+                var b0 = Vector512.Load(b + 32);
+                var b1 = Vector512.Load(b + 40);
+                var b2 = Vector512.Load(b + 48);
+                var b3 = Vector512.Load(b + 56);
+                var x = Vector512.Create(a0[i + aps]);
+                c00 = Vector512.FusedMultiplyAdd(x, b0, c00);
+                c01 = Vector512.FusedMultiplyAdd(x, b1, c01);
+                c02 = Vector512.FusedMultiplyAdd(x, b2, c02);
+                c03 = Vector512.FusedMultiplyAdd(x, b3, c03);
+                x = Vector512.Create(a1[i + aps]);
+                c10 = Vector512.FusedMultiplyAdd(x, b0, c10);
+                c11 = Vector512.FusedMultiplyAdd(x, b1, c11);
+                c12 = Vector512.FusedMultiplyAdd(x, b2, c12);
+                c13 = Vector512.FusedMultiplyAdd(x, b3, c13);
+                x = Vector512.Create(a2[i + aps]);
+                c20 = Vector512.FusedMultiplyAdd(x, b0, c20);
+                c21 = Vector512.FusedMultiplyAdd(x, b1, c21);
+                c22 = Vector512.FusedMultiplyAdd(x, b2, c22);
+                c23 = Vector512.FusedMultiplyAdd(x, b3, c23);
+                x = Vector512.Create(a3[i + aps]);
+                c30 = Vector512.FusedMultiplyAdd(x, b0, c30);
+                c31 = Vector512.FusedMultiplyAdd(x, b1, c31);
+                c32 = Vector512.FusedMultiplyAdd(x, b2, c32);
+                c33 = Vector512.FusedMultiplyAdd(x, b3, c33);
+            }
+            i += 2 * aps;
+            b += 64;
+        }
+
+        for (; p < kc; p++)
+        {
+            var b0 = Vector512.Load(b + 0);
+            var b1 = Vector512.Load(b + 8);
+            var b2 = Vector512.Load(b + 16);
+            var b3 = Vector512.Load(b + 24);
+            var x = Vector512.Create(a0[i]);
+            c00 = Vector512.FusedMultiplyAdd(x, b0, c00);
+            c01 = Vector512.FusedMultiplyAdd(x, b1, c01);
+            c02 = Vector512.FusedMultiplyAdd(x, b2, c02);
+            c03 = Vector512.FusedMultiplyAdd(x, b3, c03);
+            x = Vector512.Create(a1[i]);
+            c10 = Vector512.FusedMultiplyAdd(x, b0, c10);
+            c11 = Vector512.FusedMultiplyAdd(x, b1, c11);
+            c12 = Vector512.FusedMultiplyAdd(x, b2, c12);
+            c13 = Vector512.FusedMultiplyAdd(x, b3, c13);
+            x = Vector512.Create(a2[i]);
+            c20 = Vector512.FusedMultiplyAdd(x, b0, c20);
+            c21 = Vector512.FusedMultiplyAdd(x, b1, c21);
+            c22 = Vector512.FusedMultiplyAdd(x, b2, c22);
+            c23 = Vector512.FusedMultiplyAdd(x, b3, c23);
+            x = Vector512.Create(a3[i]);
+            c30 = Vector512.FusedMultiplyAdd(x, b0, c30);
+            c31 = Vector512.FusedMultiplyAdd(x, b1, c31);
+            c32 = Vector512.FusedMultiplyAdd(x, b2, c32);
+            c33 = Vector512.FusedMultiplyAdd(x, b3, c33);
+            i += aps;
+            b += 32;
+        }
+
+        if (accumulate)
+        {
+            double* r0 = c;
+            Vector512.Store(c00 + Vector512.Load(r0 + 0), r0 + 0);
+            Vector512.Store(c01 + Vector512.Load(r0 + 8), r0 + 8);
+            Vector512.Store(c02 + Vector512.Load(r0 + 16), r0 + 16);
+            Vector512.Store(c03 + Vector512.Load(r0 + 24), r0 + 24);
+            double* r1 = c + 1 * ldc;
+            Vector512.Store(c10 + Vector512.Load(r1 + 0), r1 + 0);
+            Vector512.Store(c11 + Vector512.Load(r1 + 8), r1 + 8);
+            Vector512.Store(c12 + Vector512.Load(r1 + 16), r1 + 16);
+            Vector512.Store(c13 + Vector512.Load(r1 + 24), r1 + 24);
+            double* r2 = c + 2 * ldc;
+            Vector512.Store(c20 + Vector512.Load(r2 + 0), r2 + 0);
+            Vector512.Store(c21 + Vector512.Load(r2 + 8), r2 + 8);
+            Vector512.Store(c22 + Vector512.Load(r2 + 16), r2 + 16);
+            Vector512.Store(c23 + Vector512.Load(r2 + 24), r2 + 24);
+            double* r3 = c + 3 * ldc;
+            Vector512.Store(c30 + Vector512.Load(r3 + 0), r3 + 0);
+            Vector512.Store(c31 + Vector512.Load(r3 + 8), r3 + 8);
+            Vector512.Store(c32 + Vector512.Load(r3 + 16), r3 + 16);
+            Vector512.Store(c33 + Vector512.Load(r3 + 24), r3 + 24);
+        }
+        else
+        {
+            double* r0 = c;
+            Vector512.Store(c00, r0 + 0);
+            Vector512.Store(c01, r0 + 8);
+            Vector512.Store(c02, r0 + 16);
+            Vector512.Store(c03, r0 + 24);
+            double* r1 = c + 1 * ldc;
+            Vector512.Store(c10, r1 + 0);
+            Vector512.Store(c11, r1 + 8);
+            Vector512.Store(c12, r1 + 16);
+            Vector512.Store(c13, r1 + 24);
+            double* r2 = c + 2 * ldc;
+            Vector512.Store(c20, r2 + 0);
+            Vector512.Store(c21, r2 + 8);
+            Vector512.Store(c22, r2 + 16);
+            Vector512.Store(c23, r2 + 24);
+            double* r3 = c + 3 * ldc;
+            Vector512.Store(c30, r3 + 0);
+            Vector512.Store(c31, r3 + 8);
+            Vector512.Store(c32, r3 + 16);
+            Vector512.Store(c33, r3 + 24);
         }
     }
 

@@ -53,6 +53,43 @@ internal static unsafe partial class Gemm
         }
     }
 
+    /// <summary>A batch of small products: the caller takes the first half, the worker the rest, one thread each.</summary>
+    private sealed class BatchJob<T> : WorkItem
+        where T : unmanaged, INumber<T>
+    {
+        private readonly int _batch, _m, _n, _k;
+        private readonly T* _a, _b, _c;
+        private readonly nint _strideA, _rsA, _csA, _strideB, _rsB, _csB, _strideC, _ldc;
+        private readonly bool _accumulate;
+        private readonly GemmIsa _isa;
+
+        public BatchJob(int batch, int m, int n, int k, T* a, nint strideA, nint rsA, nint csA,
+            T* b, nint strideB, nint rsB, nint csB, T* c, nint strideC, nint ldc, bool accumulate, GemmIsa isa)
+        {
+            (_batch, _m, _n, _k) = (batch, m, n, k);
+            _a = a;
+            _b = b;
+            _c = c;
+            (_strideA, _rsA, _csA) = (strideA, rsA, csA);
+            (_strideB, _rsB, _csB) = (strideB, rsB, csB);
+            (_strideC, _ldc) = (strideC, ldc);
+            (_accumulate, _isa) = (accumulate, isa);
+        }
+
+        public override void RunCallerPart() => RunRange(0, _batch / 2);
+
+        public override void RunWorkerPart() => RunRange(_batch / 2, _batch);
+
+        private void RunRange(int from, int to)
+        {
+            for (int i = from; i < to; i++)
+            {
+                Multiply(_m, _n, _k, _a + i * _strideA, _rsA, _csA, _b + i * _strideB, _rsB, _csB,
+                    _c + i * _strideC, _ldc, _accumulate, _isa, maxThreads: 1);
+            }
+        }
+    }
+
     /// <summary>
     /// One persistent background thread that takes the second half of large calls. After a job it spins (yielding)
     /// for a short while so back-to-back calls start without a kernel wake-up, then parks on a monitor.

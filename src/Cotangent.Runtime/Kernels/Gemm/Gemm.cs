@@ -38,6 +38,9 @@ internal static unsafe partial class Gemm
     /// <summary>Cache-blocking knobs (KC: contracted steps per packed block; NC: columns per packed B block, sized for L2), for tuning.</summary>
     internal static int TuneKcF32 = 512, TuneKcF64 = 256, TuneNcF32 = 512, TuneNcF64 = 512;
 
+    /// <summary>Tuning knob: rows of the Vector512 register tile (6 or 4).</summary>
+    internal static int TuneMr512 = 6;
+
     /// <summary>Tuning knob: 0 splits large calls between threads by columns when possible, 1 always by rows.</summary>
     internal static int TuneSplit;
 
@@ -146,13 +149,32 @@ internal static unsafe partial class Gemm
         Run(in p, 0, m, 0, n);
     }
 
+    /// <summary>
+    /// <paramref name="batch"/> independent products, operand i starting <c>i * stride</c> elements after the first.
+    /// When each product is too small to split but the batch is large, the batch itself is split between threads.
+    /// </summary>
+    internal static void MultiplyBatched<T>(int batch, int m, int n, int k, T* a, nint strideA, nint rsA, nint csA,
+        T* b, nint strideB, nint rsB, nint csB, T* c, nint strideC, nint ldc, bool accumulate, GemmIsa isa, int maxThreads)
+        where T : unmanaged, INumber<T>
+    {
+        long work = (long)m * n * k;
+        if (batch >= 2 && maxThreads >= 2 && work < ParallelThreshold && work * batch >= ParallelThreshold)
+        {
+            var job = new BatchJob<T>(batch, m, n, k, a, strideA, rsA, csA, b, strideB, rsB, csB, c, strideC, ldc, accumulate, isa);
+            if (Worker.TryRun(job)) return;
+        }
+
+        for (int i = 0; i < batch; i++)
+            Multiply(m, n, k, a + i * strideA, rsA, csA, b + i * strideB, rsB, csB, c + i * strideC, ldc, accumulate, isa, maxThreads);
+    }
+
     /// <summary>The register tile (rows × columns of C per micro-kernel call) of a tier.</summary>
     internal static void GetTile<T>(GemmIsa isa, out int mr, out int nr)
     {
         int lanes512 = 64 / Unsafe.SizeOf<T>();
         (mr, nr) = isa switch
         {
-            GemmIsa.Vector512 => (6, 4 * lanes512),
+            GemmIsa.Vector512 => (TuneMr512, 4 * lanes512),
             GemmIsa.Vector256 => (6, lanes512),
             _ => (4, 4),
         };
@@ -212,11 +234,11 @@ internal static unsafe partial class Gemm
                         int nrr = Math.Min(nr, nc - jr);
                         if (mrr == mr && nrr == nr)
                         {
-                            MicroKernel(p.Isa, kc, aPanel, ars, aps, bp + jr * kc, cRow + jr, p.Ldc, acc);
+                            MicroKernel(p.Isa, mr, kc, aPanel, ars, aps, bp + jr * kc, cRow + jr, p.Ldc, acc);
                         }
                         else
                         {
-                            MicroKernel(p.Isa, kc, aPanel, ars, aps, bp + jr * kc, tile, nr, false);
+                            MicroKernel(p.Isa, mr, kc, aPanel, ars, aps, bp + jr * kc, tile, nr, false);
                             for (int r = 0; r < mrr; r++)
                             {
                                 T* dst = cRow + r * p.Ldc + jr;
@@ -238,18 +260,26 @@ internal static unsafe partial class Gemm
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void MicroKernel<T>(GemmIsa isa, int kc, T* a, nint ars, nint aps, T* b, T* c, nint ldc, bool acc)
+    private static void MicroKernel<T>(GemmIsa isa, int mr, int kc, T* a, nint ars, nint aps, T* b, T* c, nint ldc, bool acc)
         where T : unmanaged, INumber<T>
     {
         if (typeof(T) == typeof(float))
         {
-            if (isa == GemmIsa.Vector512) Kernel6x64F32(kc, (float*)a, ars, aps, (float*)b, (float*)c, ldc, acc);
+            if (isa == GemmIsa.Vector512)
+            {
+                if (mr == 6) Kernel6x64F32(kc, (float*)a, ars, aps, (float*)b, (float*)c, ldc, acc);
+                else Kernel4x64F32(kc, (float*)a, ars, aps, (float*)b, (float*)c, ldc, acc);
+            }
             else if (isa == GemmIsa.Vector256) Kernel6x16F32(kc, (float*)a, ars, aps, (float*)b, (float*)c, ldc, acc);
             else KernelScalar(kc, a, ars, aps, b, c, ldc, acc);
         }
         else
         {
-            if (isa == GemmIsa.Vector512) Kernel6x32F64(kc, (double*)a, ars, aps, (double*)b, (double*)c, ldc, acc);
+            if (isa == GemmIsa.Vector512)
+            {
+                if (mr == 6) Kernel6x32F64(kc, (double*)a, ars, aps, (double*)b, (double*)c, ldc, acc);
+                else Kernel4x32F64(kc, (double*)a, ars, aps, (double*)b, (double*)c, ldc, acc);
+            }
             else if (isa == GemmIsa.Vector256) Kernel6x8F64(kc, (double*)a, ars, aps, (double*)b, (double*)c, ldc, acc);
             else KernelScalar(kc, a, ars, aps, b, c, ldc, acc);
         }
@@ -321,12 +351,29 @@ internal static unsafe partial class Gemm
             }
             else
             {
-                // Strided columns (e.g. B given transposed): gather column by column.
+                // Strided columns (e.g. B given transposed). With contiguous rows of Bᵀ, transpose 8×8 (f32) or
+                // 4×4 (f64) blocks in registers; gather the remainder element by element.
+                int jDone = 0, qDone = 0;
+                if (p.RsB == 1 && p.Isa != GemmIsa.Scalar && Avx.IsSupported)
+                {
+                    int blk = 32 / sizeof(T);
+                    jDone = nrr / blk * blk;
+                    qDone = kc / blk * blk;
+                    for (int j = 0; j < jDone; j += blk)
+                    {
+                        for (int q = 0; q < qDone; q += blk)
+                        {
+                            if (typeof(T) == typeof(float)) Transpose8x8((float*)(s + j * p.CsB + q), p.CsB, (float*)(d + q * nr + j), nr);
+                            else Transpose4x4((double*)(s + j * p.CsB + q), p.CsB, (double*)(d + q * nr + j), nr);
+                        }
+                    }
+                }
+
                 for (int j = 0; j < nrr; j++)
                 {
                     T* sj = s + j * p.CsB;
                     T* dj = d + j;
-                    for (int q = 0; q < kc; q++) dj[q * nr] = sj[q * p.RsB];
+                    for (int q = j < jDone ? qDone : 0; q < kc; q++) dj[q * nr] = sj[q * p.RsB];
                 }
 
                 for (int j = nrr; j < nr; j++)
@@ -335,6 +382,62 @@ internal static unsafe partial class Gemm
                 }
             }
         }
+    }
+
+    /// <summary>dst[q·ldd + j] = src[j·lds + q] for an 8×8 block of floats.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void Transpose8x8(float* src, nint lds, float* dst, nint ldd)
+    {
+        var r0 = Avx.LoadVector256(src);
+        var r1 = Avx.LoadVector256(src + lds);
+        var r2 = Avx.LoadVector256(src + 2 * lds);
+        var r3 = Avx.LoadVector256(src + 3 * lds);
+        var r4 = Avx.LoadVector256(src + 4 * lds);
+        var r5 = Avx.LoadVector256(src + 5 * lds);
+        var r6 = Avx.LoadVector256(src + 6 * lds);
+        var r7 = Avx.LoadVector256(src + 7 * lds);
+        var t0 = Avx.UnpackLow(r0, r1);
+        var t1 = Avx.UnpackHigh(r0, r1);
+        var t2 = Avx.UnpackLow(r2, r3);
+        var t3 = Avx.UnpackHigh(r2, r3);
+        var t4 = Avx.UnpackLow(r4, r5);
+        var t5 = Avx.UnpackHigh(r4, r5);
+        var t6 = Avx.UnpackLow(r6, r7);
+        var t7 = Avx.UnpackHigh(r6, r7);
+        var u0 = Avx.Shuffle(t0, t2, 0x44);
+        var u1 = Avx.Shuffle(t0, t2, 0xEE);
+        var u2 = Avx.Shuffle(t1, t3, 0x44);
+        var u3 = Avx.Shuffle(t1, t3, 0xEE);
+        var u4 = Avx.Shuffle(t4, t6, 0x44);
+        var u5 = Avx.Shuffle(t4, t6, 0xEE);
+        var u6 = Avx.Shuffle(t5, t7, 0x44);
+        var u7 = Avx.Shuffle(t5, t7, 0xEE);
+        Avx.Store(dst, Avx.Permute2x128(u0, u4, 0x20));
+        Avx.Store(dst + ldd, Avx.Permute2x128(u1, u5, 0x20));
+        Avx.Store(dst + 2 * ldd, Avx.Permute2x128(u2, u6, 0x20));
+        Avx.Store(dst + 3 * ldd, Avx.Permute2x128(u3, u7, 0x20));
+        Avx.Store(dst + 4 * ldd, Avx.Permute2x128(u0, u4, 0x31));
+        Avx.Store(dst + 5 * ldd, Avx.Permute2x128(u1, u5, 0x31));
+        Avx.Store(dst + 6 * ldd, Avx.Permute2x128(u2, u6, 0x31));
+        Avx.Store(dst + 7 * ldd, Avx.Permute2x128(u3, u7, 0x31));
+    }
+
+    /// <summary>dst[q·ldd + j] = src[j·lds + q] for a 4×4 block of doubles.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void Transpose4x4(double* src, nint lds, double* dst, nint ldd)
+    {
+        var r0 = Avx.LoadVector256(src);
+        var r1 = Avx.LoadVector256(src + lds);
+        var r2 = Avx.LoadVector256(src + 2 * lds);
+        var r3 = Avx.LoadVector256(src + 3 * lds);
+        var t0 = Avx.UnpackLow(r0, r1);
+        var t1 = Avx.UnpackHigh(r0, r1);
+        var t2 = Avx.UnpackLow(r2, r3);
+        var t3 = Avx.UnpackHigh(r2, r3);
+        Avx.Store(dst, Avx.Permute2x128(t0, t2, 0x20));
+        Avx.Store(dst + ldd, Avx.Permute2x128(t1, t3, 0x20));
+        Avx.Store(dst + 2 * ldd, Avx.Permute2x128(t0, t2, 0x31));
+        Avx.Store(dst + 3 * ldd, Avx.Permute2x128(t1, t3, 0x31));
     }
 
     /// <summary>Packs A[ir:ir+mrr, pc:pc+kc] as kc columns of MR (rows beyond mrr zero).</summary>
