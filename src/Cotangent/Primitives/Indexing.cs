@@ -80,7 +80,7 @@ public sealed class DynamicSlice() : Primitive("dynamic_slice"), IJvpRule, ITran
 {
     /// <inheritdoc/>
     public override NDArray Impl(ReadOnlySpan<NDArray> args, object? parameters)
-        => Kernels.DynamicSlice(args[0], Lax.Starts(args[1..]), ((SizesParams)parameters!).Sizes.Span);
+        => Kernels.DynamicSlice(args[0], Lax.Starts(Name, args[1..], args[0].Rank), ((SizesParams)parameters!).Sizes.Span);
 
     /// <inheritdoc/>
     public override Aval AbstractEval(ReadOnlySpan<Aval> args, object? parameters)
@@ -121,7 +121,7 @@ public sealed class DynamicSlice() : Primitive("dynamic_slice"), IJvpRule, ITran
 public sealed class DynamicUpdateSlice() : Primitive("dynamic_update_slice"), IJvpRule, ITransposeRule
 {
     /// <inheritdoc/>
-    public override NDArray Impl(ReadOnlySpan<NDArray> args, object? parameters) => Kernels.DynamicUpdateSlice(args[0], args[1], Lax.Starts(args[2..]));
+    public override NDArray Impl(ReadOnlySpan<NDArray> args, object? parameters) => Kernels.DynamicUpdateSlice(args[0], args[1], Lax.Starts(Name, args[2..], args[0].Rank));
 
     /// <inheritdoc/>
     public override Aval AbstractEval(ReadOnlySpan<Aval> args, object? parameters)

@@ -166,9 +166,12 @@ public static class Lax
         return Shape.Of(dims.ToArray());
     }
 
-    /// <summary>Reads int32 scalar start operands.</summary>
-    internal static int[] Starts(ReadOnlySpan<NDArray> starts)
+    /// <summary>Reads int32 scalar start operands, checking them as the shape rule does (eager evaluation runs Impl without the shape rule).</summary>
+    internal static int[] Starts(string name, ReadOnlySpan<NDArray> starts, int rank)
     {
+        var avals = new Aval[starts.Length];
+        for (int i = 0; i < avals.Length; i++) avals[i] = new Aval(starts[i].Shape, starts[i].DType);
+        CheckStarts(name, avals, rank);
         var result = new int[starts.Length];
         for (int i = 0; i < result.Length; i++) result[i] = (int)starts[i].GetDouble(0);
         return result;

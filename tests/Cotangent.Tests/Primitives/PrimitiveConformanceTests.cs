@@ -109,6 +109,69 @@ public class PrimitiveConformanceTests
     }
 
     /// <summary>
+    /// With several float operands, differentiating with respect to one at a time (the others closed over)
+    /// exercises each JVP rule's symbolic-zero branches, and in reverse mode the transposes of the tangent
+    /// programs those branches emit (zeros filling linear slots).
+    /// </summary>
+    [Theory]
+    [MemberData(nameof(DerivativeRows))]
+    public void JvpAndVjp_OneOperandAtATime(string name, DType dtype)
+    {
+        var spec = PrimitiveSpecs.Get(name);
+        var failures = new List<string>();
+        int count = 0;
+        foreach (var c in spec.For(dtype))
+        {
+            var floats = c.FloatOperands;
+            if (!c.Differentiable || floats.Length < 2) continue;
+            foreach (var i in floats)
+            {
+                count++;
+                Collect(failures, c with { Name = $"{c.Name} wrt operand {i}" }, () =>
+                {
+                    Func<Tensor, Tensor> f = x => BindWith(spec, c, [i], [x]);
+                    var (eps, tol) = MixedPrecision(spec, c);
+                    Ad.CheckGrads(f, c.Args[i], order: 1, modes: GradModes.Both, atol: tol, rtol: tol, eps: eps);
+                    var (_, linear) = Ad.Linearize(f, c.Args[i]);
+                    ProgramChecker.Check(linear.Program);
+                    ProgramChecker.Check(linear.Transpose().Program);
+                });
+            }
+        }
+
+        if (count == 0) return;   // one float operand: covered by the other theories
+        Report(name, failures, count);
+    }
+
+    /// <summary>A primitive without a transpose rule is rejected by LinearTranspose with a LinearityException naming it.</summary>
+    [Theory]
+    [MemberData(nameof(NonLinearRows))]
+    public void LinearTranspose_RejectsNonLinearPrimitives(string name)
+    {
+        var spec = PrimitiveSpecs.Get(name);
+        var failures = new List<string>();
+        int count = 0;
+        foreach (var c in spec.For(DType.Float64))
+        {
+            var slots = c.FloatOperands;
+            if (slots.Length == 0) continue;
+            count++;
+            Collect(failures, c, () =>
+            {
+                Func<Tensor[], Tensor> f = xs => BindWith(spec, c, slots, xs);
+                var ex = Assert.Throws<LinearityException>(() => Ad.LinearTranspose(f, slots.Select(i => c.Args[i]).ToArray()));
+                Assert.Contains(name, ex.Message, StringComparison.Ordinal);
+            });
+        }
+
+        Report(name, failures, count);
+    }
+
+    /// <summary>Rows without a transpose rule that have float operands.</summary>
+    public static TheoryData<string> NonLinearRows =>
+        [.. PrimitiveSpecs.All.Values.Where(s => s.LinearSets.Length == 0 && s.Kind != Differentiability.None).Select(s => s.Name).Order(StringComparer.Ordinal)];
+
+    /// <summary>
     /// For each set of operands a linear primitive is linear in (the others closed over), Ad.LinearTranspose
     /// gives Lᵀ with ⟨ct, L t⟩ = ⟨Lᵀ ct, t⟩ for random t and ct; transposing twice gives L back.
     /// </summary>
