@@ -9,7 +9,7 @@ namespace Cotangent.Tests.Properties;
 internal enum OpKind
 {
     Unary, Binary, Div, Pow, Atan2, Rem, Select, ReduceSum, ReduceExtreme, ReduceProd, CumSum, Broadcast, Reshape, Transpose,
-    Slice, Pad, Concatenate, Rev, Gather, ScatterAdd, DynamicSlice, DynamicUpdateSlice, Dot, Convert,
+    Slice, Pad, Concatenate, Rev, Gather, ScatterAdd, DynamicSlice, DynamicUpdateSlice, Dot, Convert, ZeroDerivative, ArgGather, Iota,
 }
 
 /// <summary>
@@ -44,7 +44,8 @@ internal static class ProgramGen
         (OpKind.Unary, 8), (OpKind.Binary, 6), (OpKind.Div, 2), (OpKind.Pow, 1), (OpKind.Atan2, 1), (OpKind.Rem, 1), (OpKind.Select, 2),
         (OpKind.ReduceSum, 2), (OpKind.ReduceExtreme, 2), (OpKind.ReduceProd, 1), (OpKind.CumSum, 1), (OpKind.Broadcast, 2),
         (OpKind.Reshape, 2), (OpKind.Transpose, 2), (OpKind.Slice, 2), (OpKind.Pad, 2), (OpKind.Concatenate, 2), (OpKind.Rev, 1),
-        (OpKind.Gather, 2), (OpKind.ScatterAdd, 1), (OpKind.DynamicSlice, 1), (OpKind.DynamicUpdateSlice, 1), (OpKind.Dot, 3), (OpKind.Convert, 2));
+        (OpKind.Gather, 2), (OpKind.ScatterAdd, 1), (OpKind.DynamicSlice, 1), (OpKind.DynamicUpdateSlice, 1), (OpKind.Dot, 3), (OpKind.Convert, 2),
+        (OpKind.ZeroDerivative, 2), (OpKind.ArgGather, 2), (OpKind.Iota, 1));
 
     /// <summary>One raw step.</summary>
     public static Gen<OpChoice> Op { get; } = Gen.Select(Gen.Int[0, s_kinds.Length - 1], Gen.Int[0, 15], Gen.Int[0, 15], Gen.Int[0, 1 << 20],
@@ -168,6 +169,9 @@ internal sealed class Elaborator(ProgramSizes sizes)
             OpKind.DynamicUpdateSlice => DynamicUpdateSlice(a, op.B, r),
             OpKind.Dot => Dot(a, op.B, r),
             OpKind.Convert => Convert(a, r),
+            OpKind.ZeroDerivative => ZeroDerivative(a, op.B, r),
+            OpKind.ArgGather => ArgGather(a, op.B, r),
+            OpKind.Iota => Iota(a, r),
             _ => null,
         };
         if (built is null && _shapes[a].Rank == 0)
@@ -605,7 +609,7 @@ internal sealed class Elaborator(ProgramSizes sizes)
     {
         var s = _shapes[a];
         var sizesArg = Enumerable.Range(0, s.Rank).Select(i => r.Next(1, s[i] + 1)).ToArray();
-        var starts = Starts(s, r);
+        var starts = Starts(s, r).Select(e => r.Next(3) == 0 ? TracedStart(r) : e).ToArray();
         var (x, b) = Bounded(a, Big);
         return new(Call("dynamic_slice", $"sizes={Fmt(sizesArg)}", (t, _) => Lax.DynamicSlice(t[0], t.AsSpan(1), sizesArg), [x, .. starts]), Shape.Of(sizesArg), b, "dynamic_slice");
     }
@@ -632,6 +636,74 @@ internal sealed class Elaborator(ProgramSizes sizes)
 
         var starts = Starts(s, r);
         return new(Call("dynamic_update_slice", null, (t, _) => Lax.DynamicUpdateSlice(t[0], t[1], t.AsSpan(2)), [x, update, .. starts]), s, b, "dynamic_update_slice");
+    }
+
+    /// <summary>
+    /// A data-dependent int32 scalar start: argmax or argmin of some value summed down to a vector
+    /// (clamped by dynamic_slice when out of range). Its derivative is zero; Linearize keeps it known.
+    /// </summary>
+    private Expr TracedStart(Random r)
+    {
+        int q = Pick(r.Next(16));
+        var s = _shapes[q];
+        Expr vector = V(q);
+        if (s.Rank == 0) return new IndexExpr([0], []);
+        int keep = r.Next(s.Rank);
+        var axes = Enumerable.Range(0, s.Rank).Where(i => i != keep).ToArray();
+        if (axes.Length > 0) vector = Call("reduce_sum", $"axes={Fmt(axes)}", (t, _) => Lax.ReduceSum(t[0], axes), vector);
+        bool max = r.Next(2) == 0;
+        return Call(max ? "argmax" : "argmin", "axis=0", (t, _) => max ? Lax.ArgMax(t[0], 0) : Lax.ArgMin(t[0], 0), vector);
+    }
+
+    /// <summary>
+    /// y · z(x) with z piecewise constant: floor, ceil, round, sign, or a comparison mask converted to
+    /// float. Its tangent is z(x)·ẏ; at generated points x is away from the steps with high probability
+    /// (the finite-difference check skips a point where a step falls within the difference step).
+    /// </summary>
+    private Built ZeroDerivative(int a, int raw, Random r)
+    {
+        int p = BroadcastPartner(a, raw);
+        var shape = BroadcastShape(_shapes[a], _shapes[p])!;
+        var (x, bx) = Bounded(a, L);
+        var (y, by) = Bounded(p, L);
+        var (z, bz, name) = r.Next(5) switch
+        {
+            0 => ((Expr)U("floor", Lax.Floor, x), bx + 1, "floor"),
+            1 => (U("ceil", Lax.Ceil, x), bx + 1, "ceil"),
+            2 => (U("round", Lax.Round, x), bx + 1, "round"),
+            3 => (U("sign", Lax.Sign, x), 1, "sign"),
+            _ => (Call("convert", "float", (t, c) => Lax.Convert(t[0], c.DType), Call("gt", null, (t, _) => Lax.Gt(t[0], t[1]), x, C(0.3))), 1, "mask"),
+        };
+        return new(Mul(y, z), shape, by * bz, name);
+    }
+
+    /// <summary>gather(x, argmax(q, axis)) along an axis of x at least as long as q's: indices computed from data.</summary>
+    private Built? ArgGather(int a, int raw, Random r)
+    {
+        var s = _shapes[a];
+        if (s.Rank == 0) return null;
+        int axis = r.Next(s.Rank);
+        int q = Partner(raw, o => o.Rank > 0 && o.Rank <= 2 && o.ToArray().Any(e => e <= s[axis]));
+        if (q < 0) return null;
+        var qs = _shapes[q];
+        var candidates = Enumerable.Range(0, qs.Rank).Where(i => qs[i] <= s[axis]).ToArray();
+        int qaxis = candidates[r.Next(candidates.Length)];
+        bool max = r.Next(2) == 0;
+        var idx = Call(max ? "argmax" : "argmin", $"axis={qaxis}", (t, _) => max ? Lax.ArgMax(t[0], qaxis) : Lax.ArgMin(t[0], qaxis), V(q));
+        var (x, b) = Bounded(a, Big);
+        var ishape = Lax.RemoveAxes(qs, [qaxis]);
+        return new(Call("gather", $"axis={axis}", (t, _) => Lax.Gather(t[0], t[1], axis), x, idx), Lax.GatherShape(s, ishape, axis), b, "arg_gather");
+    }
+
+    /// <summary>x + iota along an axis (a constant float iota).</summary>
+    private Built Iota(int a, Random r)
+    {
+        var s = _shapes[a];
+        int dim = s.Rank == 0 ? 0 : r.Next(s.Rank);
+        var (x, b) = Bounded(a, Big);
+        if (s.Rank == 0) return new(Add(x, C(1)), s, b + 1, "add");
+        var iota = Call("iota", $"shape={s}, dim={dim}", (_, c) => Lax.Iota(c.DType, s, dim));
+        return new(Add(x, iota), s, b + s[dim], "iota");
     }
 
     // ---------------------------------------------------------------- dot_general and convert
