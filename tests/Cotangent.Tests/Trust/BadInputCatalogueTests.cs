@@ -96,5 +96,9 @@ public class BadInputCatalogueTests
         Assert.IsAssignableFrom(expected, ex);
         Assert.IsAssignableFrom<CotangentException>(ex);
         Assert.Contains(fragment, ex.Message, StringComparison.OrdinalIgnoreCase);
+
+        // Nothing is left half-built: the failed transformation is no longer current, and work goes on.
+        Assert.Null(Cotangent.Core.TraceContext.Current);
+        Assert.Equal(6.0, Ad.Grad<Tensor>(x => x * x * x)(1.4142135623730951).ToDouble(), 12);
     }
 }
