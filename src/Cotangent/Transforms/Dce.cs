@@ -11,7 +11,9 @@ public static class Dce
     /// <summary>A copy of <paramref name="program"/> without dead equations and unused constants.</summary>
     public static Program Run(Program program)
     {
-        var live = new HashSet<Var>();
+        // The fast path: when every equation is live (the usual case for a linear program), nothing
+        // is rebuilt. Sizing the set up front keeps its growth from allocating twice.
+        var live = new HashSet<Var>(program.Equations.Count + program.ConstVars.Count + program.Outputs.Count);
         foreach (var o in program.Outputs) if (o is Var v) live.Add(v);
         var kept = new List<Equation>(program.Equations.Count);
         for (int e = program.Equations.Count - 1; e >= 0; e--)
@@ -22,6 +24,7 @@ public static class Dce
             foreach (var a in eq.Inputs) if (a is Var v) live.Add(v);
         }
 
+        if (kept.Count == program.Equations.Count && AllConstsLive(program, live)) return program;
         kept.Reverse();
         var constVars = new List<Var>();
         var constValues = new List<Tensor>();
@@ -33,5 +36,11 @@ public static class Dce
         }
 
         return new Program(program.Inputs, constVars, constValues, kept, program.Outputs, program.LinearInputs);
+    }
+
+    private static bool AllConstsLive(Program program, HashSet<Var> live)
+    {
+        foreach (var c in program.ConstVars) if (!live.Contains(c)) return false;
+        return true;
     }
 }

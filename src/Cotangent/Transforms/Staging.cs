@@ -17,6 +17,7 @@ public sealed class StagingTrace : Trace
     private readonly List<Var> _constVars = [];
     private readonly List<Tensor> _constValues = [];
     private readonly Dictionary<Tensor, Var> _constIndex = new(ReferenceEqualityComparer.Instance);
+    private readonly Dictionary<Tensor, Literal> _literals = new(ReferenceEqualityComparer.Instance);
 
     /// <summary>Creates a staging trace nested in the current one.</summary>
     /// <param name="transformation">Name used in errors (e.g. "MakeProgram", "Linearize").</param>
@@ -76,7 +77,12 @@ public sealed class StagingTrace : Trace
         if (value is StagingTracer s && ReferenceEquals(s.Trace, this)) return s.Var;
         // Concrete scalars print inline; any other known value (an array, or a tracer of an enclosing
         // transformation) becomes a constant variable, shared when the same tensor is used again.
-        if (value.Array is { Rank: 0 }) return new Literal(value);
+        if (value.IsConcrete && value.Rank == 0)
+        {
+            if (!_literals.TryGetValue(value, out var literal)) _literals[value] = literal = new Literal(value);
+            return literal;
+        }
+
         if (!_constIndex.TryGetValue(value, out var v))
         {
             v = new Var(value.Aval);
