@@ -98,6 +98,8 @@ public class PrimitiveConformanceTests
                 var (y, tangent) = Ad.Jvp(f, x, t);
                 var (y2, linear) = Ad.Linearize(f, x);
                 ProgramChecker.Check(linear.Program);
+                // The JVP rule emits only linear operations on tangents (pitfall: a rule non-linear in ṫ breaks reverse mode).
+                Transposition.CheckLinearity(linear.Program);
                 AssertClose(Gen.Values(y), Gen.Values(y2), 0, "Linearize's primal vs Jvp's");
                 AssertClose(Gen.Values(tangent), Gen.Values(linear.Apply(t)), Tolerance(dtype), "Linearize's linear map vs Jvp's tangent");
                 if (spec.Kind == Differentiability.Zero && Gen.Values(tangent).Any(v => v != 0))
