@@ -86,7 +86,7 @@ public sealed class AdProperties(ITestOutputHelper output)
     public void Jvp_MatchesFiniteDifferences()
     {
         const int Iterations = 6000;
-        int skipped = 0;
+        int skipped = 0, rounding = 0;
         ForAll(ProgramGen.Programs(ProgramSizes.Default), Iterations, p =>
         {
             var reference = p.Function(reference: true);
@@ -105,14 +105,25 @@ public sealed class AdProperties(ITestOutputHelper output)
             Numerics.AssertClose(fd, jvp, 1e-6, (1e-8 * scale) + (10 * Numerics.MaxAbs(error)), "Jvp tangent (float64 reference) vs finite differences");
             if (!p.UsesFloat32) return;
 
-            var (_, t32) = Ad.Jvp(p.Function(), p.Inputs(p.DType), p.Tangents(p.DType, 1));
+            var (y32, t32) = Ad.Jvp(p.Function(), p.Inputs(p.DType), p.Tangents(p.DType, 1));
             if (t32.DType != p.DType) throw new PropertyException($"the tangent has dtype {t32.DType.ShortName()}, the program {p.DType.ShortName()}");
+            // A convert makes values that are equal in the float64 reference differ by rounding, so a comparison
+            // at such a tie (select, max, argmax…) may branch differently: the primal then jumps. Skip and count.
+            var yRef = Numerics.Values(y);
+            if (!Numerics.IsClose(yRef, Numerics.Values(y32), 2e-3, 1e-3 * (Numerics.MaxAbs(yRef) + 1)))
+            {
+                Interlocked.Increment(ref rounding);
+                return;
+            }
+
             // Rounding is relative to the intermediate tangents, which may cancel to a small result.
             double atol = (1e-4 * scale) + (100 * Eps32 * p.TangentMagnitude(x64, t64));
             Numerics.AssertClose(jvp, Numerics.Values(t32), 2e-3, atol, "Jvp tangent of the float32 program vs the float64 reference");
         });
         output.WriteLine($"finite differences: {skipped} programs skipped (a kink or jump within the step)");
+        output.WriteLine($"float32 comparison: {rounding} programs skipped (a branch flips under float32 rounding)");
         Assert.True(skipped <= Iterations * Multiplier / 20, $"{skipped} programs were skipped: the generator makes too many non-smooth points");
+        Assert.True(rounding <= Iterations * Multiplier / 100, $"{rounding} float32 programs differ from their float64 reference beyond rounding: too many to be branch flips at ties");
     }
 
     /// <summary>
@@ -143,7 +154,9 @@ public sealed class AdProperties(ITestOutputHelper output)
 
         var twice = transposed.Transpose();
         CheckProgram(twice.Program, "the twice-transposed program");
-        Numerics.AssertClose(Numerics.Values(lt), Numerics.Values(twice.Apply(t)), p.UsesFloat32 ? 1e-5 : 1e-13, 0, "transposing twice vs L");
+        double eps = p.UsesFloat32 ? Eps32 : Eps64;
+        double inner = p.TangentMagnitude(p.Inputs(DType.Float64), Numerics.WithDType(t, DType.Float64));
+        Numerics.AssertClose(Numerics.Values(lt), Numerics.Values(twice.Apply(t)), p.UsesFloat32 ? 1e-5 : 1e-13, 100 * eps * inner, "transposing twice vs L");
     });
 
     /// <summary>
