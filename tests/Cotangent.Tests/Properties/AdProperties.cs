@@ -4,9 +4,10 @@
 // with size-1 and broadcast axes, float32 or float64, 1–12 steps over the differentiable catalogue)
 // with CsCheck and checks one identity of the pipeline on each.
 //
-// Iterations: every property has a default count chosen so the whole suite runs in about a minute on a
-// 2-core machine. The environment variable COTANGENT_PROPERTY_ITERATIONS is a multiplier (default 1)
-// applied to every count, for long runs:
+// Iterations: every property has a default count (47,000 random programs in all over the eight
+// properties) chosen so the whole suite runs in roughly 20 s on an idle 2-core machine and within about
+// a minute and a half under load. The environment variable COTANGENT_PROPERTY_ITERATIONS is a
+// multiplier (default 1) applied to every count, for long runs (10× checks 470,000 programs):
 //
 //     COTANGENT_PROPERTY_ITERATIONS=10 dotnet test tests/Cotangent.Tests --filter Category=Property
 //
@@ -37,7 +38,7 @@ public sealed class AdProperties(ITestOutputHelper output)
     /// also has the shape the generator predicted, so the shape rules agree with an independent account.
     /// </summary>
     [Fact]
-    public void TracedProgram_EvaluatesBitwiseLikeEager() => ForAll(ProgramGen.Programs(ProgramSizes.Default), 4000, p =>
+    public void TracedProgram_EvaluatesBitwiseLikeEager() => ForAll(ProgramGen.Programs(ProgramSizes.Default), 8000, p =>
     {
         var xs = p.Inputs(p.DType);
         var eager = p.Run(xs);
@@ -55,7 +56,7 @@ public sealed class AdProperties(ITestOutputHelper output)
     /// scalar outputs the staged gradient.
     /// </summary>
     [Fact]
-    public void Programs_PrintAndPassTheChecker() => ForAll(ProgramGen.Programs(ProgramSizes.Default), 2000, p =>
+    public void Programs_PrintAndPassTheChecker() => ForAll(ProgramGen.Programs(ProgramSizes.Default), 4000, p =>
     {
         var f = p.Function();
         var xs = p.Inputs(p.DType);
@@ -85,7 +86,7 @@ public sealed class AdProperties(ITestOutputHelper output)
     [Fact]
     public void Jvp_MatchesFiniteDifferences()
     {
-        const int Iterations = 6000;
+        const int Iterations = 12000;
         int skipped = 0, rounding = 0;
         ForAll(ProgramGen.Programs(ProgramSizes.Default), Iterations, p =>
         {
@@ -132,7 +133,7 @@ public sealed class AdProperties(ITestOutputHelper output)
     /// the staged transposed program, which agree bit for bit; transposing twice gives L back.
     /// </summary>
     [Fact]
-    public void Linearize_TransposeIsTheAdjoint() => ForAll(ProgramGen.Programs(ProgramSizes.Default), 4000, p =>
+    public void Linearize_TransposeIsTheAdjoint() => ForAll(ProgramGen.Programs(ProgramSizes.Default), 8000, p =>
     {
         var xs = p.Inputs(p.DType);
         var (y, linear) = Ad.Linearize(p.Function(), xs);
@@ -165,7 +166,7 @@ public sealed class AdProperties(ITestOutputHelper output)
     /// summed over outputs, also when some outputs get no cotangent (null, a symbolic zero).
     /// </summary>
     [Fact]
-    public void MultiOutput_LinearizeAndTranspose() => ForAll(ProgramGen.Programs(ProgramSizes.Default), 1500, p =>
+    public void MultiOutput_LinearizeAndTranspose() => ForAll(ProgramGen.Programs(ProgramSizes.Default), 3000, p =>
     {
         Func<Tensor[], Tensor[]> f = xs => p.RunAll(xs);
         var xs = p.Inputs(p.DType);
@@ -206,7 +207,7 @@ public sealed class AdProperties(ITestOutputHelper output)
     /// values; Linearize only stages the tangent half), and both primal outputs equal f(x) bit for bit.
     /// </summary>
     [Fact]
-    public void Linearize_EqualsJvp() => ForAll(ProgramGen.Programs(ProgramSizes.Default), 3000, p =>
+    public void Linearize_EqualsJvp() => ForAll(ProgramGen.Programs(ProgramSizes.Default), 6000, p =>
     {
         var f = p.Function();
         var xs = p.Inputs(p.DType);
@@ -224,7 +225,7 @@ public sealed class AdProperties(ITestOutputHelper output)
     /// packed into one vector), and JacRev equals JacFwd.
     /// </summary>
     [Fact]
-    public void Vjp_IsTheTransposeOfJacFwd() => ForAll(ProgramGen.Programs(ProgramSizes.Jacobian), 2000, p =>
+    public void Vjp_IsTheTransposeOfJacFwd() => ForAll(ProgramGen.Programs(ProgramSizes.Jacobian), 4000, p =>
     {
         var f = p.Function();
         var xs = p.Inputs(p.DType);
@@ -259,7 +260,7 @@ public sealed class AdProperties(ITestOutputHelper output)
     public void Hessians_AgreeAndAreSymmetric()
     {
         int skipped = 0;
-        ForAll(ProgramGen.Programs(ProgramSizes.Hessian, scalarOutput: true), 1000, p =>
+        ForAll(ProgramGen.Programs(ProgramSizes.Hessian, scalarOutput: true), 2000, p =>
         {
             var f = p.Function();
             Func<Tensor, Tensor> flat = v => f(Numerics.Unpack(v, p.InputShapes));
