@@ -4,9 +4,10 @@
 // with size-1 and broadcast axes, float32 or float64, 1–12 steps over the differentiable catalogue)
 // with CsCheck and checks one identity of the pipeline on each.
 //
-// Iterations: every property has a default count chosen so the whole suite runs in about a minute on a
-// 2-core machine. The environment variable COTANGENT_PROPERTY_ITERATIONS is a multiplier (default 1)
-// applied to every count, for long runs:
+// Iterations: every property has a default count (47,000 random programs in all over the eight
+// properties) chosen so the whole suite runs in roughly 20 s on an idle 2-core machine and within about
+// a minute and a half under load. The environment variable COTANGENT_PROPERTY_ITERATIONS is a
+// multiplier (default 1) applied to every count, for long runs (10× checks 470,000 programs):
 //
 //     COTANGENT_PROPERTY_ITERATIONS=10 dotnet test tests/Cotangent.Tests --filter Category=Property
 //
@@ -37,7 +38,7 @@ public sealed class AdProperties(ITestOutputHelper output)
     /// also has the shape the generator predicted, so the shape rules agree with an independent account.
     /// </summary>
     [Fact]
-    public void TracedProgram_EvaluatesBitwiseLikeEager() => ForAll(ProgramGen.Programs(ProgramSizes.Default), 4000, p =>
+    public void TracedProgram_EvaluatesBitwiseLikeEager() => ForAll(ProgramGen.Programs(ProgramSizes.Default), 8000, p =>
     {
         var xs = p.Inputs(p.DType);
         var eager = p.Run(xs);
@@ -55,7 +56,7 @@ public sealed class AdProperties(ITestOutputHelper output)
     /// scalar outputs the staged gradient.
     /// </summary>
     [Fact]
-    public void Programs_PrintAndPassTheChecker() => ForAll(ProgramGen.Programs(ProgramSizes.Default), 2000, p =>
+    public void Programs_PrintAndPassTheChecker() => ForAll(ProgramGen.Programs(ProgramSizes.Default), 4000, p =>
     {
         var f = p.Function();
         var xs = p.Inputs(p.DType);
@@ -85,8 +86,8 @@ public sealed class AdProperties(ITestOutputHelper output)
     [Fact]
     public void Jvp_MatchesFiniteDifferences()
     {
-        const int Iterations = 6000;
-        int skipped = 0;
+        const int Iterations = 12000;
+        int skipped = 0, rounding = 0;
         ForAll(ProgramGen.Programs(ProgramSizes.Default), Iterations, p =>
         {
             var reference = p.Function(reference: true);
@@ -105,12 +106,25 @@ public sealed class AdProperties(ITestOutputHelper output)
             Numerics.AssertClose(fd, jvp, 1e-6, (1e-8 * scale) + (10 * Numerics.MaxAbs(error)), "Jvp tangent (float64 reference) vs finite differences");
             if (!p.UsesFloat32) return;
 
-            var (_, t32) = Ad.Jvp(p.Function(), p.Inputs(p.DType), p.Tangents(p.DType, 1));
+            var (y32, t32) = Ad.Jvp(p.Function(), p.Inputs(p.DType), p.Tangents(p.DType, 1));
             if (t32.DType != p.DType) throw new PropertyException($"the tangent has dtype {t32.DType.ShortName()}, the program {p.DType.ShortName()}");
-            Numerics.AssertClose(jvp, Numerics.Values(t32), 2e-3, 1e-4 * scale, "Jvp tangent of the float32 program vs the float64 reference");
+            // A convert makes values that are equal in the float64 reference differ by rounding, so a comparison
+            // at such a tie (select, max, argmax…) may branch differently: the primal then jumps. Skip and count.
+            var yRef = Numerics.Values(y);
+            if (!Numerics.IsClose(yRef, Numerics.Values(y32), 2e-3, 1e-3 * (Numerics.MaxAbs(yRef) + 1)))
+            {
+                Interlocked.Increment(ref rounding);
+                return;
+            }
+
+            // Rounding is relative to the intermediate tangents, which may cancel to a small result.
+            double atol = (1e-4 * scale) + (100 * Eps32 * p.TangentMagnitude(x64, t64));
+            Numerics.AssertClose(jvp, Numerics.Values(t32), 2e-3, atol, "Jvp tangent of the float32 program vs the float64 reference");
         });
         output.WriteLine($"finite differences: {skipped} programs skipped (a kink or jump within the step)");
+        output.WriteLine($"float32 comparison: {rounding} programs skipped (a branch flips under float32 rounding)");
         Assert.True(skipped <= Iterations * Multiplier / 20, $"{skipped} programs were skipped: the generator makes too many non-smooth points");
+        Assert.True(rounding <= Iterations * Multiplier / 100, $"{rounding} float32 programs differ from their float64 reference beyond rounding: too many to be branch flips at ties");
     }
 
     /// <summary>
@@ -119,7 +133,7 @@ public sealed class AdProperties(ITestOutputHelper output)
     /// the staged transposed program, which agree bit for bit; transposing twice gives L back.
     /// </summary>
     [Fact]
-    public void Linearize_TransposeIsTheAdjoint() => ForAll(ProgramGen.Programs(ProgramSizes.Default), 4000, p =>
+    public void Linearize_TransposeIsTheAdjoint() => ForAll(ProgramGen.Programs(ProgramSizes.Default), 8000, p =>
     {
         var xs = p.Inputs(p.DType);
         var (y, linear) = Ad.Linearize(p.Function(), xs);
@@ -135,13 +149,57 @@ public sealed class AdProperties(ITestOutputHelper output)
 
         var (lhs, m1) = Numerics.Dot([ct], [lt]);
         var (rhs, m2) = Numerics.Dot(back, t);
-        double tol = (p.UsesFloat32 ? 1e-4 : 1e-11) * (m1 + m2 + 1e-30);
+        double tol = AdjointTolerance(p, m1 + m2, [ct], t);
         if (!(Math.Abs(lhs - rhs) <= tol))
             throw new PropertyException($"⟨ct, L t⟩ = {Numerics.F(lhs)} but ⟨Lᵀ ct, t⟩ = {Numerics.F(rhs)} (error {Numerics.F(Math.Abs(lhs - rhs))}, tolerance {Numerics.F(tol)})");
 
         var twice = transposed.Transpose();
         CheckProgram(twice.Program, "the twice-transposed program");
-        Numerics.AssertClose(Numerics.Values(lt), Numerics.Values(twice.Apply(t)), p.UsesFloat32 ? 1e-5 : 1e-13, 0, "transposing twice vs L");
+        double eps = p.UsesFloat32 ? Eps32 : Eps64;
+        double inner = p.TangentMagnitude(p.Inputs(DType.Float64), Numerics.WithDType(t, DType.Float64));
+        Numerics.AssertClose(Numerics.Values(lt), Numerics.Values(twice.Apply(t)), p.UsesFloat32 ? 1e-5 : 1e-13, 100 * eps * inner, "transposing twice vs L");
+    });
+
+    /// <summary>
+    /// With several outputs (the last step, every sink unreduced, and input 0 itself): Linearize equals Jvp
+    /// bit for bit, the linear and transposed programs pass both checkers, and ⟨ct, L t⟩ = ⟨Lᵀ ct, t⟩
+    /// summed over outputs, also when some outputs get no cotangent (null, a symbolic zero).
+    /// </summary>
+    [Fact]
+    public void MultiOutput_LinearizeAndTranspose() => ForAll(ProgramGen.Programs(ProgramSizes.Default), 3000, p =>
+    {
+        Func<Tensor[], Tensor[]> f = xs => p.RunAll(xs);
+        var xs = p.Inputs(p.DType);
+        var t = p.Tangents(p.DType, 4);
+        var (y1, tangents) = Ad.Jvp(f, xs, t);
+        var (y, linear) = Ad.Linearize(f, xs);
+        var lt = linear.Apply(t);
+        for (int i = 0; i < y.Length; i++)
+        {
+            Numerics.AssertBitwiseEqual(y1[i], y[i], $"output {i}: Jvp's primal vs Linearize's");
+            Numerics.AssertBitwiseEqual(tangents[i], lt[i], $"output {i}: Linearize's linear map vs Jvp's tangent");
+        }
+
+        CheckProgram(linear.Program, "the linear program");
+        Transposition.CheckLinearity(linear.Program);
+        var transposed = linear.Transpose();
+        CheckProgram(transposed.Program, "the transposed program");
+        Transposition.CheckLinearity(transposed.Program);
+
+        var r = new Random(p.ValueSeed + 11);
+        var ct = y.Select(o => RandomProgram.RandomLike(o.Shape, o.DType, r, uniform: false)).ToArray();
+        // Drop some cotangents: the backward pass takes null as a symbolic zero.
+        var sparse = ct.Select((c, i) => i > 0 && r.Next(3) == 0 ? null : c).ToArray();
+        var dense = sparse.Select((c, i) => c ?? Numerics.FromDoubles(new double[y[i].Size], y[i].Shape, y[i].DType)).ToArray();
+        var back = linear.Function.ApplyTranspose(sparse);
+        var back2 = transposed.Apply(dense);
+        for (int i = 0; i < back.Length; i++)
+            Numerics.AssertClose(Numerics.Values(back[i]), Numerics.Values(back2[i]), p.UsesFloat32 ? 1e-5 : 1e-13, 0, $"input {i}: the transposed program vs the backward pass with symbolic zeros");
+        var (lhs, m1) = Numerics.Dot(dense, lt);
+        var (rhs, m2) = Numerics.Dot(back, t);
+        double tol = AdjointTolerance(p, m1 + m2, dense, t);
+        if (!(Math.Abs(lhs - rhs) <= tol))
+            throw new PropertyException($"⟨ct, L t⟩ = {Numerics.F(lhs)} but ⟨Lᵀ ct, t⟩ = {Numerics.F(rhs)} (error {Numerics.F(Math.Abs(lhs - rhs))}, tolerance {Numerics.F(tol)})");
     });
 
     /// <summary>
@@ -149,7 +207,7 @@ public sealed class AdProperties(ITestOutputHelper output)
     /// values; Linearize only stages the tangent half), and both primal outputs equal f(x) bit for bit.
     /// </summary>
     [Fact]
-    public void Linearize_EqualsJvp() => ForAll(ProgramGen.Programs(ProgramSizes.Default), 3000, p =>
+    public void Linearize_EqualsJvp() => ForAll(ProgramGen.Programs(ProgramSizes.Default), 6000, p =>
     {
         var f = p.Function();
         var xs = p.Inputs(p.DType);
@@ -167,7 +225,7 @@ public sealed class AdProperties(ITestOutputHelper output)
     /// packed into one vector), and JacRev equals JacFwd.
     /// </summary>
     [Fact]
-    public void Vjp_IsTheTransposeOfJacFwd() => ForAll(ProgramGen.Programs(ProgramSizes.Jacobian), 2000, p =>
+    public void Vjp_IsTheTransposeOfJacFwd() => ForAll(ProgramGen.Programs(ProgramSizes.Jacobian), 4000, p =>
     {
         var f = p.Function();
         var xs = p.Inputs(p.DType);
@@ -185,10 +243,13 @@ public sealed class AdProperties(ITestOutputHelper output)
         for (int i = 0; i < m; i++)
             for (int k = 0; k < n; k++) expected[k] += c[i] * j[(i * n) + k];
         double rtol = p.UsesFloat32 ? 1e-4 : 1e-11;
-        double scale = Numerics.MaxAbs(j) * Numerics.MaxAbs(c) * m;
-        Numerics.AssertClose(expected, xbar, rtol, rtol * scale, "Vjp pullback(ct) vs JacFwdᵀ·ct");
+        // Rounding is relative to the intermediate tangents (measured along random directions), which may cancel.
+        double eps = p.UsesFloat32 ? Eps32 : Eps64;
+        double inner = Math.Max(Numerics.MaxAbs(j), p.TangentMagnitude(p.Inputs(DType.Float64), p.Tangents(DType.Float64, 1)));
+        double scale = inner * c.Sum(Math.Abs);
+        Numerics.AssertClose(expected, xbar, rtol, 100 * eps * scale, "Vjp pullback(ct) vs JacFwdᵀ·ct");
         var jrev = Ad.JacRev(flat)(v);
-        Numerics.AssertClose(j, Numerics.Values(jrev), rtol, rtol * Numerics.MaxAbs(j), "JacRev vs JacFwd");
+        Numerics.AssertClose(j, Numerics.Values(jrev), rtol, 100 * eps * inner, "JacRev vs JacFwd");
     });
 
     /// <summary>
@@ -199,7 +260,7 @@ public sealed class AdProperties(ITestOutputHelper output)
     public void Hessians_AgreeAndAreSymmetric()
     {
         int skipped = 0;
-        ForAll(ProgramGen.Programs(ProgramSizes.Hessian, scalarOutput: true), 1000, p =>
+        ForAll(ProgramGen.Programs(ProgramSizes.Hessian, scalarOutput: true), 2000, p =>
         {
             var f = p.Function();
             Func<Tensor, Tensor> flat = v => f(Numerics.Unpack(v, p.InputShapes));
@@ -236,6 +297,23 @@ public sealed class AdProperties(ITestOutputHelper output)
             Numerics.AssertClose(fd, hu, 1e-6, (1e-8 * scale) + (10 * Numerics.MaxAbs(error)), "Hessian-vector product (float64 reference) vs differences of the gradient");
         });
         output.WriteLine($"Hessian finite differences: {skipped} programs skipped (a kink or jump within the step)");
+    }
+
+    private const double Eps32 = 1.1920928955078125e-7;
+    private const double Eps64 = 2.220446049250313e-16;
+
+    /// <summary>
+    /// Tolerance of ⟨ct, L t⟩ = ⟨Lᵀ ct, t⟩: relative to the summed terms, and to Σ|ct| times the largest
+    /// intermediate tangent, since both sides may be sums of large terms that cancel.
+    /// </summary>
+    private static double AdjointTolerance(RandomProgram p, double terms, Tensor[] ct, Tensor[] t)
+    {
+        double eps = p.UsesFloat32 ? Eps32 : Eps64;
+        double rtol = p.UsesFloat32 ? 1e-4 : 1e-11;
+        var t64 = Numerics.WithDType(t, DType.Float64);
+        double inner = p.TangentMagnitude(p.Inputs(DType.Float64), t64);
+        double ctSum = ct.Sum(c => Numerics.Values(c).Sum(Math.Abs));
+        return (rtol * terms) + (100 * eps * ctSum * inner) + 1e-300;
     }
 
     private static void CheckProgram(Cotangent.Core.Program program, string what)

@@ -79,6 +79,15 @@ internal static class Numerics
         }
     }
 
+    /// <summary>Whether <see cref="AssertClose"/> would pass.</summary>
+    public static bool IsClose(double[] expected, double[] actual, double rtol, double atol)
+    {
+        double scale = MaxAbs(expected);
+        for (int i = 0; i < expected.Length; i++)
+            if (!(Math.Abs(expected[i] - actual[i]) <= (rtol * (Math.Abs(expected[i]) + scale)) + atol)) return false;
+        return true;
+    }
+
     /// <summary>
     /// Directional derivative of <paramref name="f"/> at x along t by central differences D(h), D(h/2),
     /// D(h/4), Richardson-extrapolated twice: R₁ = (4D(h/2) − D(h))/3 and R₂ = (4D(h/4) − D(h/2))/3, both

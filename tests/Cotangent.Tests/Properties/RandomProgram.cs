@@ -125,14 +125,41 @@ internal sealed class RandomProgram
     /// <param name="reference">Evaluate the float64 reference copy: every dtype is float64, converts vanish.</param>
     public Tensor Run(Tensor[] inputs, bool reference = false)
     {
+        var values = Every(inputs, reference);
+        var output = values[^1];
+        if (ReduceToScalar) output = SumAll(output);
+        foreach (var k in Sinks) output = Lax.Add(output, SumAll(values[k]));
+        return output;
+    }
+
+    /// <summary>
+    /// The multi-output form: the last step, every sink (unreduced), and input 0 itself (an output that
+    /// is an input), so linearization and transposition see several outputs of different shapes.
+    /// </summary>
+    public Tensor[] RunAll(Tensor[] inputs, bool reference = false)
+    {
+        var values = Every(inputs, reference);
+        return [values[^1], .. Sinks.Select(k => values[k]), inputs[0]];
+    }
+
+    /// <summary>Every value: the inputs, then one per step.</summary>
+    public Tensor[] Every(Tensor[] inputs, bool reference = false)
+    {
         var dtype = reference ? DType.Float64 : DType;
         var other = reference ? DType.Float64 : dtype == DType.Float64 ? DType.Float32 : DType.Float64;
         var c = new EvalContext([.. inputs], dtype, other);
         foreach (var s in Steps) c.Values.Add(s.Expr.Eval(c));
-        var output = c.Values[^1];
-        if (ReduceToScalar) output = SumAll(output);
-        foreach (var k in Sinks) output = Lax.Add(output, SumAll(c.Values[k]));
-        return output;
+        return [.. c.Values];
+    }
+
+    /// <summary>
+    /// The largest tangent of any intermediate value along <paramref name="t64"/> (float64 reference): the
+    /// scale of the terms a float32 JVP or transpose rounds, which can cancel to a much smaller result.
+    /// </summary>
+    public double TangentMagnitude(Tensor[] x64, Tensor[] t64)
+    {
+        var (_, tangents) = Ad.Jvp(xs => Every(xs, reference: true), x64, t64);
+        return Numerics.MaxAbs(tangents) + 1e-300;
     }
 
     private static Tensor SumAll(Tensor x) => Lax.ReduceSum(x, Enumerable.Range(0, x.Rank).ToArray());
