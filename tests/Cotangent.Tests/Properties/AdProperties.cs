@@ -11,6 +11,9 @@
 //
 //     COTANGENT_PROPERTY_ITERATIONS=10 dotnet test tests/Cotangent.Tests --filter Category=Property
 //
+// Determinism: each property draws its programs from a fixed PCG stream (seeded by the property's name),
+// so every run checks exactly the same programs.
+//
 // Reproducing a failure: the failure message holds the shrunk program (printed as code) and the line
 // `Set seed: "…" or -e CsCheck_Seed=… to reproduce`. Re-run the one failing test with that seed, e.g.
 //     CsCheck_Seed=<seed> dotnet test tests/Cotangent.Tests --filter "FullyQualifiedName~Jvp_MatchesFiniteDifferences"
@@ -331,12 +334,48 @@ public sealed class AdProperties(ITestOutputHelper output)
         }
     }
 
-    /// <summary>Samples <paramref name="gen"/> <paramref name="iterations"/> × <see cref="Multiplier"/> times, printing programs as code.</summary>
-    private void ForAll(Gen<RandomProgram> gen, int iterations, Action<RandomProgram> check)
+    /// <summary>
+    /// Checks <paramref name="iterations"/> × <see cref="Multiplier"/> programs drawn from a fixed stream per
+    /// property, so every run checks the same programs (tests are deterministic; a larger multiplier extends
+    /// the same sequence). On a failure, CsCheck re-runs from the failing program's seed and shrinks it,
+    /// printing the smallest program it finds and its seed. Setting CsCheck_Seed checks just that seed.
+    /// </summary>
+    private void ForAll(Gen<RandomProgram> gen, int iterations, Action<RandomProgram> check, [System.Runtime.CompilerServices.CallerMemberName] string property = "")
     {
         var watch = System.Diagnostics.Stopwatch.StartNew();
+        if (Environment.GetEnvironmentVariable("CsCheck_Seed") is { Length: > 0 } replay)
+        {
+            gen.Sample(check, seed: replay, iter: 1, threads: 1, print: p => p.ToString(), writeLine: output.WriteLine);
+            return;
+        }
+
         long count = iterations * (long)Multiplier;
-        gen.Sample(check, iter: count, print: p => p.ToString(), writeLine: output.WriteLine);
+        uint stream = StableHash(property);
+        for (long i = 0; i < count; i++)
+        {
+            var pcg = new PCG(stream, (ulong)i);
+            string seed = pcg.ToString();
+            var program = gen.Generate(pcg, null, out _);
+            try
+            {
+                check(program);
+            }
+            catch (Exception ex) when (ex is not OutOfMemoryException)
+            {
+                output.WriteLine($"program {i} (seed {seed}) failed:\n{program}\n{ex.Message}");
+                // Hand the failing seed to CsCheck: it starts there and shrinks; its exception names the seed.
+                gen.Sample(check, seed: seed, iter: 2000, threads: 1, print: p => p.ToString(), writeLine: output.WriteLine);
+                throw;
+            }
+        }
+
         output.WriteLine($"{count} random programs checked in {watch.Elapsed.TotalSeconds:F1} s");
+    }
+
+    private static uint StableHash(string text)
+    {
+        uint h = 2166136261;   // FNV-1a: stable across runs and processes, unlike string.GetHashCode
+        foreach (char c in text) h = (h ^ c) * 16777619;
+        return h;
     }
 }
