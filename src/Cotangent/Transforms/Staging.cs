@@ -117,7 +117,8 @@ public sealed class StagingTrace : Trace
 
         var linear = new bool[_inputs.Count];
         if (linearInputs) Array.Fill(linear, true);
-        return new Program(_inputs.ToArray(), _constVars.ToArray(), _constValues.ToArray(), _equations.ToArray(), atoms, linear);
+        // The lists are handed over, not copied: a finished trace records nothing more.
+        return new Program(_inputs, _constVars, _constValues, _equations, atoms, linear);
     }
 }
 

@@ -9,6 +9,7 @@ namespace Cotangent.Tests.Trust;
 /// creates (traces, programs, residuals, cached constants) outlives its step. CI runs 3,000 steps;
 /// set COTANGENT_LONG_RUN_STEPS=100000 for the long run.
 /// </summary>
+[Collection(nameof(MemoryMeasurement))]
 public class LongRunTests
 {
     private readonly ITestOutputHelper _out;
@@ -54,3 +55,7 @@ public class LongRunTests
         Assert.True(lastLoss < firstLoss, "training should make progress");
     }
 }
+
+/// <summary>Tests that measure process-wide managed memory run alone: other tests allocating in parallel would blur the figure.</summary>
+[CollectionDefinition(nameof(MemoryMeasurement), DisableParallelization = true)]
+public sealed class MemoryMeasurement;
