@@ -194,7 +194,8 @@ internal static unsafe partial class Gemm
     {
         GetTile<T>(p.Isa, out int mr, out int nr);
         GetBlocking<T>(out int kcMax, out int ncMax);
-        ncMax = Math.Min(ncMax, (c1 - c0 + nr - 1) / nr * nr);
+        ncMax = Math.Min((Math.Max(ncMax, 1) + nr - 1) / nr * nr, (c1 - c0 + nr - 1) / nr * nr);
+        kcMax = Math.Max(kcMax, 1);
         kcMax = Math.Min(kcMax, p.K);
         T* bp = Buffers<T>.PackB(kcMax * ncMax);
         T* ap = Buffers<T>.PackA(mr * kcMax);
