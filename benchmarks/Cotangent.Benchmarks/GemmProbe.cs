@@ -20,7 +20,7 @@ internal static class GemmProbe
         var configs = args.Length > 5 ? args[5..] : ["default"];
         var result = type == "f32" ? Time<float>(m, k, n, threads, configs) : Time<double>(m, k, n, threads, configs);
         for (int i = 0; i < configs.Length; i++)
-            Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{type} {m}x{k}x{n} {threads}T [{configs[i]}]: {result[i]:F1} GFLOPS"));
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{type} {m}x{k}x{n} {threads}T [{configs[i]}]: median {result[i].Median:F1}, best {result[i].Best:F1} GFLOPS"));
         return 0;
     }
 
@@ -50,7 +50,7 @@ internal static class GemmProbe
         }
     }
 
-    private static double[] Time<T>(int m, int k, int n, int threads, string[] configs)
+    private static (double Median, double Best)[] Time<T>(int m, int k, int n, int threads, string[] configs)
         where T : unmanaged, System.Numerics.INumber<T>
     {
         var a = new T[m * k];
@@ -72,13 +72,13 @@ internal static class GemmProbe
         Apply(configs[0]);
         int reps = 0;
         sw.Restart();
-        while (sw.Elapsed.TotalSeconds < 0.03)
+        while (sw.Elapsed.TotalSeconds < 0.01)
         {
             Gemm.Multiply<T>(a, b, c, m, n, k, maxThreads: threads);
             reps++;
         }
 
-        const int batches = 11;
+        const int batches = 31;
         var res = new double[configs.Length][];
         for (int ci = 0; ci < configs.Length; ci++) res[ci] = new double[batches];
         for (int bi = 0; bi < batches; bi++)
@@ -98,7 +98,7 @@ internal static class GemmProbe
         return res.Select(r =>
         {
             Array.Sort(r);
-            return r[batches / 2];
+            return (r[batches / 2], r[^1]);
         }).ToArray();
     }
 }
