@@ -129,7 +129,7 @@ public class GemmTests
     public void TransposedOperandsAndAccumulate(int tier)
     {
         var isa = (GemmIsa)tier;
-        foreach (var (m, n, k) in new[] { (1, 1, 1), (6, 64, 5), (7, 65, 33), (13, 31, 70), (50, 130, 17) })
+        foreach (var (m, n, k) in new[] { (1, 1, 1), (1, 70, 9), (9, 1, 70), (6, 64, 5), (7, 65, 33), (13, 31, 70), (50, 130, 17) })
         {
             foreach (bool ta in new[] { false, true })
             {
