@@ -171,6 +171,29 @@ public class GemmTests
     }
 
     [Fact]
+    public void FourRowVector512Kernels()
+    {
+        if (Gemm.BestIsa < GemmIsa.Vector512) return;
+
+        // The knob is global, but both tile shapes are correct, so concurrent tests are unaffected.
+        Gemm.TuneMr512 = 4;
+        try
+        {
+            foreach (int m in new[] { 1, 3, 4, 5, 9, 64, 130 })
+            {
+                Check<float>(m, 70, 37, GemmIsa.Vector512);
+                Check<double>(m, 70, 37, GemmIsa.Vector512, transB: true);
+            }
+
+            Check<float>(128, 256, 784, GemmIsa.Vector512);
+        }
+        finally
+        {
+            Gemm.TuneMr512 = 6;
+        }
+    }
+
+    [Fact]
     public void ZeroExtents()
     {
         var c = new float[] { 5, 5, 5, 5, 5, 5 };
