@@ -32,7 +32,6 @@ internal static class GemmProbe
         Gemm.TuneNcF64 = 512;
         Gemm.TuneMr512 = 6;
         Gemm.TuneSplit = 0;
-        Gemm.TunePrefetch = 1;
         foreach (var kv in config.Split(',', StringSplitOptions.RemoveEmptyEntries))
         {
             var parts = kv.Split('=');
@@ -46,7 +45,6 @@ internal static class GemmProbe
                 case "nc64": Gemm.TuneNcF64 = v; break;
                 case "mr": Gemm.TuneMr512 = v; break;
                 case "split": Gemm.TuneSplit = v; break;
-                case "prefetch": Gemm.TunePrefetch = v; break;
                 default: throw new ArgumentException($"unknown knob {parts[0]}");
             }
         }

@@ -41,9 +41,6 @@ internal static unsafe partial class Gemm
     /// <summary>Tuning knob: rows of the Vector512 register tile (6 or 4).</summary>
     internal static int TuneMr512 = 6;
 
-    /// <summary>Tuning knob: 1 prefetches the next in-place A row panel while computing the current one.</summary>
-    internal static int TunePrefetch = 1;
-
     /// <summary>Tuning knob: 0 splits large calls between threads by columns when possible, 1 always by rows.</summary>
     internal static int TuneSplit;
 
@@ -232,27 +229,10 @@ internal static unsafe partial class Gemm
                         aps = mr;
                     }
 
-                    // While this row panel is in use, prefetch the next one (read in place, so it may be in L3 or
-                    // memory), spreading the lines over this panel's column tiles.
-                    int lineElems = 64 / sizeof(T);
-                    int linesPerRow = (kc + lineElems - 1) / lineElems;
-                    int tiles = (nc + nr - 1) / nr;
-                    bool prefetch = TunePrefetch != 0 && directA && ir + 2 * mr <= r1 && Sse.IsSupported;
-                    int line = 0, linesPerTile = (mr * linesPerRow + tiles - 1) / tiles;
                     T* cRow = p.C + ir * p.Ldc + jc;
                     for (int jr = 0; jr < nc; jr += nr)
                     {
                         int nrr = Math.Min(nr, nc - jr);
-                        if (prefetch)
-                        {
-                            T* next = p.A + (ir + mr) * p.RsA + pc;
-                            for (int end = Math.Min(line + linesPerTile, mr * linesPerRow); line < end; line++)
-                            {
-                                int row = line / linesPerRow;
-                                Sse.Prefetch0(next + row * p.RsA + (line - row * linesPerRow) * lineElems);
-                            }
-                        }
-
                         if (mrr == mr && nrr == nr)
                         {
                             MicroKernel(p.Isa, mr, kc, aPanel, ars, aps, bp + jr * kc, cRow + jr, p.Ldc, acc);
