@@ -6,11 +6,13 @@ namespace Cotangent.Benchmarks;
 
 /// <summary>
 /// <c>--gemm-probe type m k n threads [config ...]</c>: times our GEMM alone for tuning. Each config is a comma-separated
-/// list of knob=value (kc32, kc64, nc32, nc64, mr, split); configs are timed in interleaved batches (so machine noise
+/// list of knob=value (kc32, kc64, nc32, nc64, mr, split; ta=1 / tb=1 pass A / B transposed); configs are timed in interleaved batches (so machine noise
 /// hits them alike) and the median GFLOPS of each is printed.
 /// </summary>
 internal static class GemmProbe
 {
+    private static bool s_transA, s_transB;
+
     /// <summary>Runs the probe.</summary>
     public static int Run(string[] args)
     {
@@ -32,6 +34,7 @@ internal static class GemmProbe
         Gemm.TuneNcF64 = 512;
         Gemm.TuneMr512 = 6;
         Gemm.TuneSplit = 0;
+        s_transA = s_transB = false;
         foreach (var kv in config.Split(',', StringSplitOptions.RemoveEmptyEntries))
         {
             var parts = kv.Split('=');
@@ -45,6 +48,8 @@ internal static class GemmProbe
                 case "nc64": Gemm.TuneNcF64 = v; break;
                 case "mr": Gemm.TuneMr512 = v; break;
                 case "split": Gemm.TuneSplit = v; break;
+                case "ta": s_transA = v != 0; break;
+                case "tb": s_transB = v != 0; break;
                 default: throw new ArgumentException($"unknown knob {parts[0]}");
             }
         }
@@ -65,7 +70,7 @@ internal static class GemmProbe
             foreach (var cfg in configs)
             {
                 Apply(cfg);
-                Gemm.Multiply<T>(a, b, c, m, n, k, maxThreads: threads);
+                Gemm.Multiply<T>(a, b, c, m, n, k, s_transA, s_transB, maxThreads: threads);
             }
         }
 
@@ -74,7 +79,7 @@ internal static class GemmProbe
         sw.Restart();
         while (sw.Elapsed.TotalSeconds < 0.01)
         {
-            Gemm.Multiply<T>(a, b, c, m, n, k, maxThreads: threads);
+            Gemm.Multiply<T>(a, b, c, m, n, k, s_transA, s_transB, maxThreads: threads);
             reps++;
         }
 
@@ -87,9 +92,9 @@ internal static class GemmProbe
             {
                 int ci = (j + bi) % configs.Length;
                 Apply(configs[ci]);
-                Gemm.Multiply<T>(a, b, c, m, n, k, maxThreads: threads);
+                Gemm.Multiply<T>(a, b, c, m, n, k, s_transA, s_transB, maxThreads: threads);
                 long t0 = Stopwatch.GetTimestamp();
-                for (int r = 0; r < reps; r++) Gemm.Multiply<T>(a, b, c, m, n, k, maxThreads: threads);
+                for (int r = 0; r < reps; r++) Gemm.Multiply<T>(a, b, c, m, n, k, s_transA, s_transB, maxThreads: threads);
                 res[ci][bi] = 2.0 * m * n * k * reps / Stopwatch.GetElapsedTime(t0).TotalSeconds / 1e9;
             }
         }

@@ -447,6 +447,14 @@ internal static unsafe partial class Gemm
         where T : unmanaged, INumber<T>
     {
         T* src = p.A + ir * p.RsA + pc * p.CsA;
+        if (p.RsA == 1 && mrr == mr)
+        {
+            // A stored transposed: each step's MR values are adjacent, so copy them step by step.
+            nint bytes = mr * sizeof(T);
+            for (int q = 0; q < kc; q++) Buffer.MemoryCopy(src + q * p.CsA, dst + q * mr, bytes, bytes);
+            return;
+        }
+
         for (int r = 0; r < mrr; r++)
         {
             T* sr = src + r * p.RsA;
