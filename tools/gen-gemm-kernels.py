@@ -1,3 +1,16 @@
+#!/usr/bin/env python3
+"""Generates the register-blocked GEMM micro-kernels in src/Cotangent.Runtime/Kernels/Gemm/Gemm.MicroKernels.*.cs.
+
+Each kernel keeps an MR x (NV vectors) tile of C in registers, loads NV vectors of the packed B panel and
+broadcasts one A value per row per step, with the k loop unrolled U times. Regenerate with:
+
+  G=src/Cotangent.Runtime/Kernels/Gemm
+  python3 tools/gen-gemm-kernels.py '[("Kernel6x64F32","float","Vector512",6,4,2,16),("Kernel4x64F32","float","Vector512",4,4,2,16),("Kernel6x16F32","float","Vector256",6,2,2,8)]' > $G/Gemm.MicroKernels.F32.cs
+  python3 tools/gen-gemm-kernels.py '[("Kernel6x32F64","double","Vector512",6,4,2,8),("Kernel4x32F64","double","Vector512",4,4,2,8),("Kernel6x8F64","double","Vector256",6,2,2,4)]' > $G/Gemm.MicroKernels.F64.cs
+
+(One file per element type keeps each under the 800-line limit the architecture tests enforce.)
+Tuple fields: (name, C# element type, vector type, MR, NV, U, lanes per vector).
+"""
 import sys
 def kernel(name, T, V, MR, NV, U, lanes):
     NR = NV*lanes

@@ -129,7 +129,7 @@ public class GemmTests
     public void TransposedOperandsAndAccumulate(int tier)
     {
         var isa = (GemmIsa)tier;
-        foreach (var (m, n, k) in new[] { (1, 1, 1), (6, 64, 5), (7, 65, 33), (13, 31, 70), (50, 130, 17) })
+        foreach (var (m, n, k) in new[] { (1, 1, 1), (1, 70, 9), (9, 1, 70), (6, 64, 5), (7, 65, 33), (13, 31, 70), (50, 130, 17) })
         {
             foreach (bool ta in new[] { false, true })
             {
@@ -168,6 +168,29 @@ public class GemmTests
         Check<float>(70, 150, 600, GemmIsa.Vector256);
         Check<double>(70, 150, 600, GemmIsa.Vector256);
         Check<double>(30, 40, 300, GemmIsa.Scalar);
+    }
+
+    [Fact]
+    public void FourRowVector512Kernels()
+    {
+        if (Gemm.BestIsa < GemmIsa.Vector512) return;
+
+        // The knob is global, but both tile shapes are correct, so concurrent tests are unaffected.
+        Gemm.TuneMr512 = 4;
+        try
+        {
+            foreach (int m in new[] { 1, 3, 4, 5, 9, 64, 130 })
+            {
+                Check<float>(m, 70, 37, GemmIsa.Vector512);
+                Check<double>(m, 70, 37, GemmIsa.Vector512, transB: true);
+            }
+
+            Check<float>(128, 256, 784, GemmIsa.Vector512);
+        }
+        finally
+        {
+            Gemm.TuneMr512 = 6;
+        }
     }
 
     [Fact]

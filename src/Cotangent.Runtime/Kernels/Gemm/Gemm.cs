@@ -194,7 +194,8 @@ internal static unsafe partial class Gemm
     {
         GetTile<T>(p.Isa, out int mr, out int nr);
         GetBlocking<T>(out int kcMax, out int ncMax);
-        ncMax = Math.Min(ncMax, (c1 - c0 + nr - 1) / nr * nr);
+        ncMax = Math.Min((Math.Max(ncMax, 1) + nr - 1) / nr * nr, (c1 - c0 + nr - 1) / nr * nr);
+        kcMax = Math.Max(kcMax, 1);
         kcMax = Math.Min(kcMax, p.K);
         T* bp = Buffers<T>.PackB(kcMax * ncMax);
         T* ap = Buffers<T>.PackA(mr * kcMax);
@@ -446,6 +447,14 @@ internal static unsafe partial class Gemm
         where T : unmanaged, INumber<T>
     {
         T* src = p.A + ir * p.RsA + pc * p.CsA;
+        if (p.RsA == 1 && mrr == mr)
+        {
+            // A stored transposed: each step's MR values are adjacent, so copy them step by step.
+            nint bytes = mr * sizeof(T);
+            for (int q = 0; q < kc; q++) Buffer.MemoryCopy(src + q * p.CsA, dst + q * mr, bytes, bytes);
+            return;
+        }
+
         for (int r = 0; r < mrr; r++)
         {
             T* sr = src + r * p.RsA;
