@@ -69,24 +69,45 @@ public sealed class DotGeneral() : Primitive("dot_general"), IJvpRule, ITranspos
         var p = (DotParams)parameters!;
         if (args[0].IsLinear)
         {
-            result[0] = TransposeLhs(cotangent, args[0].Aval.Shape.Rank, args[1].Value!, p.ContractLhs.ToArray(), p.ContractRhs.ToArray(), p.BatchLhs.ToArray(), p.BatchRhs.ToArray(), swapAns: false);
+            result[0] = TransposeLhs(cotangent, args[0].Aval.Shape.Rank, args[1].Value!, p.ContractLhs.ToArray(), p.ContractRhs.ToArray(), p.BatchLhs.ToArray(), p.BatchRhs.ToArray());
         }
         else
         {
-            result[1] = TransposeLhs(cotangent, args[1].Aval.Shape.Rank, args[0].Value!, p.ContractRhs.ToArray(), p.ContractLhs.ToArray(), p.BatchRhs.ToArray(), p.BatchLhs.ToArray(), swapAns: true);
+            result[1] = TransposeRhs(cotangent, args[0].Value!, args[1].Aval.Shape.Rank, p);
         }
     }
 
-    private Tensor TransposeLhs(Tensor g, int xRank, Tensor y, int[] xContract, int[] yContract, int[] xBatch, int[] yBatch, bool swapAns)
+    /// <summary>
+    /// ȳ = dot(x, z̄) contracting x's free axes with their places in z̄ — operands in this order give
+    /// ȳ's axes already in y's order for matmul-like products (x·y ↦ xᵀ·z̄ with no transpose after).
+    /// Result of the dot: batch, x's contracted axes (ascending), then y's free axes.
+    /// </summary>
+    private Tensor TransposeRhs(Tensor g, Tensor x, int yRank, DotParams p)
+    {
+        int[] xContract = p.ContractLhs.ToArray(), yContract = p.ContractRhs.ToArray();
+        int[] xBatch = p.BatchLhs.ToArray(), yBatch = p.BatchRhs.ToArray();
+        var xKept = Enumerable.Range(0, x.Rank).Where(i => !xContract.Contains(i) && !xBatch.Contains(i)).ToArray();
+        var yKept = Enumerable.Range(0, yRank).Where(i => !yContract.Contains(i) && !yBatch.Contains(i)).ToArray();
+        int nb = xBatch.Length;
+        // z̄'s axes: batch, x kept, y kept.
+        var gBatch = Enumerable.Range(0, nb).ToArray();
+        var gXKept = Enumerable.Range(nb, xKept.Length).ToArray();
+        var dims = new DotParams(Ints.Own(xKept), Ints.Own(gXKept), Ints.Own(xBatch), Ints.Own(gBatch));
+        var order = Enumerable.Range(0, xContract.Length).OrderBy(i => xContract[i]).ToArray();
+        var source = yBatch.Concat(order.Select(i => yContract[i])).Concat(yKept).ToArray();
+        var outAxes = Enumerable.Range(0, source.Length).OrderBy(i => source[i]).ToArray();
+        var r = Bind(x, g, dims);
+        return IsIdentity(outAxes) ? r : Lax.Transpose(r, outAxes);
+    }
+
+    private Tensor TransposeLhs(Tensor g, int xRank, Tensor y, int[] xContract, int[] yContract, int[] xBatch, int[] yBatch)
     {
         var xKept = Enumerable.Range(0, xRank).Where(i => !xContract.Contains(i) && !xBatch.Contains(i)).ToArray();
         var yKept = Enumerable.Range(0, y.Rank).Where(i => !yContract.Contains(i) && !yBatch.Contains(i)).ToArray();
-        // Axes of the answer g: batch, then (x kept, y kept) — or (y kept, x kept) when swapped.
+        // Axes of the answer g: batch, then x kept, then y kept.
         int nb = xBatch.Length;
         var ansBatch = Enumerable.Range(0, nb).ToArray();
-        var ansY = swapAns
-            ? Enumerable.Range(nb, yKept.Length).ToArray()
-            : Enumerable.Range(nb + xKept.Length, yKept.Length).ToArray();
+        var ansY = Enumerable.Range(nb + xKept.Length, yKept.Length).ToArray();
         var dims = new DotParams(Ints.Own(ansY), Ints.Own(yKept), Ints.Own(ansBatch), Ints.Own(yBatch));
         // Result of dot(g, y): batch, x kept, then y's contracted axes in y's axis order.
         var order = Enumerable.Range(0, yContract.Length).OrderBy(i => yContract[i]).ToArray();
