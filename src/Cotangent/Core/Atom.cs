@@ -14,6 +14,19 @@ public sealed class Var : Atom
 {
     /// <summary>Creates a fresh variable of the given type.</summary>
     public Var(Aval aval) : base(aval) { }
+
+    /// <summary>Creates a variable numbered densely by the builder <paramref name="owner"/> (a positive serial number).</summary>
+    internal Var(Aval aval, int owner, int id) : base(aval)
+    {
+        Owner = owner;
+        Id = id;
+    }
+
+    /// <summary>The serial number of the builder that numbered this variable, or 0.</summary>
+    internal int Owner { get; }
+
+    /// <summary>A dense number among its owner's variables (−1 when unnumbered), so passes can index arrays instead of hashing.</summary>
+    internal int Id { get; } = -1;
 }
 
 /// <summary>A concrete rank-0 constant written inline in a program (e.g. <c>2.0</c>).</summary>

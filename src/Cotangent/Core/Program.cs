@@ -18,6 +18,34 @@ public sealed class Program
         Equations = equations;
         Outputs = outputs;
         LinearInputs = linearInputs ?? new bool[inputs.Count];
+        DenseSize = ComputeDenseSize();
+    }
+
+    /// <summary>One more than the largest variable number when one builder numbered every variable; else −1.</summary>
+    internal int DenseSize { get; }
+
+    private int ComputeDenseSize()
+    {
+        int owner = 0;
+        int max = -1;
+        bool Visit(Var v)
+        {
+            if (v.Owner == 0 || (owner != 0 && owner != v.Owner)) return false;
+            owner = v.Owner;
+            max = Math.Max(max, v.Id);
+            return true;
+        }
+
+        foreach (var v in Inputs) if (!Visit(v)) return -1;
+        foreach (var v in ConstVars) if (!Visit(v)) return -1;
+        foreach (var eq in Equations)
+        {
+            if (!Visit(eq.Output)) return -1;
+            foreach (var a in eq.Inputs) if (a is Var v && !Visit(v)) return -1;
+        }
+
+        foreach (var o in Outputs) if (o is Var v && !Visit(v)) return -1;
+        return max + 1;
     }
 
     /// <summary>Input variables.</summary>
@@ -43,21 +71,21 @@ public sealed class Program
     {
         if (inputs.Length != Inputs.Count)
             throw new TreeStructureException($"The program takes {Inputs.Count} inputs but was given {inputs.Length}.");
-        var env = new Dictionary<Var, Tensor>(Inputs.Count + ConstVars.Count + Equations.Count);
+        var env = new VarMap<Tensor>(this);
         for (int i = 0; i < inputs.Length; i++)
         {
             if (inputs[i].Aval != Inputs[i].Aval)
                 throw new ShapeException($"Program input {i} expects {Inputs[i].Aval} but was given {inputs[i].Aval}.");
-            env[Inputs[i]] = inputs[i];
+            env.Set(Inputs[i], inputs[i]);
         }
 
-        for (int i = 0; i < ConstVars.Count; i++) env[ConstVars[i]] = ConstValues[i];
+        for (int i = 0; i < ConstVars.Count; i++) env.Set(ConstVars[i], ConstValues[i]);
         var args = new List<Tensor>(4);
         foreach (var eq in Equations)
         {
             args.Clear();
             foreach (var a in eq.Inputs) args.Add(Read(env, a));
-            env[eq.Output] = Dispatch.Bind(eq.Primitive, System.Runtime.InteropServices.CollectionsMarshal.AsSpan(args), eq.Parameters);
+            env.Set(eq.Output, Dispatch.Bind(eq.Primitive, System.Runtime.InteropServices.CollectionsMarshal.AsSpan(args), eq.Parameters));
         }
 
         var result = new Tensor[Outputs.Count];
@@ -65,7 +93,7 @@ public sealed class Program
         return result;
     }
 
-    private static Tensor Read(Dictionary<Var, Tensor> env, Atom atom) =>
+    private static Tensor Read(VarMap<Tensor> env, Atom atom) =>
         atom is Literal l ? l.Value : env[(Var)atom];
 
     /// <summary>The readable text form (see <see cref="ProgramPrinter"/>).</summary>

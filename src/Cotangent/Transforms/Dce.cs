@@ -12,8 +12,8 @@ public static class Dce
     public static Program Run(Program program)
     {
         // The fast path: when every equation is live (the usual case for a linear program), nothing
-        // is rebuilt. Sizing the set up front keeps its growth from allocating twice.
-        var live = new HashSet<Var>(program.Equations.Count + program.ConstVars.Count + program.Outputs.Count);
+        // is rebuilt. Liveness is an array indexed by variable number when the program has one.
+        var live = new VarSet(program);
         foreach (var o in program.Outputs) if (o is Var v) live.Add(v);
         var kept = new List<Equation>(program.Equations.Count);
         for (int e = program.Equations.Count - 1; e >= 0; e--)
@@ -38,7 +38,7 @@ public static class Dce
         return new Program(program.Inputs, constVars, constValues, kept, program.Outputs, program.LinearInputs);
     }
 
-    private static bool AllConstsLive(Program program, HashSet<Var> live)
+    private static bool AllConstsLive(Program program, VarSet live)
     {
         foreach (var c in program.ConstVars) if (!live.Contains(c)) return false;
         return true;

@@ -13,21 +13,27 @@ public sealed class StagingTrace : Trace
 {
     private readonly bool _forwardKnown;
     private readonly List<Var> _inputs = [];
-    private readonly List<Equation> _equations = [];
+    private readonly ChunkedList<Equation> _equations = new();
     private readonly List<Var> _constVars = [];
     private readonly List<Tensor> _constValues = [];
     private readonly Dictionary<Tensor, Var> _constIndex = new(ReferenceEqualityComparer.Instance);
-    private readonly Dictionary<Tensor, Literal> _literals = new(ReferenceEqualityComparer.Instance);
+    private readonly Literal?[] _recentLiterals = new Literal?[8];
 
     /// <summary>Creates a staging trace nested in the current one.</summary>
     /// <param name="transformation">Name used in errors (e.g. "MakeProgram", "Linearize").</param>
     /// <param name="forwardKnown">Compute operations on known values now instead of recording them (partial evaluation).</param>
     public StagingTrace(string transformation, bool forwardKnown) : base(transformation) => _forwardKnown = forwardKnown;
 
+    private static int s_serial;
+    private readonly int _serial = Interlocked.Increment(ref s_serial);
+    private int _nextId;
+
+    private Var NewVar(Aval aval) => new(aval, _serial, _nextId++);
+
     /// <summary>A new program input of the given type, as a tracer.</summary>
     public Tensor NewInput(Aval aval)
     {
-        var v = new Var(aval);
+        var v = NewVar(aval);
         _inputs.Add(v);
         return new StagingTracer(this, v);
     }
@@ -59,7 +65,7 @@ public sealed class StagingTrace : Trace
             avals[i] = args[i].Aval;
         }
 
-        var output = new Var(primitive.AbstractEval(avals, parameters));
+        var output = NewVar(primitive.AbstractEval(avals, parameters));
         _equations.Add(new Equation(primitive, atoms, output, parameters));
         return new StagingTracer(this, output);
     }
@@ -67,7 +73,7 @@ public sealed class StagingTrace : Trace
     /// <summary>Records an equation directly (used to materialize symbolic zeros at a program boundary).</summary>
     internal Var Emit(Primitive primitive, object? parameters, Aval aval)
     {
-        var output = new Var(aval);
+        var output = NewVar(aval);
         _equations.Add(new Equation(primitive, [], output, parameters));
         return output;
     }
@@ -79,13 +85,17 @@ public sealed class StagingTrace : Trace
         // transformation) becomes a constant variable, shared when the same tensor is used again.
         if (value.IsConcrete && value.Rank == 0)
         {
-            if (!_literals.TryGetValue(value, out var literal)) _literals[value] = literal = new Literal(value);
-            return literal;
+            // Residual scalars are mostly distinct; repeated constants (`* 1.01` in a loop) are the same
+            // tensor, so a few recent literals are kept rather than a dictionary of every one.
+            int slot = (System.Runtime.CompilerServices.RuntimeHelpers.GetHashCode(value) & 0x7fffffff) % _recentLiterals.Length;
+            var cached = _recentLiterals[slot];
+            if (cached is not null && ReferenceEquals(cached.Value, value)) return cached;
+            return _recentLiterals[slot] = new Literal(value);
         }
 
         if (!_constIndex.TryGetValue(value, out var v))
         {
-            v = new Var(value.Aval);
+            v = NewVar(value.Aval);
             _constIndex[value] = v;
             _constVars.Add(v);
             _constValues.Add(value);

@@ -125,9 +125,9 @@ public static class Transposition
     }
 
     /// <summary>The variables that depend on a linear input; also the indices of equations that produce them.</summary>
-    private static HashSet<Var> LinearVars(Program program, out List<int> linearEquations)
+    private static VarSet LinearVars(Program program, out List<int> linearEquations)
     {
-        var linear = new HashSet<Var>();
+        var linear = new VarSet(program);
         for (int i = 0; i < program.Inputs.Count; i++)
             if (program.LinearInputs[i]) linear.Add(program.Inputs[i]);
         linearEquations = [];
@@ -156,10 +156,10 @@ public static class Transposition
     public static Tensor?[] BackwardPass(Program program, IReadOnlyList<Tensor?> outputCotangents, IReadOnlyList<Tensor>? knownInputs = null)
     {
         var linear = LinearVars(program, out var linearEquations);
-        var known = new Dictionary<Var, Tensor>();
-        for (int i = 0; i < program.ConstVars.Count; i++) known[program.ConstVars[i]] = program.ConstValues[i];
+        var known = new VarMap<Tensor>(program);
+        for (int i = 0; i < program.ConstVars.Count; i++) known.Set(program.ConstVars[i], program.ConstValues[i]);
         for (int i = 0; i < program.Inputs.Count; i++)
-            if (!program.LinearInputs[i]) known[program.Inputs[i]] = knownInputs![i];
+            if (!program.LinearInputs[i]) known.Set(program.Inputs[i], knownInputs![i]);
 
         // Forward: evaluate equations that do not touch linear values (they compute known operands).
         var args = new List<Tensor>();
@@ -175,10 +175,10 @@ public static class Transposition
             var eq = program.Equations[e];
             args.Clear();
             foreach (var a in eq.Inputs) args.Add(a is Literal l ? l.Value : known[(Var)a]);
-            known[eq.Output] = Dispatch.Bind(eq.Primitive, CollectionsMarshal.AsSpan(args), eq.Parameters);
+            known.Set(eq.Output, Dispatch.Bind(eq.Primitive, CollectionsMarshal.AsSpan(args), eq.Parameters));
         }
 
-        var cts = new Dictionary<Var, Tensor>();
+        var cts = new VarMap<Tensor>(program);
         for (int i = 0; i < program.Outputs.Count; i++)
         {
             if (outputCotangents[i] is { } ct && program.Outputs[i] is Var v && linear.Contains(v))
@@ -217,15 +217,15 @@ public static class Transposition
 
         var result = new Tensor?[program.Inputs.Count];
         for (int i = 0; i < result.Length; i++)
-            if (program.LinearInputs[i] && cts.TryGetValue(program.Inputs[i], out var ct)) result[i] = ct;
+            if (program.LinearInputs[i] && cts.TryGet(program.Inputs[i], out var ct)) result[i] = ct;
         return result;
     }
 
-    private static void Accumulate(Dictionary<Var, Tensor> cts, Var v, Tensor ct, string source)
+    private static void Accumulate(VarMap<Tensor> cts, Var v, Tensor ct, string source)
     {
         if (ct.Aval != v.Aval)
             throw new ShapeException($"The transpose of {source} produced a cotangent of type {ct.Aval} for a value of type {v.Aval}.");
-        cts[v] = cts.TryGetValue(v, out var prior) ? Builtins.AddAny.Bind(prior, ct) : ct;
+        cts.Set(v, cts.TryGet(v, out var prior) ? Builtins.AddAny.Bind(prior, ct) : ct);
     }
 
     /// <summary>
