@@ -40,8 +40,12 @@ Func<Mlp, Tensor> loss = p =>
 };
 Console.WriteLine("The program of the loss:");
 Console.WriteLine(Ad.MakeProgram(loss, parameters));
+Console.WriteLine("Its JVP program (parameters and their tangents in, loss and its tangent out):");
+Console.WriteLine(Ad.MakeProgram<(Mlp, Mlp), (Tensor, Tensor)>(p => Ad.Jvp(loss, p.Item1, p.Item2), (parameters, parameters)));
 var (lossValue, lossLinear) = Ad.Linearize(loss, parameters);
-Console.WriteLine($"Linear program: {lossLinear.Program.Equations.Count} equations over {lossLinear.Program.ConstVars.Count} residuals; transposed:");
+Console.WriteLine("The linear program: tanh, its derivative and the activations ran now and are residuals:");
+Console.WriteLine(ProgramText(lossLinear.Program));
+Console.WriteLine("The transposed program: the backward pass, every matmul transposed by its rule:");
 Console.WriteLine(ProgramText(lossLinear.Transpose().Program));
 var (value, g) = Ad.ValueAndGrad(loss)(parameters);
 Console.WriteLine($"loss = {value}");
