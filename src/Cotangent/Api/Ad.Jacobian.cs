@@ -16,7 +16,7 @@ public static partial class Ad
         for (int i = 0; i < columns.Length; i++)
             columns[i] = Lax.Reshape(linear.Apply(Basis(x.Aval, i)), Shape.Of(1, y.Size));
         // (n, m) → (m, n) → y.shape + x.shape
-        var stacked = columns.Length == 0 ? Np0(x.DType, 0, y.Size) : Lax.Concatenate(columns, 0);
+        var stacked = columns.Length == 0 ? NoRows(x.DType, 0, y.Size) : Lax.Concatenate(columns, 0);
         return Lax.Reshape(Lax.Transpose(stacked, [1, 0]), Shape.Of([.. y.Shape.Dims, .. x.Shape.Dims]));
     };
 
@@ -27,7 +27,7 @@ public static partial class Ad
         var rows = new Tensor[y.Size];
         for (int i = 0; i < rows.Length; i++)
             rows[i] = Lax.Reshape(linear.ApplyTranspose(Basis(y.Aval, i)), Shape.Of(1, x.Size));
-        var stacked = rows.Length == 0 ? Np0(x.DType, 0, x.Size) : Lax.Concatenate(rows, 0);
+        var stacked = rows.Length == 0 ? NoRows(x.DType, 0, x.Size) : Lax.Concatenate(rows, 0);
         return Lax.Reshape(stacked, Shape.Of([.. y.Shape.Dims, .. x.Shape.Dims]));
     };
 
@@ -46,5 +46,5 @@ public static partial class Ad
         return new Tensor(a);
     }
 
-    private static Tensor Np0(DType dtype, int rows, int cols) => new(NDArray.Zeros(dtype, Shape.Of(rows, cols)));
+    private static Tensor NoRows(DType dtype, int rows, int cols) => new(NDArray.Zeros(dtype, Shape.Of(rows, cols)));
 }

@@ -16,13 +16,13 @@ internal static class TensorFormatter
         var cells = new List<string>();
         var sb = new StringBuilder();
         // First pass collects cell texts for column alignment, second pass lays them out.
-        Walk(a, 0, 0, truncate, (flat) => cells.Add(Cell(a, flat)), null, null);
+        Walk(a, 0, 0, truncate, flat => cells.Add(Cell(a, flat)), null);
         int width = cells.Count == 0 ? 0 : cells.Max(c => c.Length);
-        Walk(a, 0, 0, truncate, flat => sb.Append(Cell(a, flat).PadLeft(width)), sb, null);
+        Walk(a, 0, 0, truncate, flat => sb.Append(Cell(a, flat).PadLeft(width)), sb);
         return $"{sb}  ({a.DType.ShortName()}{a.Shape})";
     }
 
-    private static void Walk(NDArray a, int axis, int offset, bool truncate, Action<int> leaf, StringBuilder? sb, object? unused)
+    private static void Walk(NDArray a, int axis, int offset, bool truncate, Action<int> leaf, StringBuilder? sb)
     {
         if (a.Rank == 0)
         {
@@ -43,7 +43,7 @@ internal static class TensorFormatter
             }
 
             if (axis == a.Rank - 1) leaf(offset + i * stride);
-            else Walk(a, axis + 1, offset + i * stride, truncate, leaf, sb, unused);
+            else Walk(a, axis + 1, offset + i * stride, truncate, leaf, sb);
             if (i < n - 1)
             {
                 if (sb is not null)
