@@ -11,6 +11,10 @@ namespace Cotangent.Transforms;
 /// <summary>A trace that records equations into a program.</summary>
 public sealed class StagingTrace : Trace
 {
+    // Each trace numbers its variables densely under its own serial, so passes can index arrays.
+    private static int s_serial;
+    private readonly int _serial = Interlocked.Increment(ref s_serial);
+    private int _nextId;
     private readonly bool _forwardKnown;
     private readonly List<Var> _inputs = [];
     private readonly ChunkedList<Equation> _equations = new();
@@ -23,10 +27,6 @@ public sealed class StagingTrace : Trace
     /// <param name="transformation">Name used in errors (e.g. "MakeProgram", "Linearize").</param>
     /// <param name="forwardKnown">Compute operations on known values now instead of recording them (partial evaluation).</param>
     public StagingTrace(string transformation, bool forwardKnown) : base(transformation) => _forwardKnown = forwardKnown;
-
-    private static int s_serial;
-    private readonly int _serial = Interlocked.Increment(ref s_serial);
-    private int _nextId;
 
     private Var NewVar(Aval aval) => new(aval, _serial, _nextId++);
 

@@ -49,6 +49,8 @@ public static class Transposition
         var zeros = new HashSet<Atom>();
         foreach (var eq in program.Equations)
             if (ReferenceEquals(eq.Primitive, Builtins.Zeros)) zeros.Add(eq.Output);
+        var constants = new Dictionary<Var, Tensor>(program.ConstVars.Count);
+        for (int i = 0; i < program.ConstVars.Count; i++) constants[program.ConstVars[i]] = program.ConstValues[i];
         for (int e = 0; e < program.Equations.Count; e++)
         {
             var eq = program.Equations[e];
@@ -65,7 +67,7 @@ public static class Transposition
                 // (pad(ṫ, 0), select(p, ṫ, 0)). It may equally be an ordinary known operand — x·0 is
                 // linear in x, and a bool False predicate or an empty index array is not a tangent at all —
                 // so the equation is accepted if either reading is linear.
-                relaxed.Add(l || (a.Aval.IsDifferentiable && (zeros.Contains(a) || IsZeroConstant(program, a))));
+                relaxed.Add(l || (a.Aval.IsDifferentiable && (zeros.Contains(a) || IsZeroConstant(constants, a))));
             }
 
             if (!any) continue;
@@ -79,7 +81,7 @@ public static class Transposition
         for (int i = 0; i < program.Outputs.Count; i++)
         {
             var o = program.Outputs[i];
-            if (o is Var v && (linear.Contains(v) || IsZeros(program, v))) continue;
+            if (o is Var v && (linear.Contains(v) || zeros.Contains(v))) continue;
             throw new LinearityException($"Output {i} of the function does not depend linearly on its inputs (it is a constant), so the function is affine, not linear.\n{program}");
         }
     }
@@ -91,26 +93,19 @@ public static class Transposition
         return list;
     }
 
-    private static bool IsZeroConstant(Program program, Atom a)
+    private static bool IsZeroConstant(Dictionary<Var, Tensor> constants, Atom a)
     {
-        Tensor? value = a as Literal is { } l ? l.Value : null;
-        if (value is null && a is Var v)
+        Tensor? value = a switch
         {
-            for (int i = 0; i < program.ConstVars.Count; i++)
-                if (ReferenceEquals(program.ConstVars[i], v)) value = program.ConstValues[i];
-        }
+            Literal l => l.Value,
+            Var v when constants.TryGetValue(v, out var c) => c,
+            _ => null,
+        };
 
         if (value?.Array is not { } array) return false;
         for (int i = 0; i < array.Size; i++)
             if (array.GetDouble(i) != 0) return false;
         return true;
-    }
-
-    private static bool IsZeros(Program program, Var v)
-    {
-        foreach (var eq in program.Equations)
-            if (ReferenceEquals(eq.Output, v)) return ReferenceEquals(eq.Primitive, Builtins.Zeros);
-        return false;
     }
 
     private static LinearityException NotLinear(Program program, int e, string why)
