@@ -25,21 +25,21 @@ internal sealed class TensorOperators : ITensorOperators
 
     public Tensor Negate(Tensor x) => Lax.Neg(x);
 
-    public Tensor Compare(int kind, Tensor x, Tensor y) => kind switch
+    public Tensor Compare(CompareOp op, Tensor x, Tensor y) => op switch
     {
-        0 => Lax.Eq(x, y),
-        1 => Lax.Lt(x, y),
-        2 => Lax.Le(x, y),
-        3 => Lax.Gt(x, y),
+        CompareOp.Eq => Lax.Eq(x, y),
+        CompareOp.Ne => Lax.Ne(x, y),
+        CompareOp.Lt => Lax.Lt(x, y),
+        CompareOp.Le => Lax.Le(x, y),
+        CompareOp.Gt => Lax.Gt(x, y),
         _ => Lax.Ge(x, y),
     };
 
-    public Tensor Logical(int kind, Tensor x, Tensor? y) => kind switch
-    {
-        0 => Lax.And(x, y!),
-        1 => Lax.Or(x, y!),
-        _ => Lax.Not(x),
-    };
+    public Tensor And(Tensor x, Tensor y) => Lax.And(x, y);
+
+    public Tensor Or(Tensor x, Tensor y) => Lax.Or(x, y);
+
+    public Tensor Not(Tensor x) => Lax.Not(x);
 
     public Tensor Index(Tensor x, TensorIndex[] items) => Np.Index(x, items);
 
@@ -49,11 +49,11 @@ internal sealed class TensorOperators : ITensorOperators
 
     public Tensor AsType(Tensor x, DType dtype) => Np.AsType(x, dtype);
 
-    public Tensor Reduce(int kind, Tensor x, int[]? axes, bool keepDims) => kind switch
-    {
-        0 => Np.Sum(x, axes, keepDims),
-        1 => Np.Mean(x, axes, keepDims),
-        2 => Np.Max(x, axes, keepDims),
-        _ => Np.Min(x, axes, keepDims),
-    };
+    public Tensor Sum(Tensor x, int[]? axes, bool keepDims) => Np.Sum(x, axes, keepDims);
+
+    public Tensor Mean(Tensor x, int[]? axes, bool keepDims) => Np.Mean(x, axes, keepDims);
+
+    public Tensor Max(Tensor x, int[]? axes, bool keepDims) => Np.Max(x, axes, keepDims);
+
+    public Tensor Min(Tensor x, int[]? axes, bool keepDims) => Np.Min(x, axes, keepDims);
 }

@@ -24,11 +24,17 @@ public interface ITensorOperators
     /// <summary>−x.</summary>
     Tensor Negate(Tensor x);
 
-    /// <summary>Elementwise comparison: 0 for ==, 1 for &lt;, 2 for ≤, 3 for &gt;, 4 for ≥.</summary>
-    Tensor Compare(int kind, Tensor x, Tensor y);
+    /// <summary>Elementwise comparison with broadcasting (bool result).</summary>
+    Tensor Compare(Runtime.CompareOp op, Tensor x, Tensor y);
 
-    /// <summary>Logical and/or/not on bool tensors (0 and, 1 or, 2 not).</summary>
-    Tensor Logical(int kind, Tensor x, Tensor? y);
+    /// <summary>Logical and of bool tensors.</summary>
+    Tensor And(Tensor x, Tensor y);
+
+    /// <summary>Logical or of bool tensors.</summary>
+    Tensor Or(Tensor x, Tensor y);
+
+    /// <summary>Logical not of a bool tensor.</summary>
+    Tensor Not(Tensor x);
 
     /// <summary>NumPy indexing <c>x[items]</c>.</summary>
     Tensor Index(Tensor x, TensorIndex[] items);
@@ -42,6 +48,15 @@ public interface ITensorOperators
     /// <summary>Element type conversion.</summary>
     Tensor AsType(Tensor x, Runtime.DType dtype);
 
-    /// <summary>Reduction over axes (null: all): 0 sum, 1 mean, 2 max, 3 min.</summary>
-    Tensor Reduce(int kind, Tensor x, int[]? axes, bool keepDims);
+    /// <summary>Σ over axes (null: all).</summary>
+    Tensor Sum(Tensor x, int[]? axes, bool keepDims);
+
+    /// <summary>Mean over axes (null: all).</summary>
+    Tensor Mean(Tensor x, int[]? axes, bool keepDims);
+
+    /// <summary>Maximum over axes (null: all).</summary>
+    Tensor Max(Tensor x, int[]? axes, bool keepDims);
+
+    /// <summary>Minimum over axes (null: all).</summary>
+    Tensor Min(Tensor x, int[]? axes, bool keepDims);
 }

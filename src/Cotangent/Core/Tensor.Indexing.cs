@@ -24,26 +24,26 @@ public partial class Tensor
     public Tensor AsType(Runtime.DType dtype) => Ops.AsType(this, dtype);
 
     /// <summary>Σ over <paramref name="axes"/> (all when null).</summary>
-    public Tensor Sum(int[]? axes = null, bool keepDims = false) => Ops.Reduce(0, this, axes, keepDims);
+    public Tensor Sum(int[]? axes = null, bool keepDims = false) => Ops.Sum(this, axes, keepDims);
 
     /// <summary>Σ over one axis.</summary>
-    public Tensor Sum(int axis, bool keepDims = false) => Ops.Reduce(0, this, [axis], keepDims);
+    public Tensor Sum(int axis, bool keepDims = false) => Ops.Sum(this, [axis], keepDims);
 
     /// <summary>The mean over <paramref name="axes"/> (all when null).</summary>
-    public Tensor Mean(int[]? axes = null, bool keepDims = false) => Ops.Reduce(1, this, axes, keepDims);
+    public Tensor Mean(int[]? axes = null, bool keepDims = false) => Ops.Mean(this, axes, keepDims);
 
     /// <summary>The mean over one axis.</summary>
-    public Tensor Mean(int axis, bool keepDims = false) => Ops.Reduce(1, this, [axis], keepDims);
+    public Tensor Mean(int axis, bool keepDims = false) => Ops.Mean(this, [axis], keepDims);
 
     /// <summary>The maximum over <paramref name="axes"/> (all when null).</summary>
-    public Tensor Max(int[]? axes = null, bool keepDims = false) => Ops.Reduce(2, this, axes, keepDims);
+    public Tensor Max(int[]? axes = null, bool keepDims = false) => Ops.Max(this, axes, keepDims);
 
     /// <summary>The maximum over one axis.</summary>
-    public Tensor Max(int axis, bool keepDims = false) => Ops.Reduce(2, this, [axis], keepDims);
+    public Tensor Max(int axis, bool keepDims = false) => Ops.Max(this, [axis], keepDims);
 
     /// <summary>The minimum over <paramref name="axes"/> (all when null).</summary>
-    public Tensor Min(int[]? axes = null, bool keepDims = false) => Ops.Reduce(3, this, axes, keepDims);
+    public Tensor Min(int[]? axes = null, bool keepDims = false) => Ops.Min(this, axes, keepDims);
 
     /// <summary>The minimum over one axis.</summary>
-    public Tensor Min(int axis, bool keepDims = false) => Ops.Reduce(3, this, [axis], keepDims);
+    public Tensor Min(int axis, bool keepDims = false) => Ops.Min(this, [axis], keepDims);
 }

@@ -1,4 +1,5 @@
 using Cotangent.Core;
+using Cotangent.Runtime;
 
 namespace Cotangent;
 
@@ -58,35 +59,35 @@ public partial class Tensor
     public static Tensor operator -(Tensor x) => Ops.Negate(x);
 
     /// <summary>x &lt; y elementwise (bool).</summary>
-    public static Tensor operator <(Tensor x, Tensor y) => Ops.Compare(1, x, y);
+    public static Tensor operator <(Tensor x, Tensor y) => Ops.Compare(CompareOp.Lt, x, y);
 
     /// <summary>x &gt; y elementwise (bool).</summary>
-    public static Tensor operator >(Tensor x, Tensor y) => Ops.Compare(3, x, y);
+    public static Tensor operator >(Tensor x, Tensor y) => Ops.Compare(CompareOp.Gt, x, y);
 
     /// <summary>x ≤ y elementwise (bool).</summary>
-    public static Tensor operator <=(Tensor x, Tensor y) => Ops.Compare(2, x, y);
+    public static Tensor operator <=(Tensor x, Tensor y) => Ops.Compare(CompareOp.Le, x, y);
 
     /// <summary>x ≥ y elementwise (bool).</summary>
-    public static Tensor operator >=(Tensor x, Tensor y) => Ops.Compare(4, x, y);
+    public static Tensor operator >=(Tensor x, Tensor y) => Ops.Compare(CompareOp.Ge, x, y);
 
     /// <summary>x &lt; c elementwise (bool).</summary>
-    public static Tensor operator <(Tensor x, double c) => Ops.Compare(1, x, Weak(c, x));
+    public static Tensor operator <(Tensor x, double c) => Ops.Compare(CompareOp.Lt, x, Weak(c, x));
 
     /// <summary>x &gt; c elementwise (bool).</summary>
-    public static Tensor operator >(Tensor x, double c) => Ops.Compare(3, x, Weak(c, x));
+    public static Tensor operator >(Tensor x, double c) => Ops.Compare(CompareOp.Gt, x, Weak(c, x));
 
     /// <summary>x ≤ c elementwise (bool).</summary>
-    public static Tensor operator <=(Tensor x, double c) => Ops.Compare(2, x, Weak(c, x));
+    public static Tensor operator <=(Tensor x, double c) => Ops.Compare(CompareOp.Le, x, Weak(c, x));
 
     /// <summary>x ≥ c elementwise (bool).</summary>
-    public static Tensor operator >=(Tensor x, double c) => Ops.Compare(4, x, Weak(c, x));
+    public static Tensor operator >=(Tensor x, double c) => Ops.Compare(CompareOp.Ge, x, Weak(c, x));
 
     /// <summary>Logical and of bool tensors.</summary>
-    public static Tensor operator &(Tensor x, Tensor y) => Ops.Logical(0, x, y);
+    public static Tensor operator &(Tensor x, Tensor y) => Ops.And(x, y);
 
     /// <summary>Logical or of bool tensors.</summary>
-    public static Tensor operator |(Tensor x, Tensor y) => Ops.Logical(1, x, y);
+    public static Tensor operator |(Tensor x, Tensor y) => Ops.Or(x, y);
 
     /// <summary>Logical not of a bool tensor.</summary>
-    public static Tensor operator !(Tensor x) => Ops.Logical(2, x, null);
+    public static Tensor operator !(Tensor x) => Ops.Not(x);
 }
