@@ -86,14 +86,55 @@ public readonly struct NDArray
         _ => new NDArray(dtype, Shape.Scalar, new[] { value != 0 }),
     };
 
-    /// <summary>A fresh uninitialized-by-contract (zeroed) buffer for <paramref name="size"/> elements of <paramref name="dtype"/>.</summary>
+    /// <summary>A fresh zero-filled buffer for <paramref name="size"/> elements of <paramref name="dtype"/>.</summary>
+    /// <remarks>Always cleared: <c>new T[size]</c>. Kernels that overwrite every element use the internal
+    /// <see cref="AllocateUninitialized"/> instead.</remarks>
     public static Array Allocate(DType dtype, int size) => dtype switch
     {
-        DType.Float64 => size == 0 ? Array.Empty<double>() : GC.AllocateUninitializedArray<double>(size),
-        DType.Float32 => size == 0 ? Array.Empty<float>() : GC.AllocateUninitializedArray<float>(size),
-        DType.Int32 => size == 0 ? Array.Empty<int>() : new int[size],
-        _ => size == 0 ? Array.Empty<bool>() : new bool[size],
+        DType.Float64 => new double[size],
+        DType.Float32 => new float[size],
+        DType.Int32 => new int[size],
+        _ => new bool[size],
     };
+
+    /// <summary>
+    /// A fresh buffer whose contents are unspecified, for kernels that write every element before anyone reads it
+    /// (skipping the clear saves a pass over large arrays). Under <see cref="RuntimeOptions.PoisonAllocations"/> it is
+    /// filled with a sentinel, so a kernel that breaks the promise fails loudly in CI's poisoned run.
+    /// </summary>
+    internal static Array AllocateUninitialized(DType dtype, int size)
+    {
+        if (size == 0) return Allocate(dtype, 0);
+        Array data = dtype switch
+        {
+            DType.Float64 => GC.AllocateUninitializedArray<double>(size),
+            DType.Float32 => GC.AllocateUninitializedArray<float>(size),
+            DType.Int32 => GC.AllocateUninitializedArray<int>(size),
+            _ => new bool[size], // uninitialized bytes other than 0/1 would be invalid bools
+        };
+        if (RuntimeOptions.PoisonAllocations) Poison(data);
+        return data;
+    }
+
+    /// <summary><see cref="AllocateUninitialized"/> for a typed buffer.</summary>
+    internal static T[] AllocateUninitialized<T>(int size)
+    {
+        var data = size == 0 ? [] : GC.AllocateUninitializedArray<T>(size);
+        if (RuntimeOptions.PoisonAllocations && size > 0) Poison(data);
+        return data;
+    }
+
+    private static void Poison(Array data)
+    {
+        switch (data)
+        {
+            case double[] d: d.AsSpan().Fill(double.NaN); break;
+            case float[] f: f.AsSpan().Fill(float.NaN); break;
+            case int[] i: i.AsSpan().Fill(RuntimeOptions.PoisonInt32); break;
+            case bool[] b: b.AsSpan().Fill(true); break;
+            default: break;
+        }
+    }
 
     /// <summary>The elements as a span of <typeparamref name="T"/>, which must match <see cref="DType"/>.</summary>
     public Span<T> Span<T>()

@@ -12,7 +12,7 @@ public static partial class Kernels
         int a = shape.NormalizeAxis(dimension, "iota");
         if (dtype == DType.Bool) throw new DTypeException($"iota: needs a numeric dtype, got bool for shape {shape}.");
         var (outer, n, inner) = Split(shape, a);
-        var result = NDArray.Allocate(dtype, shape.Size);
+        var result = NDArray.AllocateUninitialized(dtype, shape.Size);
         switch (dtype)
         {
             case DType.Float64: IotaTyped((double[])result, outer, n, inner); break;
@@ -41,7 +41,7 @@ public static partial class Kernels
         RequireFloat("random_uniform", dtype);
         if (!double.IsFinite(low) || !double.IsFinite(high) || low > high)
             throw new ArgumentOutOfRangeException(nameof(high), $"random_uniform: needs finite bounds with low ≤ high, got [{low}, {high}).");
-        var result = NDArray.Allocate(dtype, shape.Size);
+        var result = NDArray.AllocateUninitialized(dtype, shape.Size);
         var rng = new CounterRng(seed);
         double width = high - low;
         if (dtype == DType.Float64)
@@ -69,7 +69,7 @@ public static partial class Kernels
     {
         RequireFloat("random_normal", dtype);
         int n = shape.Size;
-        var result = NDArray.Allocate(dtype, n);
+        var result = NDArray.AllocateUninitialized(dtype, n);
         var rng = new CounterRng(seed);
         var d64 = dtype == DType.Float64 ? (double[])result : null;
         var d32 = dtype == DType.Float32 ? (float[])result : null;

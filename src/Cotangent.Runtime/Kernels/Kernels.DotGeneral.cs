@@ -214,7 +214,7 @@ public static partial class Kernels
         private static T[] PermuteCopy<T>(T[] data, Shape shape, int[] perm)
         {
             int size = shape.Size;
-            var result = GC.AllocateUninitializedArray<T>(size);
+            var result = NDArray.AllocateUninitialized<T>(size);
             if (size == 0) return result;
             int rank = perm.Length;
             var ext = new int[rank];

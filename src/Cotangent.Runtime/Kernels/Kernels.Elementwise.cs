@@ -23,7 +23,7 @@ public static partial class Kernels
             throw new DTypeException($"{Name(op)}: not defined for {Describe(x)}; {accepted}.");
         }
 
-        var result = NDArray.Allocate(x.DType, x.Size);
+        var result = NDArray.AllocateUninitialized(x.DType, x.Size);
         if (x.Size == 0) return NDArray.Wrap(x.DType, x.Shape, result); // some TensorPrimitives calls reject empty spans
         switch (x.DType)
         {
@@ -102,7 +102,7 @@ public static partial class Kernels
         }
 
         var shape = Shape.Broadcast(x.Shape, y.Shape, name);
-        var result = NDArray.Allocate(x.DType, shape.Size);
+        var result = NDArray.AllocateUninitialized(x.DType, shape.Size);
         switch (x.DType)
         {
             case DType.Float64: BinaryFloat(op, (double[])x.Data, x.Shape, (double[])y.Data, y.Shape, (double[])result, shape); break;
@@ -176,7 +176,7 @@ public static partial class Kernels
         string name = Name(op);
         RequireSameDType(name, x, y);
         var shape = Shape.Broadcast(x.Shape, y.Shape, name);
-        var result = (bool[])NDArray.Allocate(DType.Bool, shape.Size);
+        var result = (bool[])NDArray.AllocateUninitialized(DType.Bool, shape.Size);
         if (shape.Size > 0)
         {
             switch (x.DType)
@@ -221,7 +221,7 @@ public static partial class Kernels
             throw new DTypeException($"select: the predicate must be bool, got {Describe(pred)}.");
         RequireSameDType("select", onTrue, onFalse);
         var shape = Shape.Broadcast(Shape.Broadcast(pred.Shape, onTrue.Shape, "select"), onFalse.Shape, "select");
-        var result = NDArray.Allocate(onTrue.DType, shape.Size);
+        var result = NDArray.AllocateUninitialized(onTrue.DType, shape.Size);
         switch (onTrue.DType)
         {
             case DType.Float64: SelectTyped(pred, (double[])onTrue.Data, onTrue.Shape, (double[])onFalse.Data, onFalse.Shape, (double[])result, shape); break;
@@ -245,7 +245,7 @@ public static partial class Kernels
     public static NDArray Convert(NDArray x, DType dtype)
     {
         if (x.DType == dtype) return x;
-        var result = NDArray.Allocate(dtype, x.Size);
+        var result = NDArray.AllocateUninitialized(dtype, x.Size);
         int n = x.Size;
         switch (x.DType, dtype)
         {

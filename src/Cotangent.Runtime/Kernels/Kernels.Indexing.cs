@@ -16,7 +16,7 @@ public static partial class Kernels
         var idx = CheckIndices("gather", indices, x, a);
         var shape = TakeShape(x.Shape, indices.Shape, a);
         var (outer, n, inner) = Split(x.Shape, a);
-        var result = NDArray.Allocate(x.DType, shape.Size);
+        var result = NDArray.AllocateUninitialized(x.DType, shape.Size);
         switch (x.DType)
         {
             case DType.Float64: GatherTyped((double[])x.Data, idx, (double[])result, outer, n, inner); break;
@@ -65,7 +65,7 @@ public static partial class Kernels
         if (updates.Shape != expected)
             throw new ShapeException($"scatter_add: updates must have shape {expected} (operand {Describe(operand)}, indices {Describe(indices)}, axis {a}), got {updates.Shape}.");
         var (outer, n, inner) = Split(operand.Shape, a);
-        var result = NDArray.Allocate(operand.DType, operand.Size);
+        var result = NDArray.AllocateUninitialized(operand.DType, operand.Size);
         Array.Copy(operand.Data, result, operand.Size);
         switch (operand.DType)
         {
@@ -138,7 +138,7 @@ public static partial class Kernels
         int offset = 0;
         for (int i = 0; i < x.Rank; i++)
             offset += Math.Clamp(starts[i], 0, x.Shape[i] - update.Shape[i]) * xs[i];
-        var result = NDArray.Allocate(x.DType, x.Size);
+        var result = NDArray.AllocateUninitialized(x.DType, x.Size);
         Array.Copy(x.Data, result, x.Size);
         Place(update, result, xs, offset);
         return NDArray.Wrap(x.DType, x.Shape, result);

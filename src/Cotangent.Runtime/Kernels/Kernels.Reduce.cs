@@ -26,7 +26,7 @@ public static partial class Kernels
         for (int i = 0, k = 0; i < x.Rank; i++)
             outStrides[i] = mask[i] ? 0 : kept[k++];
 
-        var result = NDArray.Allocate(x.DType, shape.Size);
+        var result = NDArray.AllocateUninitialized(x.DType, shape.Size);
         switch (x.DType)
         {
             case DType.Float64: ReduceTyped(op, (double[])x.Data, (double[])result, x.Shape, outStrides); break;
@@ -123,7 +123,7 @@ public static partial class Kernels
     {
         int a = x.Shape.NormalizeAxis(axis, "cumsum");
         if (x.DType == DType.Bool) throw new DTypeException($"cumsum: not defined for {Describe(x)}; convert to i32 first.");
-        var result = NDArray.Allocate(x.DType, x.Size);
+        var result = NDArray.AllocateUninitialized(x.DType, x.Size);
         var (outer, n, inner) = Split(x.Shape, a);
         switch (x.DType)
         {

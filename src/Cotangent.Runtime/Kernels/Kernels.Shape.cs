@@ -102,7 +102,7 @@ public static partial class Kernels
         }
 
         var shape = Shape.Of(dims);
-        var result = NDArray.Allocate(x.DType, shape.Size);
+        var result = NDArray.AllocateUninitialized(x.DType, shape.Size);
         FillWith(result, value);
         var rs = shape.Strides;
         var st = new int[x.Rank];
@@ -141,7 +141,7 @@ public static partial class Kernels
         var dims = first.Shape.ToArray();
         dims[a] = (int)total;
         var shape = Shape.Of(dims);
-        var result = NDArray.Allocate(first.DType, shape.Size);
+        var result = NDArray.AllocateUninitialized(first.DType, shape.Size);
         var rs = shape.Strides.ToArray();
         int offset = 0;
         foreach (var x in xs)
@@ -173,7 +173,7 @@ public static partial class Kernels
     /// <summary>A fresh array of <paramref name="shape"/> whose element at multi-index i is x.Data[offset + Σ i_k·strides_k].</summary>
     private static NDArray StridedCopy(NDArray x, Shape shape, ReadOnlySpan<int> strides, int offset)
     {
-        var result = NDArray.Allocate(x.DType, shape.Size);
+        var result = NDArray.AllocateUninitialized(x.DType, shape.Size);
         switch (x.DType)
         {
             case DType.Float64: CopyTyped((double[])x.Data, (double[])result, shape, strides, offset); break;

@@ -494,7 +494,11 @@ internal static unsafe partial class Gemm
         {
             int pad = 64 / sizeof(T);
             if (buffer is null || buffer.Length < length + pad)
+            {
                 buffer = GC.AllocateUninitializedArray<T>(length + pad, pinned: true);
+                if (RuntimeOptions.PoisonAllocations) new Span<byte>(Unsafe.AsPointer(ref buffer[0]), buffer.Length * sizeof(T)).Fill(0xFF); // NaN bits
+            }
+
             nint addr = (nint)Unsafe.AsPointer(ref buffer[0]);
             return (T*)((addr + 63) & ~(nint)63);
         }
