@@ -101,7 +101,14 @@ public static partial class Np
     public static Tensor Sigmoid(Tensor x) => Lax.Logistic(x);
 
     /// <summary>softplus(x) = ln(1 + eˣ), computed stably as max(x, 0) + ln(1 + e^(−|x|)).</summary>
-    public static Tensor Softplus(Tensor x) => Lax.Add(Relu(x), Lax.Log1p(Lax.Exp(Lax.Neg(Lax.Abs(x)))));
+    public static Tensor Softplus(Tensor x)
+    {
+        // max(x, 0) + log1p(e^{−|x|}), with −|x| written as (x > 0 ? −x : x) so that its slope at 0 is +1: then
+        // softplus′(0) = 0 + σ(0) = ½ and softplus″(0) = ¼, as for JAX's logaddexp(x, 0). Through abs (slope 1
+        // at 0) and relu (slope 0) the derivative at 0 came out 0 and the Hessian there vanished.
+        var negAbs = Lax.Select(Lax.Gt(x, W(0, x)), Lax.Neg(x), x);
+        return Lax.Add(Relu(x), Lax.Log1p(Lax.Exp(negAbs)));
+    }
 
     /// <summary>relu(x) = max(x, 0), with derivative 0 at 0 (as in JAX).</summary>
     public static Tensor Relu(Tensor x) => Lax.Select(Lax.Gt(x, W(0, x)), x, W(0, x));

@@ -55,8 +55,10 @@ public static partial class Np
     /// <summary>ELU: x for x &gt; 0, α(eˣ − 1) otherwise (eˣ − 1 evaluated on min(x, 0) so it never overflows).</summary>
     public static Tensor Elu(Tensor x, double alpha = 1)
     {
-        var neg = Lax.Mul(W(alpha, x), Lax.Expm1(Lax.Min(x, W(0, x))));
-        return Lax.Select(Lax.Gt(x, W(0, x)), x, neg);
+        // α·expm1 of (x > 0 ? 0 : x): a select, not min(x, 0), whose tie at 0 would halve the slope (JAX: elu′(0) = α).
+        var positive = Lax.Gt(x, W(0, x));
+        var neg = Lax.Mul(W(alpha, x), Lax.Expm1(Lax.Select(positive, W(0, x), x)));
+        return Lax.Select(positive, x, neg);
     }
 
     /// <summary>log σ(x) = −softplus(−x), stable for large |x|.</summary>

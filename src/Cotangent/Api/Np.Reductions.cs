@@ -33,14 +33,18 @@ public static partial class Np
     /// <summary>The mean over one axis.</summary>
     public static Tensor Mean(Tensor x, int axis, bool keepDims = false) => Mean(x, [axis], keepDims);
 
-    /// <summary>The variance (1/(N − ddof)) Σᵢ (xᵢ − x̄)² over <paramref name="axes"/>.</summary>
+    /// <summary>The variance (1/(N − ddof)) Σᵢ (xᵢ − x̄)² over <paramref name="axes"/>, by the corrected two-pass algorithm.</summary>
     public static Tensor Var(Tensor x, int[]? axes = null, int ddof = 0, bool keepDims = false)
     {
         x = ToFloat(x, "var");
         var ax = AxisHelpers.NormalizeMany(axes, x.Rank, "var");
         int n = AxisHelpers.Count(x.Shape, ax);
+        // Corrected two-pass (Chan, Golub, LeVeque): Σd² − (Σd)²/n with d = x − x̄. The second term removes the
+        // error of a rounded mean exactly (with f32 x̄ near 10⁷ the mean itself is only good to ±½).
         var d = Lax.Sub(x, Mean(x, ax, keepDims: true));
-        return Lax.Div(Sum(Lax.Mul(d, d), ax, keepDims), W(n - ddof, x));
+        var s1 = Sum(d, ax, keepDims);
+        var s2 = Sum(Lax.Mul(d, d), ax, keepDims);
+        return Lax.Div(Lax.Sub(s2, Lax.Div(Lax.Mul(s1, s1), W(n, x))), W(n - ddof, x));
     }
 
     /// <summary>The variance over one axis.</summary>

@@ -143,9 +143,14 @@ public sealed class Erf() : SmoothUnary("erf", UnaryOp.Erf)
 /// <summary>abs: y′ = sign x (0 at 0, as in JAX). Accepts int32.</summary>
 public sealed class Abs() : ElementwiseUnary("abs", UnaryOp.Abs, floatOnly: false), IJvpRule
 {
-    /// <summary>ẏ = ẋ · sign x.</summary>
+    /// <summary>ẏ = ẋ · (x ≥ 0 ? 1 : −1): JAX's convention, so |x|′(0) = 1 (sign x would give 0 and stall
+    /// anything started at 0, such as an L1 penalty's first step).</summary>
     public Tensor? Jvp(ReadOnlySpan<Tensor> primals, ReadOnlySpan<Tensor?> tangents, Tensor primalOut, object? parameters)
-        => Lax.Mul(tangents[0]!, Lax.Sign(primals[0]));
+    {
+        var x = primals[0];
+        var slope = Lax.Select(Lax.Ge(x, Lax.Scalar(0, x)), Lax.Scalar(1, x), Lax.Scalar(-1, x));
+        return Lax.Mul(tangents[0]!, slope);
+    }
 }
 
 /// <summary>sign: −1, 0 or 1. Zero derivative.</summary>

@@ -5,7 +5,7 @@ namespace Cotangent.Tests.Primitives;
 
 /// <summary>
 /// Derivatives at the points the finite-difference table avoids (kinks, ties, zeros), where the value
-/// is a convention: we follow JAX's (ties split evenly, sign(0) = 0, 0⁰ and 0ʸ have zero derivative).
+/// is a convention: we follow JAX's (ties split evenly, |x|′(0) = 1, 0⁰ and 0ʸ have zero derivative).
 /// </summary>
 public class DerivativeConventionTests
 {
@@ -42,9 +42,11 @@ public class DerivativeConventionTests
     }
 
     [Fact]
-    public void Abs_AtZero_HasZeroDerivative()
+    public void Abs_AtZero_HasSlopeOne_AsInJax()
     {
-        Assert.Equal(0.0, D(Lax.Abs, 0.0));
+        // JAX: select(x >= 0, ẋ, −ẋ).
+        Assert.Equal(1.0, D(Lax.Abs, 0.0));
+        Assert.Equal(1.0, D(Lax.Abs, -0.0));
         Assert.Equal(-1.0, D(Lax.Abs, -2.0));
         Assert.Equal(1.0, D(Lax.Abs, 3.0));
     }
