@@ -76,6 +76,7 @@ public static partial class Kernels
             case UnaryOp.Ceil: TensorPrimitives.Ceiling(x, y); break;
             case UnaryOp.Round: TensorPrimitives.Round(x, y); break;
             case UnaryOp.Erf: UnaryDriver.Run<T, ViaDoubleOperator<T, ErfFunction>>(x, y); break;
+            case UnaryOp.Erfc: UnaryDriver.Run<T, ViaDoubleOperator<T, ErfcFunction>>(x, y); break;
             default: throw new DTypeException($"{Name(op)}: not defined for floats.");
         }
     }

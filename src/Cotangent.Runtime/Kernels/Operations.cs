@@ -49,6 +49,8 @@ public enum UnaryOp
     Round,
     /// <summary>The error function.</summary>
     Erf,
+    /// <summary>The complementary error function 1 − erf x, accurate where it is tiny (x ≫ 1).</summary>
+    Erfc,
     /// <summary>Logical not (bool only).</summary>
     Not,
 }

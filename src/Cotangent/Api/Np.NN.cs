@@ -35,12 +35,13 @@ public static partial class Np
     }
 
     /// <summary>
-    /// GELU. Approximate (the default, as in JAX): ½x(1 + tanh(√(2/π)(x + 0.044715x³))); exact: ½x(1 + erf(x/√2)).
+    /// GELU. Approximate (the default, as in JAX): ½x(1 + tanh(√(2/π)(x + 0.044715x³))); exact: ½x·erfc(−x/√2) = ½x(1 + erf(x/√2)).
     /// </summary>
     public static Tensor Gelu(Tensor x, bool approximate = true)
     {
         var half = Lax.Mul(x, W(0.5, x));
-        if (!approximate) return Lax.Mul(half, Lax.Add(W(1, x), Lax.Erf(Lax.Mul(x, W(InvSqrt2, x)))));
+        // Exact: ½x·erfc(−x/√2) (as JAX): 1 + erf(x/√2) would cancel to 0 for x below about −6.
+        if (!approximate) return Lax.Mul(half, Lax.Erfc(Lax.Mul(x, W(-InvSqrt2, x))));
         var cube = Lax.Mul(Lax.Mul(x, x), x);
         var inner = Lax.Mul(W(Sqrt2OverPi, x), Lax.Add(x, Lax.Mul(W(0.044715, x), cube)));
         return Lax.Mul(half, Lax.Add(W(1, x), Lax.Tanh(inner)));

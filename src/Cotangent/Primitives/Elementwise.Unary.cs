@@ -140,6 +140,15 @@ public sealed class Erf() : SmoothUnary("erf", UnaryOp.Erf)
     protected override Tensor Derivative(Tensor x, Tensor y) => Lax.Mul(Lax.Scalar(TwoOverSqrtPi, x), Lax.Exp(Lax.Neg(Lax.Mul(x, x))));
 }
 
+/// <summary>erfc = 1 − erf, accurate where it is tiny: y′ = −(2/√π) e^(−x²).</summary>
+public sealed class Erfc() : SmoothUnary("erfc", UnaryOp.Erfc)
+{
+    private const double MinusTwoOverSqrtPi = -1.1283791670955126;
+
+    /// <inheritdoc/>
+    protected override Tensor Derivative(Tensor x, Tensor y) => Lax.Mul(Lax.Scalar(MinusTwoOverSqrtPi, x), Lax.Exp(Lax.Neg(Lax.Mul(x, x))));
+}
+
 /// <summary>abs: y′ = sign x (0 at 0, as in JAX). Accepts int32.</summary>
 public sealed class Abs() : ElementwiseUnary("abs", UnaryOp.Abs, floatOnly: false), IJvpRule
 {

@@ -29,6 +29,7 @@ public static class Lax
     public static Tensor Sqrt(Tensor x) => Catalogue.Sqrt.Bind(x);
     public static Tensor Rsqrt(Tensor x) => Catalogue.Rsqrt.Bind(x);
     public static Tensor Erf(Tensor x) => Catalogue.Erf.Bind(x);
+    public static Tensor Erfc(Tensor x) => Catalogue.Erfc.Bind(x);
     public static Tensor Abs(Tensor x) => Catalogue.Abs.Bind(x);
     public static Tensor Sign(Tensor x) => Catalogue.Sign.Bind(x);
     public static Tensor Floor(Tensor x) => Catalogue.Floor.Bind(x);

@@ -97,6 +97,7 @@ internal static class Ref
         UnaryOp.Ceil => Math.Ceiling(x),
         UnaryOp.Round => Math.Round(x, MidpointRounding.ToEven),
         UnaryOp.Erf => ReferenceErf.Erf(x),
+        UnaryOp.Erfc => ReferenceErf.Erfc(x),
         UnaryOp.Not => x != 0 ? 0 : 1,
         _ => throw new ArgumentOutOfRangeException(nameof(op)),
     };
