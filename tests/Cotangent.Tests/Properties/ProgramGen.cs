@@ -24,6 +24,15 @@ internal sealed record OpChoice(OpKind Kind, int A, int B, int Detail);
 /// <param name="MaxSize">Most elements of any step's value (a step that would exceed it is replaced).</param>
 internal sealed record ProgramSizes(int MaxOps, int MaxExtent, int MaxInputSize, int MaxSize)
 {
+    /// <summary>Extents an input axis is drawn from (each capped at <see cref="MaxExtent"/>; the first is the shrink target).</summary>
+    public int[] Extents { get; init; } = [2, 3, 1, 2, 3, 3];
+
+    /// <summary>
+    /// Arrays of a few KB (up to 1,200 inputs, 2,400 elements per step): past the ~2 KB where the runtime stops
+    /// handing out pre-cleared memory, so a buffer that is read before it is written shows up here.
+    /// </summary>
+    public static ProgramSizes Large { get; } = new(8, 600, 1200, 2400) { Extents = [300, 17, 40, 24, 600, 9] };
+
     /// <summary>For checks that cost O(program) per sample.</summary>
     public static ProgramSizes Default { get; } = new(12, 3, 48, 48);
 
@@ -51,12 +60,9 @@ internal static class ProgramGen
 
     /// <summary>Random programs within <paramref name="sizes"/>; <paramref name="scalarOutput"/> forces a scalar result.</summary>
     public static Gen<RandomProgram> Programs(ProgramSizes sizes, bool scalarOutput = false) =>
-        Gen.Select(Gen.Bool, Gen.Int[0, 9], Gen.Int[0, 5].Select(i => Math.Min(sizes.MaxExtent, s_extent[i])).Array[4], Gen.Int[0, 63].Array[1, 3], Op.Array[1, sizes.MaxOps], Gen.Bool, Gen.Int[0, 1_000_000],
+        Gen.Select(Gen.Bool, Gen.Int[0, 9], Gen.Int[0, sizes.Extents.Length - 1].Select(i => Math.Min(sizes.MaxExtent, sizes.Extents[i])).Array[4], Gen.Int[0, 63].Array[1, 3], Op.Array[1, sizes.MaxOps], Gen.Bool, Gen.Int[0, 1_000_000],
             (f32, rank, baseDims, masks, ops, reduce, seed) =>
                 new Elaborator(sizes).Build(f32 ? DType.Float32 : DType.Float64, baseDims[..s_baseRank[rank]], masks, ops, reduce || scalarOutput, seed));
-
-    /// <summary>Extents of the base input shape (shrinks towards 2).</summary>
-    private static readonly int[] s_extent = [2, 3, 1, 2, 3, 3];
 
     /// <summary>Rank of the base input shape: mostly 1–3 (shrinks towards 2).</summary>
     private static readonly int[] s_baseRank = [2, 2, 1, 3, 2, 1, 3, 0, 4, 4];

@@ -17,6 +17,8 @@ public class ConcurrencyTests
     private static readonly Tensor s_big = TestFunctions.Random(14, 256, 512);
     private static readonly Tensor s_bigW = TestFunctions.Random(15, 512, 256);
 
+    private static readonly Tensor s_takeIndices = Tensor.FromArray(Enumerable.Range(0, 300).Select(i => (i * 13) % 96).ToArray(), [300]);
+
     private static readonly Func<Tensor[]>[] s_jobs =
     [
         () => [Ad.Grad<Tensor>(w => Sum(Tanh(MatMul(s_x, w))))(s_w)],
@@ -27,6 +29,15 @@ public class ConcurrencyTests
         () => [Ad.Grad<Tensor>(w => Mean(Square(MatMul(s_big, w))))(s_bigW)],
         () => [Ad.Linearize<Tensor, Tensor>(v => LogSumExp(v * v), s_v).Linear.Transpose().Apply(1.0)],
         () => [Ad.Vjp<Tensor, Tensor>(w => MatMul(s_x, w), s_w).Pullback(OnesLike(MatMul(s_x, s_w)))],
+
+        // Jobs whose gradients are built from materialized zeros (select, gather and dynamic-slice transposes, the
+        // Jacobian basis, Eye), at sizes where an uncleared buffer would hold old heap data.
+        () => [Ad.Grad<Tensor>(v => Sum(Relu(v) * v))(s_x)],
+        () => [Ad.Grad<Tensor>(v => Sum(Where(v > 0.2, Sin(v), ZerosLike(v))))(s_x)],
+        () => [Ad.Grad<Tensor>(v => Sum(Take(v, s_takeIndices, axis: 1)))(s_x)],
+        () => [Eye(300) * 2.0, Ad.Grad<Tensor>(v => Sum(MatMul(Eye(96), v)))(s_w)],
+        () => [Ad.JacFwd(v => Tanh(v) * 2.0)(s_x[0]), Ad.JacRev(v => Relu(v))(s_x[1])],
+        () => [Ad.Grad<Tensor>(v => Sum(Cotangent.Primitives.Lax.DynamicSlice(v, [Tensor.Scalar(3, Runtime.DType.Int32), Tensor.Scalar(5, Runtime.DType.Int32)], [40, 60])))(s_x)],
     ];
 
     [Fact]
