@@ -217,6 +217,85 @@ public class AccuracyTests(ITestOutputHelper output)
         }
     }
 
+    /// <summary>10⁷ × 0.1f: a running f32 sum is off by 6e-3 relative; pairwise summation keeps it near 1e-7.</summary>
+    [Fact]
+    public void Sum_F32_TenMillionTenths()
+    {
+        const int n = 10_000_000;
+        double exact = n * (double)0.1f;
+        var x = NDArray.Wrap(Enumerable.Repeat(0.1f, n).ToArray(), Shape.Of(n));
+        double got = Kernels.Reduce(ReduceOp.Sum, x, [0]).ToArray<float>()[0];
+        output.WriteLine($"sum of 1e7 × 0.1f: relative error {Math.Abs(got - exact) / exact:E2}");
+        Assert.True(Math.Abs(got - exact) <= 1e-6 * exact, $"sum {got:R}, exact {exact:R}");
+    }
+
+    /// <summary>
+    /// Sums of 10⁷ random f32 values along every layout: the whole array, the inner axis, the outer axis (rows
+    /// accumulated) and a middle axis, each against the exact sum in double, with error at most 1e-6·Σ|x| (a running
+    /// sum's bound is n·ε·Σ|x|, about 0.6·Σ|x| for n = 10⁷).
+    /// </summary>
+    [Theory]
+    [InlineData(new[] { 10_000_000 }, new[] { 0 })]
+    [InlineData(new[] { 100, 100_000 }, new[] { 1 })]
+    [InlineData(new[] { 100_000, 100 }, new[] { 0 })]
+    [InlineData(new[] { 10, 100_000, 10 }, new[] { 1 })]
+    [InlineData(new[] { 100, 1000, 100 }, new[] { 0, 2 })]
+    public void Sum_F32_Random_WithinLogBound(int[] dims, int[] axes)
+    {
+        var rng = new Random(dims.Length * 7 + axes[0]);
+        var shape = Shape.Of(dims);
+        var v = new float[shape.Size];
+        for (int i = 0; i < v.Length; i++) v[i] = (float)(rng.NextDouble() * (i % 3 == 0 ? -0.5 : 1.0));
+        var x = NDArray.Wrap(v, shape);
+        var got = Kernels.Reduce(ReduceOp.Sum, x, axes).ToArray<float>();
+        var (exact, abs) = DoubleSums(v, dims, axes);
+        double worst = 0;
+        for (int i = 0; i < got.Length; i++) worst = Math.Max(worst, Math.Abs(got[i] - exact[i]) / abs[i]);
+        output.WriteLine($"sum f32 {shape} axes [{string.Join(",", axes)}]: worst error / Σ|x| = {worst:E2}");
+        Assert.True(worst <= 1e-6, $"worst error / Σ|x| = {worst:E2}");
+    }
+
+    /// <summary>Σx and Σ|x| over the reduced axes, accumulated in double (error ~n·2⁻⁵³ relative, far below the f32 bound tested).</summary>
+    private static (double[] Sum, double[] Abs) DoubleSums(float[] v, int[] dims, int[] axes)
+    {
+        var outStride = new int[dims.Length];
+        int size = 1;
+        for (int d = dims.Length - 1; d >= 0; d--)
+        {
+            if (axes.Contains(d)) continue;
+            outStride[d] = size;
+            size *= dims[d];
+        }
+
+        var sum = new double[size];
+        var abs = new double[size];
+        for (int i = 0; i < v.Length; i++)
+        {
+            int rem = i, o = 0;
+            for (int d = dims.Length - 1; d >= 0; d--)
+            {
+                o += rem % dims[d] * outStride[d];
+                rem /= dims[d];
+            }
+
+            sum[o] += v[i];
+            abs[o] += Math.Abs(v[i]);
+        }
+
+        return (sum, abs);
+    }
+
+    /// <summary>The f64 sum of 10⁶ tenths is within a few ulps (a running sum is off by ~1e-11 relative).</summary>
+    [Fact]
+    public void Sum_F64_Tenths()
+    {
+        const int n = 1_000_000;
+        var x = NDArray.Wrap(Enumerable.Repeat(0.1, n).ToArray(), Shape.Of(n));
+        double got = Kernels.Reduce(ReduceOp.Sum, x, [0]).ToArray<double>()[0];
+        decimal exact = n * (decimal)0.1;   // 0.1 as a double is 0.1000000000000000055…, well below decimal's resolution here
+        Assert.True(Math.Abs(got - (double)exact) <= 1e-15 * (double)exact, $"sum {got:R}, exact {exact}");
+    }
+
     /// <summary>Evaluates one element inside a vector-length array, so the vector path (not the scalar one) is measured.</summary>
     private static double Eval(UnaryOp op, double x) => Kernels.Unary(op, NDArray.Wrap(Enumerable.Repeat(x, 17).ToArray(), Shape.Of(17))).ToArray<double>()[16];
 

@@ -6,8 +6,8 @@ namespace Cotangent.Runtime.Tests;
 /// <summary>
 /// Every float kernel returns the same bits on every call and on every thread. Each case is evaluated once, then
 /// 500 more times (past the JIT's tier-up after ~30 calls, with a pause for the background recompilation to be
-/// installed) and 8 threads at once; every result must equal the first bit for bit. Each call writes a freshly
-/// allocated array, so a kernel whose results depend on the buffers' alignment (TensorPrimitives' Sin and Sum do:
+/// installed) and 8 threads at once; every result must equal the first bit for bit. Each call reads copies of
+/// its inputs and writes a freshly allocated array, so a kernel whose results depend on the buffers' alignment (TensorPrimitives' Sin and Sum do:
 /// they peel a misaligned head differently) fails here as well as one that changes with the JIT tier.
 /// </summary>
 public class DeterminismTests
@@ -58,27 +58,27 @@ public class DeterminismTests
             var vector = Ref.Make(dtype, Shape.Of(100), TestUtil.LogUniform(new Random(6), 100, 1e-3, 1e3, true));
             foreach (var op in Enum.GetValues<UnaryOp>())
             {
-                if (op != UnaryOp.Not) cases[$"{op} {t}"] = () => Kernels.Unary(op, x);
+                if (op != UnaryOp.Not) cases[$"{op} {t}"] = () => Kernels.Unary(op, Fresh(x));
             }
 
             foreach (var op in Enum.GetValues<BinaryOp>())
             {
                 if (op is BinaryOp.And or BinaryOp.Or) continue;
-                cases[$"{op} {t}"] = () => Kernels.Binary(op, x, y);
-                cases[$"{op} {t} broadcast"] = () => Kernels.Binary(op, matrix, row);
+                cases[$"{op} {t}"] = () => Kernels.Binary(op, Fresh(x), Fresh(y));
+                cases[$"{op} {t} broadcast"] = () => Kernels.Binary(op, Fresh(matrix), row);
             }
 
             foreach (var op in Enum.GetValues<ReduceOp>())
             {
-                cases[$"reduce {op} {t} all"] = () => Kernels.Reduce(op, x, [0]);
-                cases[$"reduce {op} {t} finite all"] = () => Kernels.Reduce(op, finite, [0, 1]);
-                cases[$"reduce {op} {t} axis 0"] = () => Kernels.Reduce(op, finite, [0]);
-                cases[$"reduce {op} {t} axis 1"] = () => Kernels.Reduce(op, finite, [1]);
+                cases[$"reduce {op} {t} all"] = () => Kernels.Reduce(op, Fresh(x), [0]);
+                cases[$"reduce {op} {t} finite all"] = () => Kernels.Reduce(op, Fresh(finite), [0, 1]);
+                cases[$"reduce {op} {t} axis 0"] = () => Kernels.Reduce(op, Fresh(finite), [0]);
+                cases[$"reduce {op} {t} axis 1"] = () => Kernels.Reduce(op, Fresh(finite), [1]);
             }
 
-            cases[$"cumsum {t} axis 0"] = () => Kernels.CumSum(finite, 0, false);
+            cases[$"cumsum {t} axis 0"] = () => Kernels.CumSum(Fresh(finite), 0, false);
             cases[$"cumsum {t} axis 1"] = () => Kernels.CumSum(finite, 1, true);
-            cases[$"matvec {t}"] = () => Kernels.DotGeneral(finite, vector, [1], [0], [], []);
+            cases[$"matvec {t}"] = () => Kernels.DotGeneral(Fresh(finite), Fresh(vector), [1], [0], [], []);
             cases[$"vecmat {t}"] = () => Kernels.DotGeneral(Ref.Make(dtype, Shape.Of(50), Values(7)[..50]), finite, [0], [0], [], []);
             cases[$"matmul {t}"] = () => Kernels.DotGeneral(finite, Kernels.Reshape(finite, Shape.Of(100, 50)), [1], [0], [], []);
         }
@@ -111,6 +111,11 @@ public class DeterminismTests
         for (int t = 0; t < 8; t++)
             for (int i = 0; i < 10; i++) AssertSame(first, results[t][i], $"{name}: thread {t}, call {i}");
     }
+
+    /// <summary>A copy in a new buffer, so successive calls see their inputs at varying addresses (and alignments).</summary>
+    private static NDArray Fresh(NDArray a) => a.DType == DType.Float64
+        ? NDArray.Wrap(a.ToArray<double>(), a.Shape)
+        : NDArray.Wrap(a.ToArray<float>(), a.Shape);
 
     private static long[] Bits(NDArray a) => a.DType == DType.Float64
         ? a.ToArray<double>().Select(BitConverter.DoubleToInt64Bits).ToArray()
