@@ -41,7 +41,8 @@ public class ElementwiseTests
             UnaryOp.Exp or UnaryOp.Expm1 or UnaryOp.Logistic => [tiny, (1e-3, 30, true), (30 < expMax ? 30 : 10, expMax, true)],
             // Up to the overflow threshold of sinh and cosh (710.47 for f64), past where eˣ alone overflows.
             UnaryOp.Sinh or UnaryOp.Cosh => [tiny, (1e-3, 30, true), (f32 ? 10 : 30, f32 ? 89 : 710.4, true)],
-            UnaryOp.Log or UnaryOp.Sqrt or UnaryOp.Rsqrt => [tinyPos, (1e-3, 1e3, false), (1e3, big, false), (f32 ? 1e-37 : 1e-300, 1e-12, false)],
+            UnaryOp.Exp2 => [tiny, (1e-3, 30, true), (30, f32 ? 127 : 1023, true)],
+            UnaryOp.Log or UnaryOp.Log2 or UnaryOp.Log10 or UnaryOp.Sqrt or UnaryOp.Rsqrt => [tinyPos, (1e-3, 1e3, false), (1e3, big, false), (f32 ? 1e-37 : 1e-300, 1e-12, false)],
             UnaryOp.Log1p => [tiny, (1e-3, 0.999, true), (1, 1e3, false), (1e3, big, false)],
             UnaryOp.Sin or UnaryOp.Cos or UnaryOp.Tan => [tiny, (1e-3, 10, true), (10, 1e5, true)],
             UnaryOp.Asin or UnaryOp.Acos => [tiny, (1e-3, 1, true)],

@@ -45,8 +45,10 @@ public static partial class Kernels
     }
 
     /// <summary>
-    /// Float unary dispatch. TensorPrimitives is used where it is accurate over the whole range (kernel-notes.md);
-    /// Tanh, Sinh, Expm1 and Log1p have own operators because its versions lose all accuracy near 0.
+    /// Float unary dispatch. Every transcendental function is our own explicit-operation code (VectorMath and the
+    /// IDoubleFunction operators): TensorPrimitives' versions change by an ulp when the JIT recompiles them with fused
+    /// multiply-adds at a higher tier, and its tanh, sinh, expm1 and log1p lose all accuracy near 0. TensorPrimitives
+    /// remains only for exactly rounded operations (sqrt, abs, floor, ceil, round), whose results cannot vary.
     /// </summary>
     private static void UnaryFloat<T>(UnaryOp op, ReadOnlySpan<T> x, Span<T> y)
         where T : unmanaged, IFloatingPointIeee754<T>
@@ -54,20 +56,20 @@ public static partial class Kernels
         switch (op)
         {
             case UnaryOp.Neg: UnaryDriver.Run<T, NegOperator<T>>(x, y); break;
-            case UnaryOp.Exp: TensorPrimitives.Exp(x, y); break;
-            case UnaryOp.Log: TensorPrimitives.Log(x, y); break;
+            case UnaryOp.Exp: UnaryDriver.Run<T, ViaDoubleOperator<T, ExpFunction>>(x, y); break;
+            case UnaryOp.Log: UnaryDriver.Run<T, ViaDoubleOperator<T, LogFunction>>(x, y); break;
             case UnaryOp.Log1p: UnaryDriver.Run<T, ViaDoubleOperator<T, Log1pFunction>>(x, y); break;
             case UnaryOp.Expm1: UnaryDriver.Run<T, ViaDoubleOperator<T, Expm1Function>>(x, y); break;
-            case UnaryOp.Sin: TensorPrimitives.Sin(x, y); break;
-            case UnaryOp.Cos: TensorPrimitives.Cos(x, y); break;
+            case UnaryOp.Sin: UnaryDriver.Run<T, ViaDoubleOperator<T, SinFunction>>(x, y); break;
+            case UnaryOp.Cos: UnaryDriver.Run<T, ViaDoubleOperator<T, CosFunction>>(x, y); break;
             case UnaryOp.Tan: UnaryDriver.Run<T, TanOperator<T>>(x, y); break;
-            case UnaryOp.Asin: TensorPrimitives.Asin(x, y); break;
-            case UnaryOp.Acos: TensorPrimitives.Acos(x, y); break;
-            case UnaryOp.Atan: TensorPrimitives.Atan(x, y); break;
+            case UnaryOp.Asin: UnaryDriver.Run<T, ViaDoubleOperator<T, AsinFunction>>(x, y); break;
+            case UnaryOp.Acos: UnaryDriver.Run<T, ViaDoubleOperator<T, AcosFunction>>(x, y); break;
+            case UnaryOp.Atan: UnaryDriver.Run<T, ViaDoubleOperator<T, AtanFunction>>(x, y); break;
             case UnaryOp.Sinh: UnaryDriver.Run<T, ViaDoubleOperator<T, SinhFunction>>(x, y); break;
             case UnaryOp.Cosh: UnaryDriver.Run<T, ViaDoubleOperator<T, CoshFunction>>(x, y); break;
             case UnaryOp.Tanh: UnaryDriver.Run<T, ViaDoubleOperator<T, TanhFunction>>(x, y); break;
-            case UnaryOp.Logistic: if (!x.IsEmpty) TensorPrimitives.Sigmoid(x, y); break;   // Sigmoid throws on empty spans
+            case UnaryOp.Logistic: UnaryDriver.Run<T, ViaDoubleOperator<T, LogisticFunction>>(x, y); break;
             case UnaryOp.Sqrt: TensorPrimitives.Sqrt(x, y); break;
             case UnaryOp.Rsqrt: UnaryDriver.Run<T, RsqrtOperator<T>>(x, y); break;
             case UnaryOp.Abs: TensorPrimitives.Abs(x, y); break;
@@ -77,6 +79,9 @@ public static partial class Kernels
             case UnaryOp.Round: TensorPrimitives.Round(x, y); break;
             case UnaryOp.Erf: UnaryDriver.Run<T, ViaDoubleOperator<T, ErfFunction>>(x, y); break;
             case UnaryOp.Erfc: UnaryDriver.Run<T, ViaDoubleOperator<T, ErfcFunction>>(x, y); break;
+            case UnaryOp.Exp2: UnaryDriver.Run<T, ViaDoubleOperator<T, Exp2Function>>(x, y); break;
+            case UnaryOp.Log2: UnaryDriver.Run<T, ViaDoubleOperator<T, Log2Function>>(x, y); break;
+            case UnaryOp.Log10: UnaryDriver.Run<T, ViaDoubleOperator<T, Log10Function>>(x, y); break;
             default: throw new DTypeException($"{Name(op)}: not defined for floats.");
         }
     }

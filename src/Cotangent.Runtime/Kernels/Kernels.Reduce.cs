@@ -27,6 +27,13 @@ public static partial class Kernels
             outStrides[i] = mask[i] ? 0 : kept[k++];
 
         var result = NDArray.AllocateUninitialized(x.DType, shape.Size);
+        if (op == ReduceOp.Sum && x.DType.IsFloat())
+        {
+            if (x.DType == DType.Float64) SumFloat((double[])x.Data, x.Shape, mask, (double[])result);
+            else SumFloat((float[])x.Data, x.Shape, mask, (float[])result);
+            return NDArray.Wrap(x.DType, shape, result);
+        }
+
         switch (x.DType)
         {
             case DType.Float64: ReduceTyped(op, (double[])x.Data, (double[])result, x.Shape, outStrides); break;
@@ -36,6 +43,59 @@ public static partial class Kernels
         }
 
         return NDArray.Wrap(x.DType, shape, result);
+    }
+
+    /// <summary>
+    /// Float sums, pairwise along every reduced axis. Size-1 axes are dropped and adjacent axes that are both reduced
+    /// or both kept are merged; then each run of reduced axes, innermost first, is an (outer, n, inner) problem:
+    /// inner = 1 sums contiguous runs (<see cref="FloatReductions.Sum{T}"/>), inner &gt; 1 sums rows of length inner
+    /// pairwise (<see cref="FloatReductions.SumRows{T}"/>). Each step shrinks the data, so later steps are cheap.
+    /// </summary>
+    private static void SumFloat<T>(T[] x, Shape shape, bool[] mask, T[] result)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        if (x.Length == 0) return;   // every sum is empty: the zero-filled result is the answer
+        var extents = new List<int>();
+        var reduced = new List<bool>();
+        for (int i = 0; i < shape.Rank; i++)
+        {
+            if (shape[i] == 1) continue;
+            if (extents.Count > 0 && reduced[^1] == mask[i]) extents[^1] *= shape[i];
+            else
+            {
+                extents.Add(shape[i]);
+                reduced.Add(mask[i]);
+            }
+        }
+
+        T[] current = x;
+        int j;
+        while ((j = reduced.LastIndexOf(true)) >= 0)
+        {
+            int outer = 1, inner = 1, n = extents[j];
+            for (int i = 0; i < j; i++) outer *= extents[i];
+            for (int i = j + 1; i < extents.Count; i++) inner *= extents[i];
+            var next = reduced.IndexOf(true) == j ? result : new T[outer * inner];
+            var scratch = inner > 1 ? new T[FloatReductions.RowScratch(n, inner)] : null;
+            for (int o = 0; o < outer; o++)
+            {
+                var src = current.AsSpan(o * n * inner, n * inner);
+                if (inner == 1) next[o] = FloatReductions.Sum<T>(src);
+                else FloatReductions.SumRows<T>(src, n, inner, next.AsSpan(o * inner, inner), scratch);
+            }
+
+            current = next;
+            extents.RemoveAt(j);
+            reduced.RemoveAt(j);
+            if (j > 0 && j < extents.Count)
+            {
+                extents[j - 1] *= extents[j];   // the kept runs on both sides are now adjacent
+                extents.RemoveAt(j);
+                reduced.RemoveAt(j);
+            }
+        }
+
+        if (!ReferenceEquals(current, result)) current.AsSpan(0, result.Length).CopyTo(result);   // only size-1 axes were reduced
     }
 
     private static void ReduceTyped<T>(ReduceOp op, T[] x, T[] result, Shape shape, int[] outStrides)

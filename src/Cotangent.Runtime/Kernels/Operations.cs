@@ -53,6 +53,12 @@ public enum UnaryOp
     Erfc,
     /// <summary>Logical not (bool only).</summary>
     Not,
+    /// <summary>2ˣ, exact for integral x.</summary>
+    Exp2,
+    /// <summary>log₂ x, exact at powers of two.</summary>
+    Log2,
+    /// <summary>log₁₀ x, exact at the powers of ten a double holds exactly (10⁰ … 10²²).</summary>
+    Log10,
 }
 
 /// <summary>Elementwise two-input operations with NumPy broadcasting. Both inputs share one dtype.</summary>

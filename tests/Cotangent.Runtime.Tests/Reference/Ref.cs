@@ -99,6 +99,9 @@ internal static class Ref
         UnaryOp.Erf => ReferenceErf.Erf(x),
         UnaryOp.Erfc => ReferenceErf.Erfc(x),
         UnaryOp.Not => x != 0 ? 0 : 1,
+        UnaryOp.Exp2 => Math.Pow(2, x),
+        UnaryOp.Log2 => Math.Log2(x),
+        UnaryOp.Log10 => Math.Log10(x),
         _ => throw new ArgumentOutOfRangeException(nameof(op)),
     };
 

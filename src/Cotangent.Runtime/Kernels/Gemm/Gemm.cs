@@ -1,6 +1,6 @@
 using System.Numerics;
-using System.Numerics.Tensors;
 using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics;
 using System.Runtime.Intrinsics.X86;
 
@@ -108,13 +108,17 @@ internal static unsafe partial class Gemm
             return;
         }
 
-        // Matrix·vector and vector·matrix are memory-bound: stream the matrix once instead of packing it.
+        // Matrix·vector and vector·matrix are memory-bound: stream the matrix once instead of packing it. The dot
+        // products are pairwise with a fixed order and the row updates plain multiply-then-add, so the results do not
+        // depend on the JIT tier or the buffers' alignment.
         if (n == 1 && csA == 1 && rsB == 1)
         {
             var x = new ReadOnlySpan<T>(b, k);
             for (int i = 0; i < m; i++)
             {
-                T dot = TensorPrimitives.Dot(new ReadOnlySpan<T>(a + i * rsA, k), x);
+                T dot = typeof(T) == typeof(double)
+                    ? (T)(object)FloatReductions.Dot(new ReadOnlySpan<double>((double*)(a + i * rsA), k), MemoryMarshal.Cast<T, double>(x))
+                    : (T)(object)FloatReductions.Dot(new ReadOnlySpan<float>((float*)(a + i * rsA), k), MemoryMarshal.Cast<T, float>(x));
                 c[i * ldc] = accumulate ? c[i * ldc] + dot : dot;
             }
 
@@ -125,7 +129,7 @@ internal static unsafe partial class Gemm
         {
             var row = new Span<T>(c, n);
             if (!accumulate) row.Clear();
-            for (int q = 0; q < k; q++) TensorPrimitives.MultiplyAdd(new ReadOnlySpan<T>(b + q * rsB, n), a[q * csA], row, row);
+            for (int q = 0; q < k; q++) AddScaledRow(b + q * rsB, a[q * csA], c, n);
             return;
         }
 
@@ -502,5 +506,21 @@ internal static unsafe partial class Gemm
             nint addr = (nint)Unsafe.AsPointer(ref buffer[0]);
             return (T*)((addr + 63) & ~(nint)63);
         }
+    }
+
+    /// <summary>c[j] = c[j] + b[j]·s for j &lt; n: a separate multiply and add per element (never fused), vector or scalar alike.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void AddScaledRow<T>(T* b, T s, T* c, int n)
+        where T : unmanaged, INumber<T>
+    {
+        int j = 0;
+        if (Vector256.IsHardwareAccelerated)
+        {
+            var sv = Vector256.Create(s);
+            for (; j <= n - Vector256<T>.Count; j += Vector256<T>.Count)
+                Vector256.Store(Vector256.Load(c + j) + Vector256.Load(b + j) * sv, c + j);
+        }
+
+        for (; j < n; j++) c[j] += b[j] * s;
     }
 }

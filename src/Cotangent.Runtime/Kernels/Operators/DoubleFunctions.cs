@@ -16,7 +16,7 @@ internal readonly struct Expm1Function : IDoubleFunction
         var p = x * ((Vector256.Create(Ep0) * xx + Vector256.Create(Ep1)) * xx + Vector256.Create(Ep2));
         var q = ((Vector256.Create(Eq0) * xx + Vector256.Create(Eq1)) * xx + Vector256.Create(Eq2)) * xx + Vector256.Create(Eq3);
         var r = p / (q - p);
-        var big = Vector256.Exp(x) - Vector256<double>.One;
+        var big = VectorMath.Exp(x) - Vector256<double>.One;
         // |x| ≤ ½ is false for NaN, so NaN takes the exp path and stays NaN; ±∞ give +∞ and −1 there.
         return Vector256.ConditionalSelect(Vector256.LessThanOrEqual(Vector256.Abs(x), Vector256.Create(0.5)), r + r, big);
     }
@@ -39,7 +39,7 @@ internal readonly struct Log1pFunction : IDoubleFunction
         var near = x + (Vector256.Create(-0.5) * xx + x * (xx * p / q));
         var inside = Vector256.GreaterThanOrEqual(z, Vector256.Create(0.70710678118654752440))
             & Vector256.LessThanOrEqual(z, Vector256.Create(1.41421356237309504880));
-        return Vector256.ConditionalSelect(inside, near, Vector256.Log(z));
+        return Vector256.ConditionalSelect(inside, near, VectorMath.Log(z));
     }
 }
 
@@ -90,7 +90,7 @@ internal readonly struct CoshFunction : IDoubleFunction
         var a = Vector256.Abs(x);
         if (Vector256.GreaterThanAny(a, Vector256.Create(700.0))) return Lanes.Apply<CoshFunction>(x);
         var half = Vector256.Create(0.5);
-        var e = Vector256.Exp(a);
+        var e = VectorMath.Exp(a);
         return half * e + half / e;
     }
 }
@@ -134,7 +134,7 @@ internal readonly struct ErfFunction : IDoubleFunction
             + C(ErfcP[5])) * a + C(ErfcP[6])) * a + C(ErfcP[7])) * a + C(ErfcP[8]);
         var q = (((((((a + C(ErfcQ[0])) * a + C(ErfcQ[1])) * a + C(ErfcQ[2])) * a + C(ErfcQ[3])) * a + C(ErfcQ[4])) * a
             + C(ErfcQ[5])) * a + C(ErfcQ[6])) * a + C(ErfcQ[7]);
-        var erfc = Vector256.Exp(-(a * a)) * p / q;
+        var erfc = VectorMath.Exp(-(a * a)) * p / q;
         var large = Vector256.ConditionalSelect(Vector256.GreaterThanOrEqual(a, Vector256.Create(6.0)), one, one - erfc);
         return Vector256.ConditionalSelect(isSmall, small, Vector256.CopySign(large, x));
     }

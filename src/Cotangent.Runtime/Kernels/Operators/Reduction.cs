@@ -2,27 +2,51 @@ using System.Numerics;
 using System.Numerics.Tensors;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
+using static Cotangent.Runtime.SpanCast;
 
 namespace Cotangent.Runtime;
 
-/// <summary>Σ with identity 0. Contiguous runs use TensorPrimitives.Sum (vector lanes, then a horizontal add).</summary>
+/// <summary>
+/// Σ with identity 0, for int32 (wrapping, so any order gives the same result). Float sums take the pairwise path of
+/// <see cref="Kernels.Reduce"/> instead; Aggregate also sums floats pairwise should it be reached with them.
+/// </summary>
 internal readonly struct SumReduce<T> : IReduceOperator<T>
     where T : INumber<T>
 {
     public static T Identity => T.Zero;
     public static T Combine(T x, T y) => x + y;
-    public static T Aggregate(ReadOnlySpan<T> x) => TensorPrimitives.Sum(x);
+
+    public static T Aggregate(ReadOnlySpan<T> x)
+    {
+        if (typeof(T) == typeof(double)) return (T)(object)FloatReductions.Sum(As<T, double>(x));
+        if (typeof(T) == typeof(float)) return (T)(object)FloatReductions.Sum(As<T, float>(x));
+        return TensorPrimitives.Sum(x);
+    }
+
     public static void Accumulate(Span<T> acc, ReadOnlySpan<T> x) => TensorPrimitives.Add(acc, x, acc);
 }
 
-/// <summary>Π with identity 1.</summary>
+/// <summary>Π with identity 1. Float runs multiply in a fixed order (TensorPrimitives.Product's order depends on the buffer's alignment).</summary>
 internal readonly struct ProdReduce<T> : IReduceOperator<T>
     where T : INumber<T>
 {
     public static T Identity => T.One;
     public static T Combine(T x, T y) => x * y;
-    public static T Aggregate(ReadOnlySpan<T> x) => x.IsEmpty ? T.One : TensorPrimitives.Product(x);
+
+    public static T Aggregate(ReadOnlySpan<T> x)
+    {
+        if (typeof(T) == typeof(double)) return (T)(object)FloatReductions.Product(As<T, double>(x));
+        if (typeof(T) == typeof(float)) return (T)(object)FloatReductions.Product(As<T, float>(x));
+        return x.IsEmpty ? T.One : TensorPrimitives.Product(x);
+    }
+
     public static void Accumulate(Span<T> acc, ReadOnlySpan<T> x) => TensorPrimitives.Multiply(acc, x, acc);
+}
+
+/// <summary>Reinterprets a span of T as the same elements of TTo (called only when T is TTo).</summary>
+internal static class SpanCast
+{
+    public static ReadOnlySpan<TTo> As<T, TTo>(ReadOnlySpan<T> x) => MemoryMarshal.CreateReadOnlySpan(ref Unsafe.As<T, TTo>(ref MemoryMarshal.GetReference(x)), x.Length);
 }
 
 /// <summary>max with identity −∞ (int: int.MinValue, bool: false); NaN propagates.</summary>
