@@ -56,7 +56,7 @@ internal abstract class TreeNodeType
             return new InspectedNodeType("this type is not a supported tree container, and this value holds tensors. " + Supported);
         }
 
-        if (typeof(IEnumerable).IsAssignableFrom(type))
+        if (typeof(IEnumerable).IsAssignableFrom(type) && !IsCollectionExpressionList(type))
         {
             const string custom = "a custom collection (IEnumerable) cannot be rebuilt, and this one ";
             return reach == Reach.Yes
@@ -88,6 +88,14 @@ internal abstract class TreeNodeType
 
     private static TreeNodeType Make(Type generic, Type[] args, params object[] ctorArgs) =>
         (TreeNodeType)Activator.CreateInstance(generic.MakeGenericType(args), ctorArgs)!;
+
+    /// <summary>
+    /// The read-only lists the C# compiler synthesizes for a collection expression typed IEnumerable&lt;T&gt;,
+    /// IReadOnlyList&lt;T&gt; or IReadOnlyCollection&lt;T&gt; (<c>&lt;&gt;z__ReadOnlyArray&lt;T&gt;</c>, …). They only
+    /// wrap an array, a List&lt;T&gt; or a single item, so they are rebuilt like an object: cloned, with that field rebuilt.
+    /// </summary>
+    private static bool IsCollectionExpressionList(Type type) =>
+        type.Name.StartsWith("<>z__ReadOnly", StringComparison.Ordinal) && type.IsDefined(typeof(CompilerGeneratedAttribute), false);
 
     private static bool IsFramework(Type type)
     {
