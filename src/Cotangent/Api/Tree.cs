@@ -24,7 +24,8 @@ namespace Cotangent;
 /// object (no constructor runs) and sets those fields, so positional and constructor-only records work;</description></item>
 /// <item><description><c>Nullable&lt;T&gt;</c> of a struct tree, and <c>object</c>- or interface-typed
 /// members (<c>IReadOnlyList&lt;T&gt;</c>, <c>IEnumerable&lt;T&gt;</c>, <c>IReadOnlyDictionary</c>, …): what counts is
-/// the runtime value, which must be one of the above and is rebuilt as the same runtime type.</description></item>
+/// the runtime value, which must be one of the above (or the read-only list a C# collection expression creates
+/// for such an interface) and is rebuilt as the same runtime type.</description></item>
 /// </list>
 /// <para>Members that cannot hold a tensor (numbers, strings, enums, a <c>double[]</c>, a delegate that captures
 /// none, …) are static: carried along unchanged, by reference for reference types. Anything else that holds

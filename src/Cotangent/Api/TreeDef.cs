@@ -1,3 +1,5 @@
+using System.Runtime.CompilerServices;
+
 namespace Cotangent;
 
 /// <summary>The kinds of tree node.</summary>
@@ -62,21 +64,36 @@ public sealed class TreeDef : IEquatable<TreeDef>
     /// </summary>
     internal object? Data { get; }
 
-    internal object? Rebuild(IReadOnlyList<Tensor> leaves, ref int position) => Kind switch
+    internal object? Rebuild(IReadOnlyList<Tensor> leaves, ref int position)
     {
-        TreeKind.Leaf => leaves[position++],
-        TreeKind.Null => null,
-        _ => Node.Rebuild(this, leaves, ref position),
-    };
+        switch (Kind)
+        {
+            case TreeKind.Leaf: return leaves[position++];
+            case TreeKind.Null: return null;
+            default:
+                // Flatten checked the stack on its own thread; this one may have less.
+                if (!RuntimeHelpers.TryEnsureSufficientExecutionStack())
+                    throw new TreeStructureException("The tree nests too deep to rebuild with the stack left on this thread; use a thread with a larger stack.");
+                return Node.Rebuild(this, leaves, ref position);
+        }
+    }
 
     /// <inheritdoc/>
     public bool Equals(TreeDef? other)
     {
-        if (ReferenceEquals(this, other)) return true;
-        if (other is null || Kind != other.Kind || Type != other.Type || ChildArray.Length != other.ChildArray.Length
-            || LeafCount != other.LeafCount || !Node.DataEquals(Data, other.Data))
-            return false;
-        for (int i = 0; i < ChildArray.Length; i++) if (!ChildArray[i].Equals(other.ChildArray[i])) return false;
+        // Iterative, so that comparing deep trees needs no stack.
+        var pending = new Stack<(TreeDef, TreeDef)>();
+        pending.Push((this, other!));
+        while (pending.TryPop(out var pair))
+        {
+            var (a, b) = pair;
+            if (ReferenceEquals(a, b)) continue;
+            if (b is null || a.Kind != b.Kind || a.Type != b.Type || a.ChildArray.Length != b.ChildArray.Length
+                || a.LeafCount != b.LeafCount || !a.Node.DataEquals(a.Data, b.Data))
+                return false;
+            for (int i = a.ChildArray.Length - 1; i >= 0; i--) pending.Push((a.ChildArray[i], b.ChildArray[i]));
+        }
+
         return true;
     }
 
@@ -91,6 +108,6 @@ public sealed class TreeDef : IEquatable<TreeDef>
     {
         TreeKind.Leaf => "*",
         TreeKind.Null => "null",
-        _ => Node.Describe(this),
+        _ => RuntimeHelpers.TryEnsureSufficientExecutionStack() ? Node.Describe(this) : "…",
     };
 }

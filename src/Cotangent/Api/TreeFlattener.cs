@@ -82,8 +82,10 @@ internal sealed class TreeFlattener
 
         var type = TreeNodeType.Of(node.GetType());
         _path.Add(step);
-        if (++_depth > Tree.MaxDepth || !RuntimeHelpers.TryEnsureSufficientExecutionStack())
+        if (++_depth > Tree.MaxDepth)
             throw Error(node, $"the tree nests deeper than {Tree.MaxDepth} levels (a very long linked structure?); flatten it into an array or list.");
+        if (!RuntimeHelpers.TryEnsureSufficientExecutionStack())
+            throw Error(node, $"the tree nests too deep ({_depth} levels) for the stack left on this thread; flatten it into an array or list, or use a thread with a larger stack.");
         bool tracked = !node.GetType().IsValueType && type.IsContainer;
         if (tracked && !_onPath.Add(node))
             throw Error(node, "this object contains itself (a cycle); a tree must be acyclic.");
