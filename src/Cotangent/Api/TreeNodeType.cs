@@ -71,6 +71,8 @@ internal abstract class TreeNodeType
     {
         var definition = type.GetGenericTypeDefinition();
         var args = type.GetGenericArguments();
+        // A known container whose elements cannot hold tensors is static, whatever its internals (a comparer field).
+        if (IsKnownContainer(definition) && args.All(a => TreeReach.Declared(a) == Reach.No)) return StaticNodeType.Instance;
         if (definition == typeof(List<>)) return Make(typeof(ListNodeType<>), args, ListFlavor.List);
         if (definition == typeof(ImmutableArray<>)) return Make(typeof(ListNodeType<>), args, ListFlavor.ImmutableArray);
         if (definition == typeof(ImmutableList<>)) return Make(typeof(ListNodeType<>), args, ListFlavor.ImmutableList);
@@ -85,6 +87,12 @@ internal abstract class TreeNodeType
         if (PositionalNodeType.IsTuple(type)) return PositionalNodeType.Tuple(type);
         return null;
     }
+
+    private static bool IsKnownContainer(Type definition) =>
+        definition == typeof(List<>) || definition == typeof(ImmutableArray<>) || definition == typeof(ImmutableList<>)
+        || definition == typeof(ReadOnlyCollection<>) || definition == typeof(Dictionary<,>) || definition == typeof(SortedDictionary<,>)
+        || definition == typeof(SortedList<,>) || definition == typeof(ImmutableDictionary<,>) || definition == typeof(ImmutableSortedDictionary<,>)
+        || definition == typeof(ReadOnlyDictionary<,>) || definition == typeof(KeyValuePair<,>);
 
     private static TreeNodeType Make(Type generic, Type[] args, params object[] ctorArgs) =>
         (TreeNodeType)Activator.CreateInstance(generic.MakeGenericType(args), ctorArgs)!;
