@@ -7,8 +7,6 @@ namespace Cotangent;
 // Elementwise functions. Binary ones broadcast NumPy-style; double arguments take the tensor's dtype.
 public static partial class Np
 {
-    private const double Ln2 = 0.69314718055994530942;
-    private const double Ln10 = 2.30258509299404568402;
 
     /// <summary>A weakly typed literal: <paramref name="value"/> in <paramref name="like"/>'s dtype.</summary>
     private static Tensor W(double value, Tensor like) => ScalarCache.Get(value, like.DType);
@@ -49,17 +47,17 @@ public static partial class Np
     /// <summary>eˣ.</summary>
     public static Tensor Exp(Tensor x) => Lax.Exp(x);
 
-    /// <summary>2ˣ = e^(x · ln 2).</summary>
-    public static Tensor Exp2(Tensor x) => Lax.Exp(Lax.Mul(x, W(Ln2, x)));
+    /// <summary>2ˣ, exact at integers.</summary>
+    public static Tensor Exp2(Tensor x) => Lax.Exp2(x);
 
     /// <summary>ln x.</summary>
     public static Tensor Log(Tensor x) => Lax.Log(x);
 
-    /// <summary>log₂ x = ln x / ln 2.</summary>
-    public static Tensor Log2(Tensor x) => Lax.Mul(Lax.Log(x), W(1 / Ln2, x));
+    /// <summary>log₂ x, exact at powers of two.</summary>
+    public static Tensor Log2(Tensor x) => Lax.Log2(x);
 
-    /// <summary>log₁₀ x = ln x / ln 10.</summary>
-    public static Tensor Log10(Tensor x) => Lax.Mul(Lax.Log(x), W(1 / Ln10, x));
+    /// <summary>log₁₀ x, exact at powers of ten.</summary>
+    public static Tensor Log10(Tensor x) => Lax.Log10(x);
 
     /// <summary>ln(1 + x), accurate for small x.</summary>
     public static Tensor Log1p(Tensor x) => Lax.Log1p(x);

@@ -26,6 +26,9 @@ public static class Catalogue
     public static readonly Rsqrt Rsqrt = new();
     public static readonly Erf Erf = new();
     public static readonly Erfc Erfc = new();
+    public static readonly Exp2 Exp2 = new();
+    public static readonly Log2 Log2 = new();
+    public static readonly Log10 Log10 = new();
     public static readonly Abs Abs = new();
     public static readonly Sign Sign = new();
     public static readonly Floor Floor = new();
@@ -82,7 +85,7 @@ public static class Catalogue
     /// <summary>Every primitive of the catalogue (the builtins add_any and zeros are listed by Transforms.Builtins).</summary>
     public static IReadOnlyList<Primitive> All { get; } =
     [
-        Neg, Exp, Log, Log1p, Expm1, Sin, Cos, Tan, Asin, Acos, Atan, Sinh, Cosh, Tanh, Logistic, Sqrt, Rsqrt, Erf, Erfc, Abs, Sign, Floor, Ceil, Round,
+        Neg, Exp, Log, Log1p, Expm1, Sin, Cos, Tan, Asin, Acos, Atan, Sinh, Cosh, Tanh, Logistic, Sqrt, Rsqrt, Erf, Erfc, Exp2, Log2, Log10, Abs, Sign, Floor, Ceil, Round,
         Add, Sub, Mul, Div, Pow, Max, Min, Atan2, Rem,
         Eq, Ne, Lt, Le, Gt, Ge, And, Or, Not, Select, Convert,
         ReduceSum, ReduceMax, ReduceMin, ReduceProd, ArgMax, ArgMin, CumSum,

@@ -33,6 +33,33 @@ public sealed class Log() : SmoothUnary("log", UnaryOp.Log)
     protected override Tensor Derivative(Tensor x, Tensor y) => Lax.Div(Lax.Scalar(1, x), x);
 }
 
+/// <summary>exp2: y = 2ˣ (exact at integers), y′ = ln 2 · y.</summary>
+public sealed class Exp2() : SmoothUnary("exp2", UnaryOp.Exp2)
+{
+    private const double Ln2 = 0.69314718055994530942;
+
+    /// <inheritdoc/>
+    protected override Tensor Derivative(Tensor x, Tensor y) => Lax.Mul(Lax.Scalar(Ln2, y), y);
+}
+
+/// <summary>log2: y = log₂ x (exact at powers of two), y′ = 1/(x ln 2).</summary>
+public sealed class Log2() : SmoothUnary("log2", UnaryOp.Log2)
+{
+    private const double Ln2 = 0.69314718055994530942;
+
+    /// <inheritdoc/>
+    protected override Tensor Derivative(Tensor x, Tensor y) => Lax.Div(Lax.Scalar(1, x), Lax.Mul(x, Lax.Scalar(Ln2, x)));
+}
+
+/// <summary>log10: y = log₁₀ x (exact at powers of ten), y′ = 1/(x ln 10).</summary>
+public sealed class Log10() : SmoothUnary("log10", UnaryOp.Log10)
+{
+    private const double Ln10 = 2.30258509299404568402;
+
+    /// <inheritdoc/>
+    protected override Tensor Derivative(Tensor x, Tensor y) => Lax.Div(Lax.Scalar(1, x), Lax.Mul(x, Lax.Scalar(Ln10, x)));
+}
+
 /// <summary>log1p: y = ln(1 + x), y′ = 1/(1 + x).</summary>
 public sealed class Log1p() : SmoothUnary("log1p", UnaryOp.Log1p)
 {

@@ -30,6 +30,9 @@ public static class Lax
     public static Tensor Rsqrt(Tensor x) => Catalogue.Rsqrt.Bind(x);
     public static Tensor Erf(Tensor x) => Catalogue.Erf.Bind(x);
     public static Tensor Erfc(Tensor x) => Catalogue.Erfc.Bind(x);
+    public static Tensor Exp2(Tensor x) => Catalogue.Exp2.Bind(x);
+    public static Tensor Log2(Tensor x) => Catalogue.Log2.Bind(x);
+    public static Tensor Log10(Tensor x) => Catalogue.Log10.Bind(x);
     public static Tensor Abs(Tensor x) => Catalogue.Abs.Bind(x);
     public static Tensor Sign(Tensor x) => Catalogue.Sign.Bind(x);
     public static Tensor Floor(Tensor x) => Catalogue.Floor.Bind(x);

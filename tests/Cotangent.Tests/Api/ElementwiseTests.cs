@@ -5,6 +5,22 @@ namespace Cotangent.Tests.Api;
 
 public class ElementwiseTests
 {
+    [Theory]
+    [InlineData(DType.Float64)]
+    [InlineData(DType.Float32)]
+    public void Exp2Log2Log10_AreExactOnExactCases(DType dtype)
+    {
+        int top = dtype == DType.Float64 ? 1000 : 120, ten = dtype == DType.Float64 ? 22 : 10;
+        var k = Enumerable.Range(-top, (2 * top) + 1).Select(i => (double)i).ToArray();
+        Assert.Equal(k.Select(i => Math.Pow(2, i)).ToArray(), Values(Np.Exp2(Make(k, dtype, k.Length))));
+        Assert.Equal(k, Values(Np.Log2(Np.Exp2(Make(k, dtype, k.Length)))));
+        // Powers of ten that the dtype holds exactly (10²² in f64, 10¹⁰ in f32).
+        var p = Enumerable.Range(0, ten + 1).Select(i => (double)i).ToArray();
+        Assert.Equal(p, Values(Np.Log10(Make(p.Select(i => Math.Pow(10, i)).ToArray(), dtype, p.Length))));
+        Assert.Equal(3.0, Np.Log2(Tensor.Scalar(8.0, dtype)).ToDouble());
+        Assert.Equal(15.0, Np.Log10(Tensor.Scalar(1e15)).ToDouble());
+    }
+
     private static readonly Dictionary<string, (Func<Tensor, Tensor> F, Func<double, double> Ref, double Lo, double Hi)> s_unary = new()
     {
         ["abs"] = (Np.Abs, Math.Abs, -3, 3),

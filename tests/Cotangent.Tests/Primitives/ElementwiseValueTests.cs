@@ -28,7 +28,7 @@ public class ElementwiseValueTests
         ["neg"] = x => -x, ["exp"] = Math.Exp, ["log"] = Math.Log, ["log1p"] = x => Math.Log(1 + x), ["expm1"] = x => Math.Exp(x) - 1,
         ["sin"] = Math.Sin, ["cos"] = Math.Cos, ["tan"] = Math.Tan, ["asin"] = Math.Asin, ["acos"] = Math.Acos, ["atan"] = Math.Atan,
         ["sinh"] = Math.Sinh, ["cosh"] = Math.Cosh, ["tanh"] = Math.Tanh, ["logistic"] = x => 1 / (1 + Math.Exp(-x)),
-        ["sqrt"] = Math.Sqrt, ["rsqrt"] = x => 1 / Math.Sqrt(x), ["erf"] = Erf, ["erfc"] = x => 1 - Erf(x), ["abs"] = Math.Abs, ["sign"] = x => Math.Sign(x),
+        ["sqrt"] = Math.Sqrt, ["rsqrt"] = x => 1 / Math.Sqrt(x), ["erf"] = Erf, ["erfc"] = x => 1 - Erf(x), ["exp2"] = x => Math.Pow(2, x), ["log2"] = Math.Log2, ["log10"] = Math.Log10, ["abs"] = Math.Abs, ["sign"] = x => Math.Sign(x),
         ["floor"] = Math.Floor, ["ceil"] = Math.Ceiling, ["round"] = x => Math.Round(x, MidpointRounding.ToEven),
     };
 

@@ -118,6 +118,9 @@ public static class PrimitiveSpecs
         yield return Unary(Catalogue.Rsqrt, (r, d, s) => Gen.Uniform(r, d, s, 0.5, 3));
         yield return Unary(Catalogue.Erf, (r, d, s) => Gen.Uniform(r, d, s, -2, 2));
         yield return Unary(Catalogue.Erfc, (r, d, s) => Gen.Uniform(r, d, s, -2, 4));
+        yield return Unary(Catalogue.Exp2, (r, d, s) => Gen.Uniform(r, d, s, -3, 3));
+        yield return Unary(Catalogue.Log2, (r, d, s) => Gen.Uniform(r, d, s, 0.5, 3));
+        yield return Unary(Catalogue.Log10, (r, d, s) => Gen.Uniform(r, d, s, 0.5, 3));
         // abs and sign: away from 0, where abs has its kink and sign its jump.
         yield return Unary(Catalogue.Abs, (r, d, s) => Gen.AwayFromZero(r, d, s, 0.2, 2), s_floatsAndInt);
         yield return Unary(Catalogue.Sign, (r, d, s) => Gen.AwayFromZero(r, d, s, 0.2, 2), s_floatsAndInt, kind: Differentiability.Zero);
