@@ -146,8 +146,10 @@ internal static partial class VectorMath
         var result = valLo + w;
 
         // 10ⁿ is exact in double for n ≤ 22. The result is within an ulp of n there; snap it to n when x is exactly
-        // 10ⁿ, built by exact products of 10, 100, 10⁴, 10⁸, 10¹⁶ selected by the bits of n.
+        // 10ⁿ, built by exact products of 10, 100, 10⁴, 10⁸, 10¹⁶ selected by the bits of n. Skipped (one compare)
+        // unless some lane is that close to an integer.
         var n = result + C(RoundMagic) - C(RoundMagic);
+        if (!Vector256.LessThanAny(Vector256.Abs(result - n), C(1e-12))) return LogSpecialCases(x, result);
         var bits = (n + C(RoundMagic)).AsInt64();
         var one = Vector256<double>.One;
         var p = Vector256.ConditionalSelect(Vector256.Equals(bits & Vector256.Create(1L), Vector256.Create(1L)).AsDouble(), C(10.0), one);
