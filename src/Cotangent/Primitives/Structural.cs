@@ -144,7 +144,7 @@ public sealed class Slice() : StructuralUnary("slice")
         {
             if (p.Start[i] < 0 || p.Limit[i] < p.Start[i] || p.Limit[i] > x[i] || p.Strides[i] < 1)
                 throw new IndexBoundsException($"slice: bounds [{p.Start[i]}:{p.Limit[i]}:{p.Strides[i]}] are invalid for axis {i} of extent {x[i]} (shape {x}).");
-            dims[i] = (p.Limit[i] - p.Start[i] + p.Strides[i] - 1) / p.Strides[i];
+            dims[i] = (int)(((long)p.Limit[i] - p.Start[i] + p.Strides[i] - 1) / p.Strides[i]);   // long: a huge stride overflows int
         }
 
         return args[0] with { Shape = Shape.Of(dims) };
@@ -169,7 +169,7 @@ public sealed class Slice() : StructuralUnary("slice")
             }
 
             low[i] = p.Start[i];
-            interior[i] = p.Strides[i] - 1;
+            interior[i] = n == 1 ? 0 : p.Strides[i] - 1;   // one element: the stride is never taken
             high[i] = x[i] - (p.Start[i] + ((n - 1) * p.Strides[i]) + 1);
         }
 
