@@ -382,7 +382,7 @@ internal sealed class GradChecker
         if (bothNaN > 0 && bothNaN == actual.Length)
         {
             throw Fail(name, level,
-                $"{what}: every value is NaN in both, so nothing could be compared; f or its derivative is not finite at this point and the check would be meaningless",
+                $"cannot check whether {what}: every value is NaN on both sides, so f or its derivative is not finite at this point and the check would be meaningless",
                 double.NaN, double.NaN, double.NaN, atol);
         }
 
