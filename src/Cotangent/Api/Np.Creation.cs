@@ -75,8 +75,9 @@ public static partial class Np
     public static Tensor Arange(int start, int stop, int step = 1)
     {
         if (step == 0) throw new ValueException("arange: step cannot be zero (the range would never reach stop).");
-        // In long: stop − start and the count overflow int for wide ranges.
-        long n = Math.Max(0, step > 0 ? ((long)stop - start + step - 1) / step : ((long)start - stop - step - 1) / -step);
+        // In long: stop − start, the count and −int.MinValue overflow int.
+        long st = step;
+        long n = Math.Max(0, st > 0 ? ((long)stop - start + st - 1) / st : ((long)start - stop - st - 1) / -st);
         if (n > int.MaxValue)
             throw new ShapeException($"arange: the range [{start}, {stop}) with step {step} has {n} values, more than {int.MaxValue}.");
         var shape = Shape.Of((int)n);
