@@ -75,6 +75,8 @@ public class BadInputCatalogueTests
         ["shape product overflows"] = (() => Zeros([100000, 100000, 100000]), typeof(ShapeException), "1000000000000000 elements"),
         ["valid int size that cannot be allocated"] = (() => Zeros([int.MaxValue]), typeof(ShapeException), "17179869176 bytes"),
         ["primitive result that cannot be allocated"] = (() => BroadcastTo(s_v3[..1], [int.MaxValue]), typeof(ShapeException), "broadcast_in_dim: cannot allocate"),
+        ["staged pad past int extent"] = (() => Ad.MakeProgram<Tensor, Tensor>(x => Pad(x, [(int.MaxValue, int.MaxValue)]), s_v3), typeof(ShapeException), "more than 2147483647"),
+        ["staged concatenate past int extent"] = (() => Ad.MakeProgram<Tensor, Tensor>(x => Concatenate([x, x, x]), Zeros([1 << 30, 0])), typeof(ShapeException), "extent 3221225472"),
         ["repeat past int elements"] = (() => Repeat(s_v3, int.MaxValue), typeof(ShapeException), "more than 2147483647"),
         // values a parameter cannot take
         ["full int32 with NaN"] = (() => Full([2], double.NaN, DType.Int32), typeof(DTypeException), "NaN"),
