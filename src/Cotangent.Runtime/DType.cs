@@ -49,4 +49,16 @@ public static class DTypes
         if (typeof(T) == typeof(bool)) return DType.Bool;
         throw new DTypeException($"Element type {typeof(T).Name} is not supported; use double, float, int or bool.");
     }
+
+    /// <summary>
+    /// <paramref name="value"/> truncated to int32 (C#'s conversion), or a <see cref="DTypeException"/> when it is NaN,
+    /// infinite or outside the int32 range, which no int32 element can hold.
+    /// </summary>
+    /// <exception cref="DTypeException">The value has no int32 representation.</exception>
+    public static int ToInt32(double value, string operation)
+    {
+        // Compare against the exclusive bounds so every value that truncates into range is accepted.
+        if (value > -2147483649.0 && value < 2147483648.0) return (int)value;
+        throw new DTypeException($"{operation}: the value {value.ToString(System.Globalization.CultureInfo.InvariantCulture)} cannot be represented as int32 (the range is {int.MinValue}..{int.MaxValue}; NaN and infinities have no int32 value).");
+    }
 }

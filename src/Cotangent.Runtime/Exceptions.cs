@@ -64,3 +64,19 @@ public class IndexBoundsException : CotangentException
     /// <summary>Creates the exception with a default message.</summary>
     public IndexBoundsException() { }
 }
+
+/// <summary>
+/// An argument of the right type whose value an operation cannot use: a zero step, bounds that are out of
+/// order or not finite, an order or count below its minimum.
+/// </summary>
+public class ValueException : CotangentException
+{
+    /// <summary>Creates the exception with a message.</summary>
+    public ValueException(string message) : base(message) { }
+
+    /// <summary>Creates the exception with a message and the error that caused it.</summary>
+    public ValueException(string message, Exception inner) : base(message, inner) { }
+
+    /// <summary>Creates the exception with a default message.</summary>
+    public ValueException() { }
+}

@@ -63,6 +63,7 @@ public readonly struct NDArray
     public static NDArray Zeros(DType dtype, Shape shape) => new(dtype, shape, Allocate(dtype, shape.Size));
 
     /// <summary>A fresh array of the given shape whose elements are all <paramref name="value"/> (converted to <paramref name="dtype"/>).</summary>
+    /// <exception cref="DTypeException">dtype is int32 and the value is NaN, infinite or out of the int32 range.</exception>
     public static NDArray Full(DType dtype, Shape shape, double value)
     {
         var a = Zeros(dtype, shape);
@@ -70,7 +71,7 @@ public readonly struct NDArray
         {
             case DType.Float64: ((double[])a.Data).AsSpan().Fill(value); break;
             case DType.Float32: ((float[])a.Data).AsSpan().Fill((float)value); break;
-            case DType.Int32: ((int[])a.Data).AsSpan().Fill(checked((int)value)); break;
+            case DType.Int32: ((int[])a.Data).AsSpan().Fill(DTypes.ToInt32(value, "full")); break;
             default: ((bool[])a.Data).AsSpan().Fill(value != 0); break;
         }
 
@@ -78,11 +79,12 @@ public readonly struct NDArray
     }
 
     /// <summary>A rank-0 array holding <paramref name="value"/> converted to <paramref name="dtype"/>.</summary>
+    /// <exception cref="DTypeException">dtype is int32 and the value is NaN, infinite or out of the int32 range.</exception>
     public static NDArray Scalar(DType dtype, double value) => dtype switch
     {
         DType.Float64 => new NDArray(dtype, Shape.Scalar, new[] { value }),
         DType.Float32 => new NDArray(dtype, Shape.Scalar, new[] { (float)value }),
-        DType.Int32 => new NDArray(dtype, Shape.Scalar, new[] { checked((int)value) }),
+        DType.Int32 => new NDArray(dtype, Shape.Scalar, new[] { DTypes.ToInt32(value, "scalar") }),
         _ => new NDArray(dtype, Shape.Scalar, new[] { value != 0 }),
     };
 

@@ -20,20 +20,38 @@ public sealed class Shape : IEquatable<Shape>
         Size = size;
     }
 
-    /// <summary>Creates a shape from dimension extents (copied). Each extent must be non-negative.</summary>
-    /// <exception cref="ShapeException">An extent is negative or the element count overflows.</exception>
+    /// <summary>
+    /// Creates a shape from dimension extents (copied). Each extent must be non-negative, and the element count
+    /// must fit an int; a shape with a zero extent has no elements, however large its other extents.
+    /// </summary>
+    /// <exception cref="ShapeException">An extent is negative or the element count exceeds <see cref="int.MaxValue"/>.</exception>
     public static Shape Of(params ReadOnlySpan<int> dims)
     {
         if (dims.Length == 0) return Scalar;
-        long size = 1;
+        bool empty = false;
         foreach (var d in dims)
         {
             if (d < 0) throw new ShapeException($"Shape {Format(dims)} has a negative dimension.");
-            size *= d;
-            if (size > int.MaxValue) throw new ShapeException($"Shape {Format(dims)} has more than {int.MaxValue} elements.");
+            empty |= d == 0;
+        }
+
+        // Only the product of non-zero extents can overflow, and only when it is the element count.
+        long size = empty ? 0 : 1;
+        for (int i = 0; i < dims.Length && !empty; i++)
+        {
+            size *= dims[i];
+            if (size > int.MaxValue) throw new ShapeException($"Shape {Format(dims)} has {TotalSize(dims)} elements, more than {int.MaxValue}.");
         }
 
         return new Shape(dims.ToArray(), (int)size);
+    }
+
+    /// <summary>The exact element count as text (it may exceed any integer type).</summary>
+    private static string TotalSize(ReadOnlySpan<int> dims)
+    {
+        var n = System.Numerics.BigInteger.One;
+        foreach (var d in dims) n *= d;
+        return n.ToString(System.Globalization.CultureInfo.InvariantCulture);
     }
 
     /// <summary>Wraps an array the caller promises never to mutate again (no copy).</summary>
@@ -49,8 +67,11 @@ public sealed class Shape : IEquatable<Shape>
     /// <summary>Total number of elements (1 for a scalar).</summary>
     public int Size { get; }
 
-    /// <summary>The extent of dimension <paramref name="axis"/>.</summary>
-    public int this[int axis] => _dims[axis];
+    /// <summary>The extent of dimension <paramref name="axis"/> (0 ≤ axis &lt; <see cref="Rank"/>).</summary>
+    /// <exception cref="AxisException">The axis is outside [0, rank).</exception>
+    public int this[int axis] => (uint)axis < (uint)_dims.Length
+        ? _dims[axis]
+        : throw new AxisException($"Shape {this} has rank {Rank}: axis {axis} is out of range; valid axes are 0..{Rank - 1}.");
 
     /// <summary>The extents as a read-only span.</summary>
     public ReadOnlySpan<int> Dims => _dims;
@@ -66,11 +87,12 @@ public sealed class Shape : IEquatable<Shape>
             if (_strides is null)
             {
                 var s = new int[_dims.Length];
-                int acc = 1;
+                long acc = 1;
                 for (int i = _dims.Length - 1; i >= 0; i--)
                 {
-                    s[i] = acc;
-                    acc *= _dims[i];
+                    // Only an empty shape's strides can exceed an int; no element is ever addressed through them.
+                    s[i] = (int)Math.Min(acc, int.MaxValue);
+                    acc = Math.Min(acc * _dims[i], int.MaxValue);
                 }
 
                 _strides = s;

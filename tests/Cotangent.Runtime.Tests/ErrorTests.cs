@@ -123,5 +123,38 @@ public class ErrorTests
 
     [Fact]
     public void RandomBounds() =>
-        Assert.Throws<ArgumentOutOfRangeException>(() => Kernels.RandomUniform(1, DType.Float64, S(2), 1, 0));
+        Assert.Throws<ValueException>(() => Kernels.RandomUniform(1, DType.Float64, S(2), 1, 0));
+
+    [Fact]
+    public void Shape_WithAZeroExtent_IsEmptyHoweverLargeTheOthers()
+    {
+        // Only a non-zero element count can overflow; (2^20, 2^20, 0) has no elements.
+        var s = Shape.Of(1 << 20, 1 << 20, 0);
+        Assert.Equal(0, s.Size);
+        Assert.All(s.Strides.ToArray(), st => Assert.True(st >= 0));
+        Assert.Equal(0, Shape.Of(0, int.MaxValue, int.MaxValue).Size);
+        Throws<ShapeException>(() => Shape.Of(1 << 20, 1 << 20, 1), "1099511627776 elements");
+    }
+
+    [Fact]
+    public void ShapeIndexer_OutOfRange_IsAnAxisError()
+    {
+        Throws<AxisException>(() => _ = Shape.Of(2, 3)[2], "axis 2", "rank 2");
+        Throws<AxisException>(() => _ = Shape.Scalar[0], "axis 0");
+    }
+
+    [Fact]
+    public void IntFill_WithNoInt32Value_IsADTypeError()
+    {
+        Throws<DTypeException>(() => NDArray.Full(DType.Int32, S(2), double.NaN), "NaN", "int32");
+        Throws<DTypeException>(() => NDArray.Scalar(DType.Int32, 2147483648.0), "2147483648", "int32");
+        Assert.Equal(int.MinValue, NDArray.Scalar(DType.Int32, -2147483648.9).ToArray<int>()[0]);
+    }
+
+    [Fact]
+    public void Slice_WithAStrideNearIntMax_TakesOneElement()
+    {
+        var x = NDArray.Wrap(new[] { 1.0, 2.0, 3.0 }, S(3));
+        Assert.Equal([2.0], Kernels.Slice(x, [1], [3], [int.MaxValue]).ToArray<double>());
+    }
 }

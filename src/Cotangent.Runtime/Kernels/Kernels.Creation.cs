@@ -35,12 +35,12 @@ public static partial class Kernels
     /// <remarks>Element i depends only on (seed, i) through a counter-based SplitMix64 stream, so results do not depend on
     /// threading or on the shape beyond the flat index. When low = high every element is low.</remarks>
     /// <exception cref="DTypeException">dtype is not a float.</exception>
-    /// <exception cref="ArgumentOutOfRangeException">The bounds are not finite or low &gt; high.</exception>
+    /// <exception cref="ValueException">The bounds are not finite or low &gt; high.</exception>
     public static NDArray RandomUniform(ulong seed, DType dtype, Shape shape, double low, double high)
     {
         RequireFloat("random_uniform", dtype);
         if (!double.IsFinite(low) || !double.IsFinite(high) || low > high)
-            throw new ArgumentOutOfRangeException(nameof(high), $"random_uniform: needs finite bounds with low ≤ high, got [{low}, {high}).");
+            throw new ValueException($"random_uniform: needs finite bounds with low ≤ high, got [{low}, {high}).");
         var result = NDArray.AllocateUninitialized(dtype, shape.Size);
         var rng = new CounterRng(seed);
         double width = high - low;

@@ -71,8 +71,10 @@ public static partial class Kernels
                 throw new ShapeException($"slice: stride {strides[i]} on axis {i} of {Describe(x)} must be at least 1.");
             if (start[i] < 0 || start[i] > limit[i] || limit[i] > x.Shape[i])
                 throw new IndexBoundsException($"slice: axis {i} of {Describe(x)} needs 0 ≤ start ≤ limit ≤ {x.Shape[i]}, got start {start[i]}, limit {limit[i]}.");
-            dims[i] = (limit[i] - start[i] + strides[i] - 1) / strides[i];
-            st[i] = xs[i] * strides[i];
+            // In long: a stride near int.MaxValue overflows both the length and the element stride; a stride
+            // along an axis of at most one element is never taken.
+            dims[i] = (int)(((long)limit[i] - start[i] + strides[i] - 1) / strides[i]);
+            st[i] = dims[i] <= 1 ? 0 : xs[i] * strides[i];
             offset += start[i] * xs[i];
         }
 

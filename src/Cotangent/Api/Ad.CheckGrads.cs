@@ -65,13 +65,19 @@ public static partial class Ad
     /// <param name="rtol">Relative tolerance; default by dtype.</param>
     /// <param name="eps">The finite-difference step h; default ∛ε.</param>
     /// <param name="seed">Seed of the random tangents and cotangents.</param>
-    /// <exception cref="GradientCheckException">A derivative disagrees with its numerical check.</exception>
+    /// <exception cref="GradientCheckException">A derivative disagrees with its numerical check, or the check would be
+    /// meaningless: an input is not finite, or f's values or derivatives are NaN wherever they are compared.</exception>
     /// <exception cref="DifferentiationException">An input leaf is not floating point.</exception>
+    /// <exception cref="ValueException">order is below 1.</exception>
+    /// <exception cref="ArgumentNullException">f or args is null.</exception>
     public static void CheckGrads<TIn, TOut>(Func<TIn, TOut> f, TIn args, int order = 2, GradModes modes = GradModes.Both,
         double? atol = null, double? rtol = null, double? eps = null, int seed = 0)
     {
-        ArgumentOutOfRangeException.ThrowIfLessThan(order, 1);
+        ArgumentNullException.ThrowIfNull(f);
+        if (args is null) throw new ArgumentNullException(nameof(args));
+        if (order < 1) throw new ValueException($"CheckGrads: order {order} is below 1; it is the highest derivative order to check.");
         var (leaves, def) = FlatFunction<TIn, TOut>.FlattenDifferentiable(args, "CheckGrads");
+        GradChecker.RequireFinite(leaves, def);
         var flat = new FlatFunction<TIn, TOut>(f, def);
         new GradChecker(modes, atol, rtol, eps, seed).Check(flat.Invoke, leaves.ToArray(), order, 1, "");
     }
@@ -93,6 +99,27 @@ internal sealed class GradChecker
         _rtol = rtol;
         _eps = eps;
         _random = new Random(seed);
+    }
+
+    /// <summary>
+    /// Finite differences at a NaN or infinite point compare NaN with NaN, which would pass vacuously, so a
+    /// non-finite input makes the check meaningless and is refused.
+    /// </summary>
+    public static void RequireFinite(List<Tensor> leaves, TreeDef def)
+    {
+        for (int j = 0; j < leaves.Count; j++)
+        {
+            var v = Values(leaves[j]);
+            for (int k = 0; k < v.Length; k++)
+            {
+                if (!double.IsFinite(v[k]))
+                {
+                    throw new GradientCheckException(
+                        $"CheckGrads: input leaf {j} of {def} ({leaves[j].Aval}) is {F(v[k])} at flat index {k}; derivatives cannot be checked " +
+                        "numerically at a non-finite point (every comparison would be NaN against NaN), so the check would be meaningless.");
+                }
+            }
+        }
     }
 
     /// <summary>Checks f at x; <paramref name="of"/> names the function f is the derivative of ("" for the user's f).</summary>
@@ -186,7 +213,15 @@ internal sealed class GradChecker
 
         double error = Math.Abs(actual - expected);
         double tolerance = atol + (rtol * Math.Max(expectedMagnitude, actualMagnitude));
-        if (!(error <= tolerance) && !(double.IsNaN(expected) && double.IsNaN(actual)))
+        if (double.IsNaN(expected) && double.IsNaN(actual))
+        {
+            throw Fail(name, level,
+                "the inner-product identity cannot be checked: both ⟨ȳ, J·ṫ⟩ by central differences and ⟨Jᵀ·ȳ, ṫ⟩ from Vjp are NaN, " +
+                "so f or its derivative is not finite at this point and the check would be meaningless",
+                expected, actual, double.NaN, tolerance);
+        }
+
+        if (!(error <= tolerance))
         {
             throw Fail(name, level,
                 $"the inner-product identity ⟨ȳ, J·ṫ⟩ = ⟨Jᵀ·ȳ, ṫ⟩ fails for random ṫ, ȳ: ⟨ȳ, J·ṫ⟩ by central differences (step {F(h)}) is {F(expected)} " +
@@ -321,12 +356,17 @@ internal sealed class GradChecker
     /// <summary>Elementwise |actual − expected| ≤ atol + rtol·|expected| (NaN only where both are NaN).</summary>
     private static void Compare(double[] actual, double[] expected, double atol, double rtol, string name, int level, string what)
     {
-        int worst = -1;
+        int worst = -1, bothNaN = 0;
         double worstRatio = 1, maxError = 0;
         for (int k = 0; k < actual.Length; k++)
         {
             double a = actual[k], e = expected[k];
-            if (double.IsNaN(a) && double.IsNaN(e)) continue;
+            if (double.IsNaN(a) && double.IsNaN(e))
+            {
+                bothNaN++;
+                continue;
+            }
+
             if (a == e) continue;   // also equal infinities
             double error = Math.Abs(a - e);
             double ratio = error / (atol + (rtol * Math.Abs(e)));
@@ -337,6 +377,13 @@ internal sealed class GradChecker
                 worstRatio = ratio;
                 worst = k;
             }
+        }
+
+        if (bothNaN > 0 && bothNaN == actual.Length)
+        {
+            throw Fail(name, level,
+                $"cannot check whether {what}: every value is NaN on both sides, so f or its derivative is not finite at this point and the check would be meaningless",
+                double.NaN, double.NaN, double.NaN, atol);
         }
 
         if (worst < 0) return;

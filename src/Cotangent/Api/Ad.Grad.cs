@@ -31,47 +31,135 @@ public static partial class Ad
 {
     /// <summary>The gradient of a scalar-valued function: x ↦ ∇f(x), a tree shaped like x.</summary>
     /// <exception cref="DifferentiationException">f's output is not a float scalar, or x has integer leaves.</exception>
-    public static Func<T, T> Grad<T>(Func<T, Tensor> f) => x => ValueAndGradCore<T, Tensor>(x0 => (f(x0), null!), x, "Grad", withAux: false).Grad;
+    /// <exception cref="ArgumentNullException">f is null, or the returned function is given null.</exception>
+    public static Func<T, T> Grad<T>(Func<T, Tensor> f)
+    {
+        ArgumentNullException.ThrowIfNull(f);
+        return x => ValueAndGradCore<T, Tensor>(x0 => (f(x0), null!), x, "Grad", withAux: false).Grad;
+    }
 
     /// <summary>x ↦ (f(x), ∇f(x)) from one evaluation.</summary>
-    public static Func<T, (Tensor Value, T Grad)> ValueAndGrad<T>(Func<T, Tensor> f) => x =>
+    /// <exception cref="ArgumentNullException">f is null, or the returned function is given null.</exception>
+    public static Func<T, (Tensor Value, T Grad)> ValueAndGrad<T>(Func<T, Tensor> f)
     {
-        var r = ValueAndGradCore<T, Tensor>(x0 => (f(x0), null!), x, "ValueAndGrad", withAux: false);
-        return (r.Value, r.Grad);
-    };
+        ArgumentNullException.ThrowIfNull(f);
+        return x =>
+        {
+            var r = ValueAndGradCore<T, Tensor>(x0 => (f(x0), null!), x, "ValueAndGrad", withAux: false);
+            return (r.Value, r.Grad);
+        };
+    }
 
     /// <summary>For f returning (loss, aux): x ↦ (∇loss(x), aux). The auxiliary output is not differentiated (JAX's has_aux).</summary>
-    public static Func<T, (T Grad, TAux Aux)> GradWithAux<T, TAux>(Func<T, (Tensor Loss, TAux Aux)> f) => x =>
+    /// <exception cref="ArgumentNullException">f is null, or the returned function is given null.</exception>
+    public static Func<T, (T Grad, TAux Aux)> GradWithAux<T, TAux>(Func<T, (Tensor Loss, TAux Aux)> f)
     {
-        var r = ValueAndGradCore(f, x, "GradWithAux", withAux: true);
-        return (r.Grad, r.Aux);
-    };
+        ArgumentNullException.ThrowIfNull(f);
+        return x =>
+        {
+            var r = ValueAndGradCore(f, x, "GradWithAux", withAux: true);
+            return (r.Grad, r.Aux);
+        };
+    }
 
     /// <summary>For f returning (loss, aux): x ↦ (loss, aux, ∇loss(x)).</summary>
-    public static Func<T, (Tensor Value, TAux Aux, T Grad)> ValueAndGradWithAux<T, TAux>(Func<T, (Tensor Loss, TAux Aux)> f) =>
-        x => ValueAndGradCore(f, x, "ValueAndGradWithAux", withAux: true);
+    /// <exception cref="ArgumentNullException">f is null, or the returned function is given null.</exception>
+    public static Func<T, (Tensor Value, TAux Aux, T Grad)> ValueAndGradWithAux<T, TAux>(Func<T, (Tensor Loss, TAux Aux)> f)
+    {
+        ArgumentNullException.ThrowIfNull(f);
+        return x => ValueAndGradCore(f, x, "ValueAndGradWithAux", withAux: true);
+    }
 
     /// <summary>The gradient of f(x, y) with respect to x (the first argument).</summary>
-    public static Func<T1, T2, T1> Grad<T1, T2>(Func<T1, T2, Tensor> f) => (x, y) => Grad<T1>(x0 => f(x0, y))(x);
+    /// <exception cref="ArgumentNullException">f is null, or the returned function is given null.</exception>
+    public static Func<T1, T2, T1> Grad<T1, T2>(Func<T1, T2, Tensor> f)
+    {
+        ArgumentNullException.ThrowIfNull(f);
+        return (x, y) =>
+        {
+            RequireArgument(y, nameof(y), "Grad");
+            return Grad<T1>(x0 => f(x0, y))(x);
+        };
+    }
 
     /// <summary>The gradient of f(x, y) with respect to y.</summary>
-    public static Func<T1, T2, T2> Grad<T1, T2>(Func<T1, T2, Tensor> f, WrtSecond wrt) => (x, y) => Grad<T2>(y0 => f(x, y0))(y);
+    /// <exception cref="ArgumentNullException">f is null, or the returned function is given null.</exception>
+    public static Func<T1, T2, T2> Grad<T1, T2>(Func<T1, T2, Tensor> f, WrtSecond wrt)
+    {
+        ArgumentNullException.ThrowIfNull(f);
+        ArgumentNullException.ThrowIfNull(wrt);
+        return (x, y) =>
+        {
+            RequireArgument(x, nameof(x), "Grad");
+            return Grad<T2>(y0 => f(x, y0))(y);
+        };
+    }
 
     /// <summary>The gradient of f(x, y) with respect to both arguments.</summary>
-    public static Func<T1, T2, (T1, T2)> Grad<T1, T2>(Func<T1, T2, Tensor> f, WrtBoth wrt) => (x, y) => Grad<(T1, T2)>(p => f(p.Item1, p.Item2))((x, y));
+    /// <exception cref="ArgumentNullException">f is null, or the returned function is given null.</exception>
+    public static Func<T1, T2, (T1, T2)> Grad<T1, T2>(Func<T1, T2, Tensor> f, WrtBoth wrt)
+    {
+        ArgumentNullException.ThrowIfNull(f);
+        ArgumentNullException.ThrowIfNull(wrt);
+        return (x, y) =>
+        {
+            RequireArgument(x, nameof(x), "Grad");
+            RequireArgument(y, nameof(y), "Grad");
+            return Grad<(T1, T2)>(p => f(p.Item1, p.Item2))((x, y));
+        };
+    }
 
     /// <summary>(f(x, y), ∇ₓf).</summary>
-    public static Func<T1, T2, (Tensor Value, T1 Grad)> ValueAndGrad<T1, T2>(Func<T1, T2, Tensor> f) => (x, y) => ValueAndGrad<T1>(x0 => f(x0, y))(x);
+    /// <exception cref="ArgumentNullException">f is null, or the returned function is given null.</exception>
+    public static Func<T1, T2, (Tensor Value, T1 Grad)> ValueAndGrad<T1, T2>(Func<T1, T2, Tensor> f)
+    {
+        ArgumentNullException.ThrowIfNull(f);
+        return (x, y) =>
+        {
+            RequireArgument(y, nameof(y), "ValueAndGrad");
+            return ValueAndGrad<T1>(x0 => f(x0, y))(x);
+        };
+    }
 
     /// <summary>(f(x, y), ∇_y f).</summary>
-    public static Func<T1, T2, (Tensor Value, T2 Grad)> ValueAndGrad<T1, T2>(Func<T1, T2, Tensor> f, WrtSecond wrt) => (x, y) => ValueAndGrad<T2>(y0 => f(x, y0))(y);
+    /// <exception cref="ArgumentNullException">f is null, or the returned function is given null.</exception>
+    public static Func<T1, T2, (Tensor Value, T2 Grad)> ValueAndGrad<T1, T2>(Func<T1, T2, Tensor> f, WrtSecond wrt)
+    {
+        ArgumentNullException.ThrowIfNull(f);
+        ArgumentNullException.ThrowIfNull(wrt);
+        return (x, y) =>
+        {
+            RequireArgument(x, nameof(x), "ValueAndGrad");
+            return ValueAndGrad<T2>(y0 => f(x, y0))(y);
+        };
+    }
 
     /// <summary>(f(x, y), (∇ₓf, ∇_y f)).</summary>
-    public static Func<T1, T2, (Tensor Value, (T1, T2) Grad)> ValueAndGrad<T1, T2>(Func<T1, T2, Tensor> f, WrtBoth wrt) =>
-        (x, y) => ValueAndGrad<(T1, T2)>(p => f(p.Item1, p.Item2))((x, y));
+    /// <exception cref="ArgumentNullException">f is null, or the returned function is given null.</exception>
+    public static Func<T1, T2, (Tensor Value, (T1, T2) Grad)> ValueAndGrad<T1, T2>(Func<T1, T2, Tensor> f, WrtBoth wrt)
+    {
+        ArgumentNullException.ThrowIfNull(f);
+        ArgumentNullException.ThrowIfNull(wrt);
+        return (x, y) =>
+        {
+            RequireArgument(x, nameof(x), "ValueAndGrad");
+            RequireArgument(y, nameof(y), "ValueAndGrad");
+            return ValueAndGrad<(T1, T2)>(p => f(p.Item1, p.Item2))((x, y));
+        };
+    }
+
+    /// <summary>
+    /// The argument of a function a transformation returned must not be null: null is no tree of tensors to
+    /// differentiate, and f would fail on it with a bare NullReferenceException.
+    /// </summary>
+    internal static void RequireArgument<T>(T value, string name, string transformation)
+    {
+        if (value is null) throw new ArgumentNullException(name, $"{transformation}: the argument {name} is null; pass a tensor or a tree of tensors.");
+    }
 
     private static (Tensor Value, TAux Aux, T Grad) ValueAndGradCore<T, TAux>(Func<T, (Tensor Loss, TAux Aux)> f, T x, string transformation, bool withAux)
     {
+        RequireArgument(x, nameof(x), transformation);
         var (leaves, def) = FlatFunction<T, (Tensor, TAux)>.FlattenDifferentiable(x, transformation);
         TreeDef? auxDef = null;
         Tensor[] Flat(Tensor[] inputs)

@@ -9,8 +9,17 @@ namespace Cotangent;
 public static partial class Ad
 {
     /// <summary>The Jacobian by forward mode: shape f(x).Shape + x.Shape. Linearizes once and applies the linear map to each basis vector.</summary>
-    public static Func<Tensor, Tensor> JacFwd(Func<Tensor, Tensor> f) => x =>
+    /// <exception cref="ArgumentNullException">f is null, or the returned function is given null.</exception>
+    /// <exception cref="DifferentiationException">x is not floating point.</exception>
+    public static Func<Tensor, Tensor> JacFwd(Func<Tensor, Tensor> f)
     {
+        ArgumentNullException.ThrowIfNull(f);
+        return x => JacFwdAt(f, x);
+    }
+
+    private static Tensor JacFwdAt(Func<Tensor, Tensor> f, Tensor x)
+    {
+        RequireArgument(x, nameof(x), "JacFwd");
         var (y, linear) = Linearize(f, x);
         var columns = new Tensor[x.Size];
         for (int i = 0; i < columns.Length; i++)
@@ -18,24 +27,43 @@ public static partial class Ad
         // (n, m) → (m, n) → y.shape + x.shape
         var stacked = columns.Length == 0 ? NoRows(x.DType, 0, y.Size) : Lax.Concatenate(columns, 0);
         return Lax.Reshape(Lax.Transpose(stacked, [1, 0]), Shape.Of([.. y.Shape.Dims, .. x.Shape.Dims]));
-    };
+    }
 
     /// <summary>The Jacobian by reverse mode: shape f(x).Shape + x.Shape. Linearizes once and applies the transpose to each basis cotangent.</summary>
-    public static Func<Tensor, Tensor> JacRev(Func<Tensor, Tensor> f) => x =>
+    /// <exception cref="ArgumentNullException">f is null, or the returned function is given null.</exception>
+    /// <exception cref="DifferentiationException">x or f(x) is not floating point (an integer output has no cotangent to pull back).</exception>
+    public static Func<Tensor, Tensor> JacRev(Func<Tensor, Tensor> f)
     {
+        ArgumentNullException.ThrowIfNull(f);
+        return x => JacRevAt(f, x);
+    }
+
+    private static Tensor JacRevAt(Func<Tensor, Tensor> f, Tensor x)
+    {
+        RequireArgument(x, nameof(x), "JacRev");
         var (y, linear) = Linearize(f, x);
+        if (!y.DType.IsFloat())
+            throw new DifferentiationException($"JacRev: f returned {y.Aval}; reverse mode needs a float output, since integer and bool values have no derivative. Convert the output with AsType(DType.Float64), or use JacFwd.");
         var rows = new Tensor[y.Size];
         for (int i = 0; i < rows.Length; i++)
             rows[i] = Lax.Reshape(linear.ApplyTranspose(Basis(y.Aval, i)), Shape.Of(1, x.Size));
         var stacked = rows.Length == 0 ? NoRows(x.DType, 0, x.Size) : Lax.Concatenate(rows, 0);
         return Lax.Reshape(stacked, Shape.Of([.. y.Shape.Dims, .. x.Shape.Dims]));
-    };
+    }
 
     /// <summary>The Hessian of a scalar function, forward-over-reverse: JacFwd(Grad(f)). Shape x.Shape + x.Shape.</summary>
+    /// <exception cref="ArgumentNullException">f is null, or the returned function is given null.</exception>
     public static Func<Tensor, Tensor> Hessian(Func<Tensor, Tensor> f) => JacFwd(Grad(f));
 
     /// <summary>The Hessian-vector product H(x)·v of a scalar function, forward-over-reverse: the JVP of Grad(f) at x along v.</summary>
-    public static Tensor HessianVectorProduct(Func<Tensor, Tensor> f, Tensor x, Tensor v) => Jvp(Grad(f), x, v).Tangent;
+    /// <exception cref="ArgumentNullException">f, x or v is null.</exception>
+    public static Tensor HessianVectorProduct(Func<Tensor, Tensor> f, Tensor x, Tensor v)
+    {
+        ArgumentNullException.ThrowIfNull(f);
+        ArgumentNullException.ThrowIfNull(x);
+        ArgumentNullException.ThrowIfNull(v);
+        return Jvp(Grad(f), x, v).Tangent;
+    }
 
     /// <summary>The i-th standard basis tensor of the given type (1 at flat index i).</summary>
     private static Tensor Basis(Aval aval, int index)

@@ -14,14 +14,20 @@ public static partial class Ad
     /// Forward mode: evaluates <paramref name="f"/> at <paramref name="primals"/> and pushes
     /// <paramref name="tangents"/> (same structure) forward: returns (f(x), J·ẋ).
     /// </summary>
+    /// <exception cref="ArgumentNullException">f, primals or tangents is null.</exception>
+    /// <exception cref="ShapeException">A tangent's shape differs from its primal's.</exception>
+    /// <exception cref="DTypeException">A tangent's dtype differs from its primal's.</exception>
     public static (TOut Output, TOut Tangent) Jvp<TIn, TOut>(Func<TIn, TOut> f, TIn primals, TIn tangents)
     {
+        ArgumentNullException.ThrowIfNull(f);
+        RequireArgument(primals, nameof(primals), "Jvp");
+        RequireArgument(tangents, nameof(tangents), "Jvp");
         var (leaves, def) = FlatFunction<TIn, TOut>.FlattenDifferentiable(primals, "Jvp");
         var tangentLeaves = FlatFunction<TIn, TOut>.FlattenLike(tangents, def, "Jvp: the tangents");
         for (int i = 0; i < leaves.Count; i++)
         {
             if (tangentLeaves[i].Aval != leaves[i].Aval)
-                throw new ShapeException($"Jvp: tangent {i} has type {tangentLeaves[i].Aval} but its primal is {leaves[i].Aval}; tangents must match their primals' shapes and dtypes.");
+                throw Aval.MismatchError(tangentLeaves[i].Aval, leaves[i].Aval, $"Jvp: tangent {i} has type {tangentLeaves[i].Aval} but its primal is {leaves[i].Aval}; tangents must match their primals' shapes and dtypes.");
         }
 
         var flat = new FlatFunction<TIn, TOut>(f, def);
@@ -36,8 +42,11 @@ public static partial class Ad
     /// the linear map ẋ ↦ J·ẋ as a staged linear program over residuals. Applying it gives Jvp's tangent
     /// without re-running f; it prints, and it transposes.
     /// </summary>
+    /// <exception cref="ArgumentNullException">f or primals is null.</exception>
     public static (TOut Output, Linear<TIn, TOut> Linear) Linearize<TIn, TOut>(Func<TIn, TOut> f, TIn primals)
     {
+        ArgumentNullException.ThrowIfNull(f);
+        RequireArgument(primals, nameof(primals), "Linearize");
         var (leaves, def) = FlatFunction<TIn, TOut>.FlattenDifferentiable(primals, "Linearize");
         var flat = new FlatFunction<TIn, TOut>(f, def);
         var (outs, linear) = Linearization.Linearize(flat.Invoke, leaves);
@@ -49,8 +58,12 @@ public static partial class Ad
     /// types of <paramref name="examplePrimals"/>, removes dead code, checks linearity (a
     /// <see cref="LinearityException"/> names the first non-linear equation), and returns the transposed map.
     /// </summary>
+    /// <exception cref="ArgumentNullException">f or examplePrimals is null.</exception>
+    /// <exception cref="LinearityException">f is not linear.</exception>
     public static Linear<TOut, TIn> LinearTranspose<TIn, TOut>(Func<TIn, TOut> f, TIn examplePrimals)
     {
+        ArgumentNullException.ThrowIfNull(f);
+        RequireArgument(examplePrimals, nameof(examplePrimals), "LinearTranspose");
         var (leaves, def) = FlatFunction<TIn, TOut>.FlattenDifferentiable(examplePrimals, "LinearTranspose");
         var flat = new FlatFunction<TIn, TOut>(f, def);
         var trace = new StagingTrace("LinearTranspose", forwardKnown: true);
@@ -84,8 +97,11 @@ public static partial class Ad
     }
 
     /// <summary>Traces <paramref name="f"/> at the types of <paramref name="example"/> into a program (JAX's make_jaxpr).</summary>
+    /// <exception cref="ArgumentNullException">f or example is null.</exception>
     public static Program MakeProgram<TIn, TOut>(Func<TIn, TOut> f, TIn example)
     {
+        ArgumentNullException.ThrowIfNull(f);
+        RequireArgument(example, nameof(example), "MakeProgram");
         var (leaves, def) = Tree.Flatten(example);
         var flat = new FlatFunction<TIn, TOut>(f, def);
         return Staging.MakeProgram(flat.Invoke, Staging.AvalsOf(leaves));

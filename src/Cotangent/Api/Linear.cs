@@ -28,21 +28,31 @@ public sealed class Linear<TIn, TOut>
     public Program Program => Function.Program;
 
     /// <summary>Applies the map.</summary>
+    /// <exception cref="ArgumentNullException">tangents is null.</exception>
+    /// <exception cref="TreeStructureException">tangents does not have the input structure.</exception>
+    /// <exception cref="ShapeException">A tangent's shape differs from the map's input.</exception>
+    /// <exception cref="DTypeException">A tangent's dtype differs from the map's input.</exception>
     public TOut Apply(TIn tangents)
     {
+        Ad.RequireArgument(tangents, nameof(tangents), "Linear.Apply");
         var leaves = FlatFunction<TIn, TOut>.FlattenLike(tangents, _inDef, "The tangent");
         for (int i = 0; i < leaves.Count; i++)
         {
             if (leaves[i].Aval != Program.Inputs[i].Aval)
-                throw new ShapeException($"Tangent {i} has type {leaves[i].Aval} but the linear map expects {Program.Inputs[i].Aval}.");
+                throw Aval.MismatchError(leaves[i].Aval, Program.Inputs[i].Aval, $"Tangent {i} has type {leaves[i].Aval} but the linear map expects {Program.Inputs[i].Aval}.");
         }
 
         return Tree.Unflatten<TOut>(_outDef, Function.Apply(leaves.ToArray()));
     }
 
     /// <summary>Applies the transposed map (the backward pass): cotangents of outputs to cotangents of inputs.</summary>
+    /// <exception cref="ArgumentNullException">cotangents is null.</exception>
+    /// <exception cref="TreeStructureException">cotangents does not have the output structure.</exception>
+    /// <exception cref="ShapeException">A cotangent's shape differs from its output's.</exception>
+    /// <exception cref="DTypeException">A cotangent's dtype differs from its output's.</exception>
     public TIn ApplyTranspose(TOut cotangents)
     {
+        Ad.RequireArgument(cotangents, nameof(cotangents), "Linear.ApplyTranspose");
         var leaves = FlatFunction<TIn, TOut>.FlattenLike(cotangents, _outDef, "The cotangent");
         return Tree.Unflatten<TIn>(_inDef, Function.ApplyTranspose(leaves.ToArray<Tensor?>()));
     }

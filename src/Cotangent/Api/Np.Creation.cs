@@ -27,67 +27,106 @@ public static partial class Np
     public static Tensor Ones(Shape shape, DType dtype = DType.Float64) => Full(shape, 1, dtype);
 
     /// <summary>A tensor of <paramref name="shape"/> whose elements are all <paramref name="value"/> (converted to <paramref name="dtype"/>).</summary>
-    /// <exception cref="ShapeException">An extent is negative.</exception>
-    public static Tensor Full(int[] shape, double value, DType dtype = DType.Float64) => Full(Shape.Of(shape), value, dtype);
+    /// <exception cref="ShapeException">An extent is negative, or the tensor is too large to allocate.</exception>
+    /// <exception cref="DTypeException">dtype is int32 and the value is NaN, infinite or outside the int32 range.</exception>
+    public static Tensor Full(int[] shape, double value, DType dtype = DType.Float64)
+    {
+        ArgumentNullException.ThrowIfNull(shape);
+        return Full(Shape.Of(shape), value, dtype);
+    }
 
     /// <summary>A tensor of <paramref name="shape"/> whose elements are all <paramref name="value"/>.</summary>
-    public static Tensor Full(Shape shape, double value, DType dtype = DType.Float64) => new(NDArray.Full(dtype, shape, value));
+    /// <exception cref="ShapeException">The tensor is too large to allocate.</exception>
+    /// <exception cref="DTypeException">dtype is int32 and the value is NaN, infinite or outside the int32 range.</exception>
+    public static Tensor Full(Shape shape, double value, DType dtype = DType.Float64)
+    {
+        ArgumentNullException.ThrowIfNull(shape);
+        DTypeCheckFill(value, dtype);
+        return Allocating("full", shape, dtype, (shape, value, dtype), static s => NDArray.Full(s.dtype, s.shape, s.value));
+    }
 
     /// <summary>Zeros with the shape and dtype of <paramref name="like"/> (which may be a tracer: only its type is used).</summary>
-    public static Tensor ZerosLike(Tensor like) => Full(like.Shape, 0, like.DType);
+    public static Tensor ZerosLike(Tensor like)
+    {
+        ArgumentNullException.ThrowIfNull(like);
+        return Full(like.Shape, 0, like.DType);
+    }
 
     /// <summary>Ones with the shape and dtype of <paramref name="like"/>.</summary>
-    public static Tensor OnesLike(Tensor like) => Full(like.Shape, 1, like.DType);
+    public static Tensor OnesLike(Tensor like)
+    {
+        ArgumentNullException.ThrowIfNull(like);
+        return Full(like.Shape, 1, like.DType);
+    }
 
     /// <summary>The value <paramref name="value"/> with the shape and dtype of <paramref name="like"/>.</summary>
-    public static Tensor FullLike(Tensor like, double value) => Full(like.Shape, value, like.DType);
+    public static Tensor FullLike(Tensor like, double value)
+    {
+        ArgumentNullException.ThrowIfNull(like);
+        return Full(like.Shape, value, like.DType);
+    }
 
     /// <summary>The int32 values 0, 1, …, stop − 1.</summary>
     public static Tensor Arange(int stop) => Arange(0, stop, 1);
 
     /// <summary>The int32 values start, start + step, … while below stop (above it for a negative step).</summary>
-    /// <exception cref="ArgumentException">step is 0.</exception>
+    /// <exception cref="ValueException">step is 0.</exception>
+    /// <exception cref="ShapeException">The range has more than <see cref="int.MaxValue"/> values, or is too large to allocate.</exception>
     public static Tensor Arange(int start, int stop, int step = 1)
     {
-        if (step == 0) throw new ArgumentException("arange: step cannot be zero.", nameof(step));
-        long n = Math.Max(0, step > 0 ? ((long)stop - start + step - 1) / step : ((long)start - stop - step - 1) / -step);
-        var data = new int[n];
-        for (int i = 0; i < n; i++) data[i] = start + (i * step);
-        return new Tensor(NDArray.Wrap(data, Shape.Of((int)n)));
+        if (step == 0) throw new ValueException("arange: step cannot be zero (the range would never reach stop).");
+        // In long: stop − start, the count and −int.MinValue overflow int.
+        long st = step;
+        long n = Math.Max(0, st > 0 ? ((long)stop - start + st - 1) / st : ((long)start - stop - st - 1) / -st);
+        if (n > int.MaxValue)
+            throw new ShapeException($"arange: the range [{start}, {stop}) with step {step} has {n} values, more than {int.MaxValue}.");
+        var shape = Shape.Of((int)n);
+        return Allocating("arange", shape, DType.Int32, (start, step, n: (int)n), static s =>
+        {
+            var data = new int[s.n];
+            for (int i = 0; i < data.Length; i++) data[i] = (int)(s.start + ((long)i * s.step));
+            return NDArray.Wrap(data, Shape.Of(s.n));
+        });
     }
 
     /// <summary>
     /// The values start + i·step for i = 0 … ⌈(stop − start)/step⌉ − 1 (NumPy's arange), computed in double and
     /// converted to <paramref name="dtype"/>.
     /// </summary>
-    /// <exception cref="ArgumentException">step is 0 or a bound is not finite.</exception>
+    /// <exception cref="ValueException">step is 0 or a bound is not finite.</exception>
+    /// <exception cref="ShapeException">The range has more than <see cref="int.MaxValue"/> values, or is too large to allocate.</exception>
+    /// <exception cref="DTypeException">dtype is bool, or int32 and a value is outside the int32 range.</exception>
     public static Tensor Arange(double start, double stop, double step = 1, DType dtype = DType.Float64)
     {
         if (step == 0 || !double.IsFinite(step) || !double.IsFinite(start) || !double.IsFinite(stop))
-            throw new ArgumentException($"arange: needs finite bounds and a non-zero step, got ({start}, {stop}, {step}).", nameof(step));
-        int n = (int)Math.Max(0, Math.Ceiling((stop - start) / step));
-        return FromDoubles(dtype, n, i => start + (i * step));
+            throw new ValueException($"arange: needs finite bounds and a non-zero step, got ({start}, {stop}, {step}).");
+        double count = Math.Max(0, Math.Ceiling((stop - start) / step));
+        if (count > int.MaxValue)
+            throw new ShapeException($"arange: the range [{start}, {stop}) with step {step} has {count:R} values, more than {int.MaxValue}.");
+        return FromDoubles("arange", dtype, (int)count, i => start + (i * step));
     }
 
     /// <summary>
     /// <paramref name="num"/> evenly spaced values from start to stop: start + i·(stop − start)/(num − 1) with the
     /// last value exactly stop when <paramref name="endpoint"/>, else start + i·(stop − start)/num.
     /// </summary>
-    /// <exception cref="ArgumentOutOfRangeException">num is negative.</exception>
+    /// <exception cref="ShapeException">num is negative, or the result is too large to allocate.</exception>
+    /// <exception cref="DTypeException">dtype is bool, or int32 and a value is outside the int32 range.</exception>
     public static Tensor Linspace(double start, double stop, int num = 50, bool endpoint = true, DType dtype = DType.Float64)
     {
-        ArgumentOutOfRangeException.ThrowIfNegative(num);
+        if (num < 0) throw new ShapeException($"linspace: the number of samples num = {num} is negative; it is the length of the result.");
         int div = endpoint ? num - 1 : num;
         double delta = div > 0 ? (stop - start) / div : 0;
-        return FromDoubles(dtype, num, i => endpoint && num > 1 && i == num - 1 ? stop : start + (i * delta));
+        return FromDoubles("linspace", dtype, num, i => endpoint && num > 1 && i == num - 1 ? stop : start + (i * delta));
     }
 
     /// <summary>The n×m matrix with ones on diagonal k (k &gt; 0 above the main diagonal, k &lt; 0 below) and zeros elsewhere.</summary>
-    /// <exception cref="ShapeException">n or m is negative.</exception>
+    /// <exception cref="ShapeException">n or m is negative, or the matrix is too large to allocate.</exception>
     public static Tensor Eye(int n, int? m = null, int k = 0, DType dtype = DType.Float64)
     {
         int cols = m ?? n;
-        var a = NDArray.Zeros(dtype, Shape.Of(n, cols));
+        var shape = Shape.Of(n, cols);
+        var a = Allocating("eye", shape, dtype, (dtype, shape), static s => NDArray.Zeros(s.dtype, s.shape)).Value;
         var d = NDArray.Full(dtype, Shape.Scalar, 1);
         for (int i = 0; i < n; i++)
         {
@@ -116,6 +155,7 @@ public static partial class Np
     /// <summary>A 2-d float64 tensor of the values (copied, row-major).</summary>
     public static Tensor Array(double[,] values)
     {
+        ArgumentNullException.ThrowIfNull(values);
         int r = values.GetLength(0), c = values.GetLength(1);
         var data = new double[r * c];
         for (int i = 0; i < r; i++)
@@ -126,6 +166,7 @@ public static partial class Np
     /// <summary>A 2-d float32 tensor of the values (copied, row-major).</summary>
     public static Tensor Array(float[,] values)
     {
+        ArgumentNullException.ThrowIfNull(values);
         int r = values.GetLength(0), c = values.GetLength(1);
         var data = new float[r * c];
         for (int i = 0; i < r; i++)
@@ -136,6 +177,7 @@ public static partial class Np
     /// <summary>A 2-d int32 tensor of the values (copied, row-major).</summary>
     public static Tensor Array(int[,] values)
     {
+        ArgumentNullException.ThrowIfNull(values);
         int r = values.GetLength(0), c = values.GetLength(1);
         var data = new int[r * c];
         for (int i = 0; i < r; i++)
@@ -143,34 +185,55 @@ public static partial class Np
         return new Tensor(NDArray.Wrap(data, Shape.Of(r, c)));
     }
 
-    private static Tensor FromDoubles(DType dtype, int n, Func<int, double> value)
+    private static Tensor FromDoubles(string op, DType dtype, int n, Func<int, double> value)
     {
         var shape = Shape.Of(n);
-        switch (dtype)
+        if (dtype == DType.Bool) throw new DTypeException($"{op}: bool is not a valid dtype for a numeric range.");
+        return Allocating(op, shape, dtype, (op, dtype, shape, value), static s =>
         {
-            case DType.Float64:
+            int n = s.shape.Size;
+            switch (s.dtype)
             {
-                var d = new double[n];
-                for (int i = 0; i < n; i++) d[i] = value(i);
-                return new Tensor(NDArray.Wrap(d, shape));
-            }
+                case DType.Float64:
+                {
+                    var d = new double[n];
+                    for (int i = 0; i < n; i++) d[i] = s.value(i);
+                    return NDArray.Wrap(d, s.shape);
+                }
 
-            case DType.Float32:
-            {
-                var d = new float[n];
-                for (int i = 0; i < n; i++) d[i] = (float)value(i);
-                return new Tensor(NDArray.Wrap(d, shape));
-            }
+                case DType.Float32:
+                {
+                    var d = new float[n];
+                    for (int i = 0; i < n; i++) d[i] = (float)s.value(i);
+                    return NDArray.Wrap(d, s.shape);
+                }
 
-            case DType.Int32:
-            {
-                var d = new int[n];
-                for (int i = 0; i < n; i++) d[i] = checked((int)Math.Floor(value(i)));
-                return new Tensor(NDArray.Wrap(d, shape));
+                default:
+                {
+                    var d = new int[n];
+                    for (int i = 0; i < n; i++) d[i] = DTypes.ToInt32(Math.Floor(s.value(i)), s.op);
+                    return NDArray.Wrap(d, s.shape);
+                }
             }
+        });
+    }
 
-            default:
-                throw new DTypeException("arange/linspace: bool is not a valid dtype for a numeric range.");
+    /// <summary>The int32 fill value must exist before anything is allocated.</summary>
+    private static void DTypeCheckFill(double value, DType dtype)
+    {
+        if (dtype == DType.Int32) DTypes.ToInt32(value, "full");
+    }
+
+    /// <summary>Creates a tensor, reporting a failed allocation as a <see cref="ShapeException"/> that names the size.</summary>
+    private static Tensor Allocating<TState>(string op, Shape shape, DType dtype, TState state, Func<TState, NDArray> make)
+    {
+        try
+        {
+            return new Tensor(make(state));
+        }
+        catch (OutOfMemoryException ex)
+        {
+            throw Core.Allocation.TooLarge(op, new Core.Aval(shape, dtype), ex);
         }
     }
 }

@@ -39,6 +39,8 @@ public static partial class Np
     /// <exception cref="ShapeException">Index arrays that do not broadcast together.</exception>
     public static Tensor Index(Tensor x, params TensorIndex[] items)
     {
+        ArgumentNullException.ThrowIfNull(x);
+        ArgumentNullException.ThrowIfNull(items);
         int r = x.Rank;
         var full = ExpandEllipsis(items, r, x.Shape);
         bool advanced = full.Any(i => i.Kind == TensorIndexKind.Array);
@@ -121,11 +123,14 @@ public static partial class Np
     /// result axes x[:axis] + indices.shape + x[axis+1:]. With axis null, indexes the flattened tensor.
     /// </summary>
     /// <exception cref="DTypeException">indices is not int32.</exception>
+    /// <exception cref="IndexBoundsException">A concrete index is outside [−n, n) (the message shows it as given).</exception>
     public static Tensor Take(Tensor x, Tensor indices, int? axis = null)
     {
+        ArgumentNullException.ThrowIfNull(x);
         RequireIndexDType(indices, "take");
         if (axis is null) x = Ravel(x);
         int a = axis is null ? 0 : AxisHelpers.Normalize(axis.Value, x.Rank, "take");
+        CheckConcreteIndices(indices, x.Shape[a], a, "take");
         return Lax.Gather(x, NormalizeIndices(indices, x.Shape[a]), a);
     }
 
@@ -134,8 +139,10 @@ public static partial class Np
     /// indices has x's rank and broadcasts against x on the other axes.
     /// </summary>
     /// <exception cref="ShapeException">The ranks differ.</exception>
+    /// <exception cref="ArgumentNullException">x is null.</exception>
     public static Tensor TakeAlongAxis(Tensor x, Tensor indices, int axis)
     {
+        ArgumentNullException.ThrowIfNull(x);
         RequireIndexDType(indices, "take_along_axis");
         if (indices.Rank != x.Rank) throw new ShapeException($"take_along_axis: indices {indices.Shape} must have the same rank as the tensor {x.Shape}.");
         int a = AxisHelpers.Normalize(axis, x.Rank, "take_along_axis");
@@ -161,15 +168,19 @@ public static partial class Np
     /// <paramref name="axis"/> (duplicates accumulate; JAX's <c>x.at[idx].add(u)</c>). updates has shape
     /// x[:axis] + indices.shape + x[axis+1:].
     /// </summary>
+    /// <exception cref="IndexBoundsException">A concrete index is outside [−n, n) (the message shows it as given).</exception>
     public static Tensor IndexAdd(Tensor x, Tensor indices, Tensor updates, int axis = 0)
     {
+        ArgumentNullException.ThrowIfNull(x);
         RequireIndexDType(indices, "index_add");
         int a = AxisHelpers.Normalize(axis, x.Rank, "index_add");
+        CheckConcreteIndices(indices, x.Shape[a], a, "index_add");
         return Lax.ScatterAdd(x, NormalizeIndices(indices, x.Shape[a]), updates, a);
     }
 
     private static void RequireIndexDType(Tensor t, string op)
     {
+        ArgumentNullException.ThrowIfNull(t, "indices");
         if (t.DType == DType.Int32) return;
         if (t.DType == DType.Bool)
             throw new DTypeException($"{op}: bool mask indexing is not supported (its result shape depends on the values); use Where, or convert the mask to indices.");
@@ -203,25 +214,31 @@ public static partial class Np
         return full;
     }
 
-    /// <summary>Python slice semantics as (start, limit, stride ≥ 1, reverse) for a forward strided slice, reversed afterwards when the step is negative.</summary>
+    /// <summary>
+    /// Python slice semantics as (start, limit, stride ≥ 1, reverse) for a forward strided slice, reversed afterwards
+    /// when the step is negative. Lengths are computed in long: with a step near ±int.MaxValue, stop − start + step
+    /// overflows an int. A slice of at most one element gets stride 1, since its step is never taken.
+    /// </summary>
     private static (int Start, int Limit, int Stride, bool Reverse) SliceBounds(TensorIndex item, int n)
     {
-        int step = item.Step ?? 1;
+        long step = item.Step ?? 1;
         if (step > 0)
         {
             int start = Clamp(item.Start ?? 0, n, 0, n);
             int stop = Clamp(item.Stop ?? n, n, 0, n);
-            int len = stop > start ? (stop - start + step - 1) / step : 0;
-            return len > 0 ? (start, start + ((len - 1) * step) + 1, step, false) : (start, start, 1, false);
+            long len = stop > start ? ((long)stop - start + step - 1) / step : 0;
+            if (len <= 1) return (start, start + (int)len, 1, false);
+            return (start, (int)(start + ((len - 1) * step) + 1), (int)step, false);
         }
         else
         {
             int start = item.Start is { } s ? Clamp(s, n, -1, n - 1) : n - 1;
             int stop = item.Stop is { } e ? Clamp(e, n, -1, n - 1) : -1;
-            int len = start > stop ? (start - stop - step - 1) / -step : 0;
+            long len = start > stop ? ((long)start - stop - step - 1) / -step : 0;
             if (len == 0) return (0, 0, 1, false);
-            int last = start + ((len - 1) * step);
-            return (last, start + 1, -step, true);
+            if (len == 1) return (start, start + 1, 1, false);
+            int last = (int)(start + ((len - 1) * step));
+            return (last, start + 1, (int)-step, true);
         }
     }
 
@@ -250,6 +267,7 @@ public static partial class Np
         for (int k = 0; k < idx.Length; k++)
         {
             var e = entries[positions[k]];
+            if (!e.Normalized) CheckConcreteIndices(e.Indices!, zDims[positions[k]], e.Axis, "index");
             idx[k] = e.Normalized ? e.Indices! : NormalizeIndices(e.Indices!, zDims[positions[k]]);
             if (positions.Count > 1) idx[k] = CheckedIndex(e.Indices!, idx[k], zDims[positions[k]], e.Axis);
             try
@@ -291,6 +309,22 @@ public static partial class Np
         var flatShape = new List<int> { stride };
         flatShape.AddRange(others.Select(p => zDims[p]));
         return Lax.Gather(Lax.Reshape(moved, Shape.Of(flatShape.ToArray())), linear, 0);
+    }
+
+    /// <summary>
+    /// Checks concrete indices against the extent before negative ones are normalized, so an error shows the index
+    /// as the user wrote it (−5 of an extent-3 axis, not the −2 the gather would see). Traced indices are left to
+    /// the gather.
+    /// </summary>
+    private static void CheckConcreteIndices(Tensor indices, int n, int axis, string op)
+    {
+        if (indices.Array is not { } a) return;
+        var span = a.ReadOnlySpan<int>();
+        for (int j = 0; j < span.Length; j++)
+        {
+            if (span[j] < -n || span[j] >= n)
+                throw new IndexBoundsException($"{op}: index {span[j]} (flat position {j} of the indices {indices.Shape}) is out of bounds for axis {axis} with size {n}.");
+        }
     }
 
     /// <summary>

@@ -13,8 +13,11 @@ public static partial class Np
     /// </summary>
     /// <exception cref="ShapeException">A rank-0 operand, contracted extents that differ, or batch axes that do not broadcast; the message names matmul and both shapes.</exception>
     /// <exception cref="DTypeException">The dtypes differ.</exception>
+    /// <exception cref="ArgumentNullException">a or b is null.</exception>
     public static Tensor MatMul(Tensor a, Tensor b)
     {
+        ArgumentNullException.ThrowIfNull(a);
+        ArgumentNullException.ThrowIfNull(b);
         if (a.Rank == 0 || b.Rank == 0)
             throw new ShapeException($"matmul: operands must have rank ≥ 1, got shapes {a.Shape} and {b.Shape}; use Multiply for scalars.");
         if (a.DType != b.DType)
@@ -55,8 +58,11 @@ public static partial class Np
     /// and the second-to-last axis of b (the only axis when b is 1-d), result axes a[:-1] + b[:-2] + b[-1:].
     /// </summary>
     /// <exception cref="ShapeException">The contracted extents differ.</exception>
+    /// <exception cref="ArgumentNullException">a or b is null.</exception>
     public static Tensor Dot(Tensor a, Tensor b)
     {
+        ArgumentNullException.ThrowIfNull(a);
+        ArgumentNullException.ThrowIfNull(b);
         if (a.Rank == 0 || b.Rank == 0) return Lax.Mul(a, b);
         int ca = a.Rank - 1, cb = b.Rank == 1 ? 0 : b.Rank - 2;
         if (a.Shape[ca] != b.Shape[cb])
@@ -65,8 +71,11 @@ public static partial class Np
     }
 
     /// <summary>Σ over the last axes of a and b (NumPy's inner): result axes a[:-1] + b[:-1].</summary>
+    /// <exception cref="ArgumentNullException">a or b is null.</exception>
     public static Tensor Inner(Tensor a, Tensor b)
     {
+        ArgumentNullException.ThrowIfNull(a);
+        ArgumentNullException.ThrowIfNull(b);
         if (a.Rank == 0 || b.Rank == 0) return Lax.Mul(a, b);
         if (a.Shape[a.Rank - 1] != b.Shape[b.Rank - 1])
             throw new ShapeException($"inner: the last axes of shapes {a.Shape} and {b.Shape} differ.");
@@ -74,8 +83,11 @@ public static partial class Np
     }
 
     /// <summary>The outer product (a ⊗ b)ᵢⱼ = aᵢ bⱼ of the flattened operands.</summary>
+    /// <exception cref="ArgumentNullException">a or b is null.</exception>
     public static Tensor Outer(Tensor a, Tensor b)
     {
+        ArgumentNullException.ThrowIfNull(a);
+        ArgumentNullException.ThrowIfNull(b);
         var fa = Lax.Reshape(a, Shape.Of(a.Size, 1));
         var fb = Lax.Reshape(b, Shape.Of(1, b.Size));
         return Lax.Mul(fa, fb);
@@ -86,8 +98,10 @@ public static partial class Np
     /// Implemented as a gather of a constant index on the flattened last two axes, so it is linear in x.
     /// </summary>
     /// <exception cref="ShapeException">x has rank below 2.</exception>
+    /// <exception cref="ArgumentNullException">x is null.</exception>
     public static Tensor Diagonal(Tensor x, int offset = 0)
     {
+        ArgumentNullException.ThrowIfNull(x);
         if (x.Rank < 2) throw new ShapeException($"diagonal: needs a tensor of rank ≥ 2, got shape {x.Shape}.");
         int n = x.Shape[x.Rank - 2], m = x.Shape[x.Rank - 1];
         int i0 = offset >= 0 ? 0 : -offset, j0 = offset >= 0 ? offset : 0;

@@ -9,7 +9,9 @@ public static partial class Np
 {
 
     /// <summary>A weakly typed literal: <paramref name="value"/> in <paramref name="like"/>'s dtype.</summary>
-    private static Tensor W(double value, Tensor like) => ScalarCache.Get(value, like.DType);
+    /// <exception cref="ArgumentNullException">The tensor it takes its dtype from is null (every caller's operand).</exception>
+    private static Tensor W(double value, Tensor like) =>
+        ScalarCache.Get(value, (like ?? throw new ArgumentNullException(paramName: null, "A tensor operand is null; every operand must be a Tensor.")).DType);
 
     /// <summary>x + y.</summary>
     public static Tensor Add(Tensor x, Tensor y) => Lax.Add(x, y);
@@ -153,8 +155,13 @@ public static partial class Np
     public static Tensor Mod(Tensor x, double y) => Mod(x, W(y, x));
 
     /// <summary>⌊x / y⌋ (NumPy's floor_divide and Python's //), computed as (x − Mod(x, y)) / y so int32 is exact.</summary>
-    public static Tensor FloorDivide(Tensor x, Tensor y) =>
-        x.DType.IsFloat() ? Lax.Floor(Lax.Div(x, y)) : Lax.Div(Lax.Sub(x, Mod(x, y)), y);
+    /// <exception cref="ArgumentNullException">x or y is null.</exception>
+    public static Tensor FloorDivide(Tensor x, Tensor y)
+    {
+        ArgumentNullException.ThrowIfNull(x);
+        ArgumentNullException.ThrowIfNull(y);
+        return x.DType.IsFloat() ? Lax.Floor(Lax.Div(x, y)) : Lax.Div(Lax.Sub(x, Mod(x, y)), y);
+    }
 
     /// <summary>max(x, y) elementwise (on ties the derivative is split evenly).</summary>
     public static Tensor Maximum(Tensor x, Tensor y) => Lax.Max(x, y);
@@ -180,8 +187,12 @@ public static partial class Np
     /// </summary>
     /// <exception cref="DTypeException">cond is not bool, or a and b differ in dtype.</exception>
     /// <exception cref="ShapeException">The shapes do not broadcast.</exception>
+    /// <exception cref="ArgumentNullException">cond or a or b is null.</exception>
     public static Tensor Where(Tensor cond, Tensor a, Tensor b)
     {
+        ArgumentNullException.ThrowIfNull(cond);
+        ArgumentNullException.ThrowIfNull(a);
+        ArgumentNullException.ThrowIfNull(b);
         if (cond.DType != DType.Bool) throw new DTypeException($"where: the condition must be bool, got {cond.DType.ShortName()}{cond.Shape}; compare with a value to get a bool mask.");
         if (a.DType != b.DType) throw new DTypeException($"where: the cases have different dtypes ({a.DType.ShortName()} and {b.DType.ShortName()}); convert one with AsType.");
         var shape = Shape.Broadcast(Shape.Broadcast(cond.Shape, a.Shape, "where"), b.Shape, "where");
@@ -243,13 +254,28 @@ public static partial class Np
     public static Tensor LogicalXor(Tensor x, Tensor y) => Lax.And(Lax.Or(x, y), Lax.Not(Lax.And(x, y)));
 
     /// <summary>True where x is NaN (x ≠ x).</summary>
-    public static Tensor IsNan(Tensor x) => x.DType.IsFloat() ? Lax.Ne(x, x) : Full(x.Shape, 0, DType.Bool);
+    /// <exception cref="ArgumentNullException">x is null.</exception>
+    public static Tensor IsNan(Tensor x)
+    {
+        ArgumentNullException.ThrowIfNull(x);
+        return x.DType.IsFloat() ? Lax.Ne(x, x) : Full(x.Shape, 0, DType.Bool);
+    }
 
     /// <summary>True where x is ±∞.</summary>
-    public static Tensor IsInf(Tensor x) => x.DType.IsFloat() ? Lax.Eq(Lax.Abs(x), W(double.PositiveInfinity, x)) : Full(x.Shape, 0, DType.Bool);
+    /// <exception cref="ArgumentNullException">x is null.</exception>
+    public static Tensor IsInf(Tensor x)
+    {
+        ArgumentNullException.ThrowIfNull(x);
+        return x.DType.IsFloat() ? Lax.Eq(Lax.Abs(x), W(double.PositiveInfinity, x)) : Full(x.Shape, 0, DType.Bool);
+    }
 
     /// <summary>True where x is neither NaN nor ±∞ (|x| &lt; ∞).</summary>
-    public static Tensor IsFinite(Tensor x) => x.DType.IsFloat() ? Lax.Lt(Lax.Abs(x), W(double.PositiveInfinity, x)) : Full(x.Shape, 1, DType.Bool);
+    /// <exception cref="ArgumentNullException">x is null.</exception>
+    public static Tensor IsFinite(Tensor x)
+    {
+        ArgumentNullException.ThrowIfNull(x);
+        return x.DType.IsFloat() ? Lax.Lt(Lax.Abs(x), W(double.PositiveInfinity, x)) : Full(x.Shape, 1, DType.Bool);
+    }
 
     /// <summary>The elements converted to <paramref name="dtype"/> (float → int truncates; differentiable between float dtypes).</summary>
     public static Tensor AsType(Tensor x, DType dtype) => Lax.Convert(x, dtype);

@@ -16,10 +16,13 @@ public static partial class Np
     public static Tensor Softmax(Tensor x, int axis = -1) => Softmax(x, [axis]);
 
     /// <summary>softmax over several axes jointly.</summary>
+    /// <exception cref="ArgumentNullException">axes is null.</exception>
     public static Tensor Softmax(Tensor x, int[] axes)
     {
+        ArgumentNullException.ThrowIfNull(axes);
+        ArgumentNullException.ThrowIfNull(x);
         var ax = AxisHelpers.NormalizeMany(axes, x.Rank, "softmax");
-        var e = Lax.Exp(Lax.Sub(x, FiniteOrZero(Max(x, ax, keepDims: true))));
+        var e = Lax.Exp(Shifted(x, ax));
         return Lax.Div(e, Sum(e, ax, keepDims: true));
     }
 
@@ -27,12 +30,21 @@ public static partial class Np
     public static Tensor LogSoftmax(Tensor x, int axis = -1) => LogSoftmax(x, [axis]);
 
     /// <summary>log softmax over several axes jointly.</summary>
+    /// <exception cref="ArgumentNullException">axes is null.</exception>
     public static Tensor LogSoftmax(Tensor x, int[] axes)
     {
+        ArgumentNullException.ThrowIfNull(axes);
+        ArgumentNullException.ThrowIfNull(x);
         var ax = AxisHelpers.NormalizeMany(axes, x.Rank, "log_softmax");
-        var shifted = Lax.Sub(x, FiniteOrZero(Max(x, ax, keepDims: true)));
+        var shifted = Shifted(x, ax);
         return Lax.Sub(shifted, Lax.Log(Sum(Lax.Exp(shifted), ax, keepDims: true)));
     }
+
+    /// <summary>
+    /// x − max(x) over the axes (the maximum replaced by 0 where it is infinite). An empty tensor is returned as is:
+    /// the maximum of an empty axis does not exist, and the result, like NumPy's and JAX's, is empty anyway.
+    /// </summary>
+    private static Tensor Shifted(Tensor x, int[] axes) => x.Size == 0 ? x : Lax.Sub(x, FiniteOrZero(Max(x, axes, keepDims: true)));
 
     /// <summary>
     /// GELU. Approximate (the default, as in JAX): ½x(1 + tanh(√(2/π)(x + 0.044715x³))); exact: ½x·erfc(−x/√2) = ½x(1 + erf(x/√2)).
@@ -70,8 +82,10 @@ public static partial class Np
     /// <paramref name="numClasses"/>. Labels outside [0, numClasses) give all-zero rows.
     /// </summary>
     /// <exception cref="DTypeException">labels is not int32.</exception>
+    /// <exception cref="ArgumentNullException">labels is null.</exception>
     public static Tensor OneHot(Tensor labels, int numClasses, DType dtype = DType.Float64)
     {
+        ArgumentNullException.ThrowIfNull(labels);
         if (labels.DType != DType.Int32) throw new DTypeException($"one_hot: labels must be int32, got {labels.DType.ShortName()}{labels.Shape}; convert with AsType(DType.Int32).");
         var classes = Lax.Reshape(Arange(numClasses), Shape.Of([.. Enumerable.Repeat(1, labels.Rank), numClasses]));
         var expanded = Lax.Reshape(labels, Shape.Of([.. labels.Shape.Dims, 1]));

@@ -8,31 +8,56 @@ public static partial class Np
 {
     /// <summary>Samples N(0, 1) elementwise (Box–Muller over a counter-based generator seeded by <paramref name="seed"/>).</summary>
     /// <exception cref="DTypeException">dtype is not a float.</exception>
-    public static Tensor RandomNormal(ulong seed, int[] shape, DType dtype = DType.Float64) =>
-        new(Kernels.RandomNormal(seed, dtype, Shape.Of(shape)));
+    /// <exception cref="ShapeException">An extent is negative, or the tensor is too large to allocate.</exception>
+    public static Tensor RandomNormal(ulong seed, int[] shape, DType dtype = DType.Float64)
+    {
+        ArgumentNullException.ThrowIfNull(shape);
+        var s = Shape.Of(shape);
+        return Allocating("random_normal", s, dtype, (seed, dtype, s), static a => Kernels.RandomNormal(a.seed, a.dtype, a.s));
+    }
 
     /// <summary>Samples N(μ, σ²) elementwise: μ + σ·N(0, 1).</summary>
+    /// <exception cref="DTypeException">dtype is not a float.</exception>
+    /// <exception cref="ShapeException">An extent is negative, or the tensor is too large to allocate.</exception>
     public static Tensor RandomNormal(ulong seed, int[] shape, double mean, double std, DType dtype = DType.Float64) =>
         Affine(RandomNormal(seed, shape, dtype), mean, std);
 
     /// <summary>Samples uniformly in [low, high) elementwise.</summary>
     /// <exception cref="DTypeException">dtype is not a float.</exception>
-    /// <exception cref="ArgumentOutOfRangeException">The bounds are not finite or low &gt; high.</exception>
-    public static Tensor RandomUniform(ulong seed, int[] shape, double low = 0, double high = 1, DType dtype = DType.Float64) =>
-        new(Kernels.RandomUniform(seed, dtype, Shape.Of(shape), low, high));
+    /// <exception cref="ValueException">The bounds are not finite or low &gt; high.</exception>
+    /// <exception cref="ShapeException">An extent is negative, or the tensor is too large to allocate.</exception>
+    public static Tensor RandomUniform(ulong seed, int[] shape, double low = 0, double high = 1, DType dtype = DType.Float64)
+    {
+        ArgumentNullException.ThrowIfNull(shape);
+        var s = Shape.Of(shape);
+        return Allocating("random_uniform", s, dtype, (seed, dtype, s, low, high), static a => Kernels.RandomUniform(a.seed, a.dtype, a.s, a.low, a.high));
+    }
 
-    /// <summary>Samples int32 values uniformly from [low, high) as ⌊low + (high − low)·u⌋ with u uniform in [0, 1).</summary>
-    /// <exception cref="ArgumentOutOfRangeException">low ≥ high.</exception>
+    /// <summary>
+    /// Samples int32 values uniformly from [low, high) as ⌊low + (high − low)·u⌋ with u uniform in [0, 1). Any
+    /// int32 bounds work, including the full range [int.MinValue, int.MaxValue).
+    /// </summary>
+    /// <exception cref="ValueException">low ≥ high.</exception>
+    /// <exception cref="ShapeException">An extent is negative, or the tensor is too large to allocate.</exception>
     public static Tensor RandomInt(ulong seed, int[] shape, int low, int high)
     {
-        if (low >= high) throw new ArgumentOutOfRangeException(nameof(high), $"random_int: needs low < high, got [{low}, {high}).");
-        var u = Kernels.RandomUniform(seed, DType.Float64, Shape.Of(shape), 0, 1).ReadOnlySpan<double>();
-        var data = new int[u.Length];
-        for (int i = 0; i < data.Length; i++) data[i] = (int)Math.Min(high - 1, Math.Floor(low + ((double)(high - low) * u[i])));
-        return new Tensor(NDArray.Wrap(data, Shape.Of(shape)));
+        ArgumentNullException.ThrowIfNull(shape);
+        if (low >= high) throw new ValueException($"random_int: needs low < high, got [{low}, {high}).");
+        var s = Shape.Of(shape);
+        return Allocating("random_int", s, DType.Int32, (seed, s, low, high), static a =>
+        {
+            var u = Kernels.RandomUniform(a.seed, DType.Float64, a.s, 0, 1).ReadOnlySpan<double>();
+            // The width can be up to 2³² − 1, which overflows int; in double it is exact, and u's 53 bits keep
+            // every one of up to 2³² outcomes equally likely to within 2⁻²¹ relative.
+            double width = (double)((long)a.high - a.low);
+            var data = new int[u.Length];
+            for (int i = 0; i < data.Length; i++) data[i] = (int)Math.Min(a.high - 1L, Math.Floor(a.low + (width * u[i])));
+            return NDArray.Wrap(data, a.s);
+        });
     }
 
     /// <summary>A random permutation of 0 … n−1 (int32), by a Fisher–Yates shuffle driven by the seeded generator.</summary>
+    /// <exception cref="ShapeException">n is negative.</exception>
     public static Tensor RandomPermutation(ulong seed, int n)
     {
         var u = Kernels.RandomUniform(seed, DType.Float64, Shape.Of(n), 0, 1).ReadOnlySpan<double>();
@@ -48,8 +73,10 @@ public static partial class Np
     }
 
     /// <summary>Derives <paramref name="count"/> independent seeds from <paramref name="seed"/> (a SplitMix64 step per child), like splitting a JAX key.</summary>
+    /// <exception cref="ValueException">count is negative.</exception>
     public static ulong[] SplitSeed(ulong seed, int count)
     {
+        if (count < 0) throw new ValueException($"split_seed: count {count} is negative.");
         var result = new ulong[count];
         for (int i = 0; i < count; i++)
         {

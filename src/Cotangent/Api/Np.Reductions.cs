@@ -9,8 +9,10 @@ public static partial class Np
 {
     /// <summary>Σᵢ xᵢ over <paramref name="axes"/> (all when null).</summary>
     /// <exception cref="AxisException">An axis is out of range or repeated.</exception>
+    /// <exception cref="ArgumentNullException">x is null.</exception>
     public static Tensor Sum(Tensor x, int[]? axes = null, bool keepDims = false)
     {
+        ArgumentNullException.ThrowIfNull(x);
         var ax = AxisHelpers.NormalizeMany(axes, x.Rank, "sum");
         return Finish(Lax.ReduceSum(x, ax), x, ax, keepDims);
     }
@@ -22,8 +24,10 @@ public static partial class Np
     /// The mean (1/N) Σᵢ xᵢ over <paramref name="axes"/>, N the number of reduced elements. An int32 input is
     /// converted to float64 first (as in NumPy).
     /// </summary>
+    /// <exception cref="ArgumentNullException">x is null.</exception>
     public static Tensor Mean(Tensor x, int[]? axes = null, bool keepDims = false)
     {
+        ArgumentNullException.ThrowIfNull(x);
         x = ToFloat(x, "mean");
         var ax = AxisHelpers.NormalizeMany(axes, x.Rank, "mean");
         int n = AxisHelpers.Count(x.Shape, ax);
@@ -34,8 +38,10 @@ public static partial class Np
     public static Tensor Mean(Tensor x, int axis, bool keepDims = false) => Mean(x, [axis], keepDims);
 
     /// <summary>The variance (1/(N − ddof)) Σᵢ (xᵢ − x̄)² over <paramref name="axes"/>, by the corrected two-pass algorithm.</summary>
+    /// <exception cref="ArgumentNullException">x is null.</exception>
     public static Tensor Var(Tensor x, int[]? axes = null, int ddof = 0, bool keepDims = false)
     {
+        ArgumentNullException.ThrowIfNull(x);
         x = ToFloat(x, "var");
         var ax = AxisHelpers.NormalizeMany(axes, x.Rank, "var");
         int n = AxisHelpers.Count(x.Shape, ax);
@@ -58,8 +64,10 @@ public static partial class Np
 
     /// <summary>maxᵢ xᵢ over <paramref name="axes"/> (all when null).</summary>
     /// <exception cref="ShapeException">A reduced axis is empty.</exception>
+    /// <exception cref="ArgumentNullException">x is null.</exception>
     public static Tensor Max(Tensor x, int[]? axes = null, bool keepDims = false)
     {
+        ArgumentNullException.ThrowIfNull(x);
         var ax = AxisHelpers.NormalizeMany(axes, x.Rank, "max");
         CheckNonEmpty(x, ax, "max");
         return Finish(Lax.ReduceMax(x, ax), x, ax, keepDims);
@@ -70,8 +78,10 @@ public static partial class Np
 
     /// <summary>minᵢ xᵢ over <paramref name="axes"/> (all when null).</summary>
     /// <exception cref="ShapeException">A reduced axis is empty.</exception>
+    /// <exception cref="ArgumentNullException">x is null.</exception>
     public static Tensor Min(Tensor x, int[]? axes = null, bool keepDims = false)
     {
+        ArgumentNullException.ThrowIfNull(x);
         var ax = AxisHelpers.NormalizeMany(axes, x.Rank, "min");
         CheckNonEmpty(x, ax, "min");
         return Finish(Lax.ReduceMin(x, ax), x, ax, keepDims);
@@ -81,8 +91,10 @@ public static partial class Np
     public static Tensor Min(Tensor x, int axis, bool keepDims = false) => Min(x, [axis], keepDims);
 
     /// <summary>Πᵢ xᵢ over <paramref name="axes"/> (all when null).</summary>
+    /// <exception cref="ArgumentNullException">x is null.</exception>
     public static Tensor Prod(Tensor x, int[]? axes = null, bool keepDims = false)
     {
+        ArgumentNullException.ThrowIfNull(x);
         var ax = AxisHelpers.NormalizeMany(axes, x.Rank, "prod");
         return Finish(Lax.ReduceProd(x, ax), x, ax, keepDims);
     }
@@ -91,17 +103,29 @@ public static partial class Np
     public static Tensor Prod(Tensor x, int axis, bool keepDims = false) => Prod(x, [axis], keepDims);
 
     /// <summary>The int32 index of the first maximum along <paramref name="axis"/>, or in the flattened tensor when null.</summary>
-    public static Tensor ArgMax(Tensor x, int? axis = null, bool keepDims = false) => ArgReduce(x, axis, keepDims, max: true);
+    /// <exception cref="ArgumentNullException">x is null.</exception>
+    public static Tensor ArgMax(Tensor x, int? axis = null, bool keepDims = false)
+    {
+        ArgumentNullException.ThrowIfNull(x);
+        return ArgReduce(x, axis, keepDims, max: true);
+    }
 
     /// <summary>The int32 index of the first minimum along <paramref name="axis"/>, or in the flattened tensor when null.</summary>
-    public static Tensor ArgMin(Tensor x, int? axis = null, bool keepDims = false) => ArgReduce(x, axis, keepDims, max: false);
+    /// <exception cref="ArgumentNullException">x is null.</exception>
+    public static Tensor ArgMin(Tensor x, int? axis = null, bool keepDims = false)
+    {
+        ArgumentNullException.ThrowIfNull(x);
+        return ArgReduce(x, axis, keepDims, max: false);
+    }
 
     /// <summary>
     /// log Σᵢ exp xᵢ over <paramref name="axes"/>, computed stably as m + log Σᵢ exp(xᵢ − m) with m the maximum
     /// (replaced by 0 where it is infinite, so all −∞ inputs give −∞ rather than NaN).
     /// </summary>
+    /// <exception cref="ArgumentNullException">x is null.</exception>
     public static Tensor LogSumExp(Tensor x, int[]? axes = null, bool keepDims = false)
     {
+        ArgumentNullException.ThrowIfNull(x);
         var ax = AxisHelpers.NormalizeMany(axes, x.Rank, "logsumexp");
         CheckNonEmpty(x, ax, "logsumexp");
         var m = FiniteOrZero(Max(x, ax, keepDims: true));
@@ -117,15 +141,19 @@ public static partial class Np
     /// The cumulative sum yᵢ = Σ_{j ≤ i} xⱼ along <paramref name="axis"/> (over the flattened tensor when null).
     /// With <paramref name="reverse"/>, yᵢ = Σ_{j ≥ i} xⱼ.
     /// </summary>
+    /// <exception cref="ArgumentNullException">x is null.</exception>
     public static Tensor CumSum(Tensor x, int? axis = null, bool reverse = false)
     {
+        ArgumentNullException.ThrowIfNull(x);
         if (axis is null) return x.Rank == 0 ? Lax.Reshape(x, Shape.Of(1)) : Lax.CumSum(Ravel(x), 0, reverse);
         return Lax.CumSum(x, AxisHelpers.Normalize(axis.Value, x.Rank, "cumsum"), reverse);
     }
 
     /// <summary>True when every element of the bool tensor is true over <paramref name="axes"/> (an empty reduction is true).</summary>
+    /// <exception cref="ArgumentNullException">x is null.</exception>
     public static Tensor All(Tensor x, int[]? axes = null, bool keepDims = false)
     {
+        ArgumentNullException.ThrowIfNull(x);
         RequireBool(x, "all");
         var ax = AxisHelpers.NormalizeMany(axes, x.Rank, "all");
         var falses = Sum(Lax.Convert(Lax.Not(x), DType.Int32), ax, keepDims);
@@ -133,8 +161,10 @@ public static partial class Np
     }
 
     /// <summary>True when some element of the bool tensor is true over <paramref name="axes"/> (an empty reduction is false).</summary>
+    /// <exception cref="ArgumentNullException">x is null.</exception>
     public static Tensor Any(Tensor x, int[]? axes = null, bool keepDims = false)
     {
+        ArgumentNullException.ThrowIfNull(x);
         RequireBool(x, "any");
         var ax = AxisHelpers.NormalizeMany(axes, x.Rank, "any");
         var trues = Sum(Lax.Convert(x, DType.Int32), ax, keepDims);
@@ -142,8 +172,10 @@ public static partial class Np
     }
 
     /// <summary>The number of true elements (int32) over <paramref name="axes"/>.</summary>
+    /// <exception cref="ArgumentNullException">x is null.</exception>
     public static Tensor CountNonzero(Tensor x, int[]? axes = null, bool keepDims = false)
     {
+        ArgumentNullException.ThrowIfNull(x);
         var mask = x.DType == DType.Bool ? x : Lax.Ne(x, W(0, x));
         return Sum(Lax.Convert(mask, DType.Int32), axes, keepDims);
     }

@@ -9,13 +9,30 @@ public static partial class Np
 {
     /// <summary>The same elements (row-major order) in <paramref name="shape"/>; one extent may be −1 and is inferred.</summary>
     /// <exception cref="ShapeException">The element counts differ, or more than one −1 is given.</exception>
-    public static Tensor Reshape(Tensor x, params int[] shape) => Lax.Reshape(x, ResolveShape(x.Shape, shape));
+    /// <exception cref="ArgumentNullException">x or shape is null.</exception>
+    public static Tensor Reshape(Tensor x, params int[] shape)
+    {
+        ArgumentNullException.ThrowIfNull(x);
+        ArgumentNullException.ThrowIfNull(shape);
+        return Lax.Reshape(x, ResolveShape(x.Shape, shape));
+    }
 
     /// <summary>The same elements in <paramref name="shape"/>.</summary>
-    public static Tensor Reshape(Tensor x, Shape shape) => Reshape(x, shape.ToArray());
+    /// <exception cref="ArgumentNullException">x or shape is null.</exception>
+    public static Tensor Reshape(Tensor x, Shape shape)
+    {
+        ArgumentNullException.ThrowIfNull(x);
+        ArgumentNullException.ThrowIfNull(shape);
+        return Reshape(x, shape.ToArray());
+    }
 
     /// <summary>A 1-d tensor of all elements in row-major order.</summary>
-    public static Tensor Ravel(Tensor x) => Lax.Reshape(x, Shape.Of(x.Size));
+    /// <exception cref="ArgumentNullException">x is null.</exception>
+    public static Tensor Ravel(Tensor x)
+    {
+        ArgumentNullException.ThrowIfNull(x);
+        return Lax.Reshape(x, Shape.Of(x.Size));
+    }
 
     /// <summary>A 1-d tensor of all elements in row-major order (same as <see cref="Ravel"/>).</summary>
     public static Tensor Flatten(Tensor x) => Ravel(x);
@@ -25,8 +42,11 @@ public static partial class Np
     /// axes are reversed (the matrix transpose for 2-d).
     /// </summary>
     /// <exception cref="AxisException">perm is not a permutation of the axes.</exception>
+    /// <exception cref="ArgumentNullException">x or perm is null.</exception>
     public static Tensor Transpose(Tensor x, params int[] perm)
     {
+        ArgumentNullException.ThrowIfNull(x);
+        ArgumentNullException.ThrowIfNull(perm);
         int r = x.Rank;
         int[] p;
         if (perm.Length == 0)
@@ -51,8 +71,10 @@ public static partial class Np
     }
 
     /// <summary>Exchanges two axes.</summary>
+    /// <exception cref="ArgumentNullException">x is null.</exception>
     public static Tensor SwapAxes(Tensor x, int axis1, int axis2)
     {
+        ArgumentNullException.ThrowIfNull(x);
         int a = AxisHelpers.Normalize(axis1, x.Rank, "swapaxes"), b = AxisHelpers.Normalize(axis2, x.Rank, "swapaxes");
         var p = AxisHelpers.Iota(x.Rank);
         (p[a], p[b]) = (p[b], p[a]);
@@ -60,8 +82,10 @@ public static partial class Np
     }
 
     /// <summary>Moves axis <paramref name="source"/> to position <paramref name="destination"/>, keeping the others in order.</summary>
+    /// <exception cref="ArgumentNullException">x is null.</exception>
     public static Tensor MoveAxis(Tensor x, int source, int destination)
     {
+        ArgumentNullException.ThrowIfNull(x);
         int s = AxisHelpers.Normalize(source, x.Rank, "moveaxis"), d = AxisHelpers.Normalize(destination, x.Rank, "moveaxis");
         var rest = new List<int>(AxisHelpers.Iota(x.Rank));
         rest.RemoveAt(s);
@@ -71,8 +95,10 @@ public static partial class Np
 
     /// <summary>Removes the size-1 axes (all of them when <paramref name="axes"/> is null).</summary>
     /// <exception cref="ShapeException">A named axis does not have extent 1.</exception>
+    /// <exception cref="ArgumentNullException">x is null.</exception>
     public static Tensor Squeeze(Tensor x, int[]? axes = null)
     {
+        ArgumentNullException.ThrowIfNull(x);
         int[] ax;
         if (axes is null)
         {
@@ -95,8 +121,10 @@ public static partial class Np
 
     /// <summary>Inserts an axis of extent 1 at position <paramref name="axis"/> of the result (−1: last).</summary>
     /// <exception cref="AxisException">The axis is outside [−rank−1, rank].</exception>
+    /// <exception cref="ArgumentNullException">x is null.</exception>
     public static Tensor ExpandDims(Tensor x, int axis)
     {
+        ArgumentNullException.ThrowIfNull(x);
         int a = AxisHelpers.Normalize(axis, x.Rank + 1, "expand_dims");
         var dims = new List<int>(x.Shape.ToArray());
         dims.Insert(a, 1);
@@ -105,15 +133,29 @@ public static partial class Np
 
     /// <summary>Broadcasts NumPy-style to <paramref name="shape"/> (trailing axes aligned, extent 1 stretches).</summary>
     /// <exception cref="ShapeException">The shapes are not compatible.</exception>
-    public static Tensor BroadcastTo(Tensor x, params int[] shape) => Lax.BroadcastTo(x, Shape.Of(shape));
+    /// <exception cref="ArgumentNullException">x or shape is null.</exception>
+    public static Tensor BroadcastTo(Tensor x, params int[] shape)
+    {
+        ArgumentNullException.ThrowIfNull(x);
+        ArgumentNullException.ThrowIfNull(shape);
+        return Lax.BroadcastTo(x, Shape.Of(shape));
+    }
 
     /// <summary>Broadcasts NumPy-style to <paramref name="shape"/>.</summary>
-    public static Tensor BroadcastTo(Tensor x, Shape shape) => Lax.BroadcastTo(x, shape);
+    /// <exception cref="ArgumentNullException">x or shape is null.</exception>
+    public static Tensor BroadcastTo(Tensor x, Shape shape)
+    {
+        ArgumentNullException.ThrowIfNull(x);
+        ArgumentNullException.ThrowIfNull(shape);
+        return Lax.BroadcastTo(x, shape);
+    }
 
     /// <summary>Broadcasts all tensors to their common shape.</summary>
     /// <exception cref="ShapeException">The shapes do not broadcast.</exception>
+    /// <exception cref="ArgumentNullException">xs or one of its tensors is null.</exception>
     public static Tensor[] BroadcastArrays(params Tensor[] xs)
     {
+        RequireElements(xs, nameof(xs));
         var shape = Shape.Scalar;
         foreach (var x in xs) shape = Shape.Broadcast(shape, x.Shape, "broadcast_arrays");
         var result = new Tensor[xs.Length];
@@ -124,8 +166,10 @@ public static partial class Np
     /// <summary>Joins tensors along an existing axis; all other extents and the dtypes must agree.</summary>
     /// <exception cref="ShapeException">No tensors, a rank-0 tensor, or mismatched extents.</exception>
     /// <exception cref="DTypeException">The dtypes differ.</exception>
+    /// <exception cref="ArgumentNullException">xs or one of its tensors is null.</exception>
     public static Tensor Concatenate(IReadOnlyList<Tensor> xs, int axis = 0)
     {
+        RequireElements(xs, nameof(xs));
         if (xs.Count == 0) throw new ShapeException("concatenate: needs at least one tensor to concatenate, got an empty list.");
         var first = xs[0];
         if (first.Rank == 0) throw new ShapeException("concatenate: rank-0 tensors cannot be concatenated; use Stack.");
@@ -141,8 +185,10 @@ public static partial class Np
 
     /// <summary>Joins same-shape tensors along a new axis at position <paramref name="axis"/> of the result.</summary>
     /// <exception cref="ShapeException">No tensors, or their shapes differ.</exception>
+    /// <exception cref="ArgumentNullException">xs or one of its tensors is null.</exception>
     public static Tensor Stack(IReadOnlyList<Tensor> xs, int axis = 0)
     {
+        RequireElements(xs, nameof(xs));
         if (xs.Count == 0) throw new ShapeException("stack: needs at least one tensor to stack, got an empty list.");
         var shape = xs[0].Shape;
         int a = AxisHelpers.Normalize(axis, shape.Rank + 1, "stack");
@@ -157,20 +203,29 @@ public static partial class Np
     }
 
     /// <summary>Joins tensors as rows along axis 0, promoting 1-d tensors to 1×n first (NumPy's vstack).</summary>
+    /// <exception cref="ArgumentNullException">xs or one of its tensors is null.</exception>
     public static Tensor VStack(IReadOnlyList<Tensor> xs)
     {
+        RequireElements(xs, nameof(xs));
         var rows = new Tensor[xs.Count];
         for (int i = 0; i < xs.Count; i++) rows[i] = xs[i].Rank == 1 ? Lax.Reshape(xs[i], Shape.Of(1, xs[i].Shape[0])) : xs[i];
         return Concatenate(rows, 0);
     }
 
     /// <summary>Concatenates along axis 1 (axis 0 for 1-d tensors), NumPy's hstack.</summary>
-    public static Tensor HStack(IReadOnlyList<Tensor> xs) => Concatenate(xs, xs.Count > 0 && xs[0].Rank == 1 ? 0 : 1);
+    /// <exception cref="ArgumentNullException">xs or one of its tensors is null.</exception>
+    public static Tensor HStack(IReadOnlyList<Tensor> xs)
+    {
+        RequireElements(xs, nameof(xs));
+        return Concatenate(xs, xs.Count > 0 && xs[0].Rank == 1 ? 0 : 1);
+    }
 
     /// <summary>Splits into <paramref name="sections"/> equal parts along <paramref name="axis"/>.</summary>
     /// <exception cref="ShapeException">The extent is not divisible by <paramref name="sections"/>.</exception>
+    /// <exception cref="ArgumentNullException">x is null.</exception>
     public static Tensor[] Split(Tensor x, int sections, int axis = 0)
     {
+        ArgumentNullException.ThrowIfNull(x);
         int a = AxisHelpers.Normalize(axis, x.Rank, "split");
         int n = x.Shape[a];
         if (sections <= 0 || n % sections != 0)
@@ -181,29 +236,35 @@ public static partial class Np
     }
 
     /// <summary>
-    /// Splits along <paramref name="axis"/> before each of the sorted <paramref name="indices"/>: parts
-    /// x[:i₀], x[i₀:i₁], …, x[iₖ:]. Indices are clamped to the extent (negative ones count from the end).
+    /// Splits along <paramref name="axis"/> at <paramref name="indices"/>, as NumPy's <c>np.split</c>: the parts are
+    /// x[:i₀], x[i₀:i₁], …, x[iₖ:] with Python slice semantics, so an index may be negative (counting from the end),
+    /// is clamped to the extent, and an index below its predecessor gives an empty part (the next part still starts
+    /// at it: <c>Split(x, [3, 1])</c> is x[:3], x[3:1] (empty), x[1:]).
     /// </summary>
+    /// <exception cref="AxisException">The axis is out of range.</exception>
     public static Tensor[] Split(Tensor x, int[] indices, int axis = 0)
     {
+        ArgumentNullException.ThrowIfNull(x);
+        ArgumentNullException.ThrowIfNull(indices);
         int a = AxisHelpers.Normalize(axis, x.Rank, "split");
         int n = x.Shape[a];
         var parts = new Tensor[indices.Length + 1];
-        int prev = 0;
+        int start = 0;
         for (int i = 0; i <= indices.Length; i++)
         {
-            int stop = i < indices.Length ? Math.Clamp(indices[i] < 0 ? indices[i] + n : indices[i], 0, n) : n;
-            int start = Math.Min(prev, n);
+            int stop = i < indices.Length ? Clamp(indices[i], n, 0, n) : n;
             parts[i] = SliceAxis(x, a, start, Math.Max(start, stop), 1);
-            prev = Math.Max(start, stop);
+            start = stop;
         }
 
         return parts;
     }
 
     /// <summary>Reverses the order of elements along <paramref name="axes"/> (all axes when null).</summary>
+    /// <exception cref="ArgumentNullException">x is null.</exception>
     public static Tensor Flip(Tensor x, int[]? axes = null)
     {
+        ArgumentNullException.ThrowIfNull(x);
         var ax = AxisHelpers.NormalizeMany(axes, x.Rank, "flip");
         return ax.Length == 0 ? x : Lax.Rev(x, ax);
     }
@@ -213,8 +274,11 @@ public static partial class Np
 
     /// <summary>Pads with the constant <paramref name="value"/>: (before, after) elements per axis.</summary>
     /// <exception cref="ShapeException">The number of pairs is not the rank, or an amount is negative.</exception>
+    /// <exception cref="ArgumentNullException">x or padWidth is null.</exception>
     public static Tensor Pad(Tensor x, (int Before, int After)[] padWidth, double value = 0)
     {
+        ArgumentNullException.ThrowIfNull(x);
+        ArgumentNullException.ThrowIfNull(padWidth);
         if (padWidth.Length == 1 && x.Rank != 1) padWidth = Enumerable.Repeat(padWidth[0], x.Rank).ToArray();
         if (padWidth.Length != x.Rank) throw new ShapeException($"pad: {padWidth.Length} (before, after) pairs given for a tensor of rank {x.Rank} ({x.Shape}).");
         var lo = new int[x.Rank];
@@ -229,11 +293,19 @@ public static partial class Np
     }
 
     /// <summary>Pads every axis with <paramref name="width"/> elements of <paramref name="value"/> on both sides.</summary>
-    public static Tensor Pad(Tensor x, int width, double value = 0) => Pad(x, Enumerable.Repeat((width, width), x.Rank).ToArray(), value);
+    /// <exception cref="ArgumentNullException">x is null.</exception>
+    public static Tensor Pad(Tensor x, int width, double value = 0)
+    {
+        ArgumentNullException.ThrowIfNull(x);
+        return Pad(x, Enumerable.Repeat((width, width), x.Rank).ToArray(), value);
+    }
 
     /// <summary>Repeats the whole tensor <paramref name="reps"/>[i] times along each axis (NumPy's tile).</summary>
+    /// <exception cref="ArgumentNullException">x or reps is null.</exception>
     public static Tensor Tile(Tensor x, params int[] reps)
     {
+        ArgumentNullException.ThrowIfNull(x);
+        ArgumentNullException.ThrowIfNull(reps);
         int r = Math.Max(x.Rank, reps.Length);
         var xs = PadShapeLeft(x.Shape, r);
         var rp = PadShapeLeft(Shape.Of(reps), r);
@@ -254,9 +326,11 @@ public static partial class Np
     }
 
     /// <summary>Repeats each element <paramref name="repeats"/> times along <paramref name="axis"/> (the flattened tensor when null).</summary>
+    /// <exception cref="ShapeException">repeats is negative, or the result has too many elements.</exception>
     public static Tensor Repeat(Tensor x, int repeats, int? axis = null)
     {
-        ArgumentOutOfRangeException.ThrowIfNegative(repeats);
+        ArgumentNullException.ThrowIfNull(x);
+        if (repeats < 0) throw new ShapeException($"repeat: repeats = {repeats} is negative; it is a number of copies.");
         if (axis is null) x = Ravel(x);
         int a = axis is null ? 0 : AxisHelpers.Normalize(axis.Value, x.Rank, "repeat");
         var big = new List<int>(x.Shape.ToArray());
@@ -264,7 +338,7 @@ public static partial class Np
         var dims = new List<int>(AxisHelpers.Iota(x.Rank + 1));
         dims.RemoveAt(a + 1);
         var final = x.Shape.ToArray();
-        final[a] *= repeats;
+        final[a] = (int)Math.Min((long)final[a] * repeats, int.MaxValue);   // an overflow must fail in Shape.Of, not wrap
         return Lax.Reshape(Lax.BroadcastInDim(x, Shape.Of(big.ToArray()), dims.ToArray()), Shape.Of(final));
     }
 
@@ -280,6 +354,14 @@ public static partial class Np
         hi[axis] = stop;
         st[axis] = step;
         return Lax.Slice(x, lo, hi, st);
+    }
+
+    /// <summary>A list of tensors and each of its elements must be non-null.</summary>
+    private static void RequireElements(IReadOnlyList<Tensor> xs, string name)
+    {
+        ArgumentNullException.ThrowIfNull(xs, name);
+        for (int i = 0; i < xs.Count; i++)
+            if (xs[i] is null) throw new ArgumentNullException(name, $"Element {i} of the list of tensors is null.");
     }
 
     private static int[] PadShapeLeft(Shape s, int rank)

@@ -13,6 +13,13 @@ public readonly record struct Aval(Shape Shape, DType DType)
     /// <summary>The rank-0 aval of the given dtype.</summary>
     public static Aval ScalarOf(DType dtype) => new(Shape.Scalar, dtype);
 
+    /// <summary>
+    /// The error for a value of type <paramref name="got"/> where <paramref name="expected"/> was needed: a
+    /// <see cref="DTypeException"/> when only the dtypes differ, else a <see cref="ShapeException"/>.
+    /// </summary>
+    internal static CotangentException MismatchError(Aval got, Aval expected, string message) =>
+        got.Shape == expected.Shape && got.DType != expected.DType ? new DTypeException(message) : new ShapeException(message);
+
     /// <summary>True when values of this type can carry a tangent (floating-point dtypes).</summary>
     public bool IsDifferentiable => DType.IsFloat();
 

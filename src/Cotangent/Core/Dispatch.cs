@@ -7,11 +7,33 @@ namespace Cotangent.Core;
 public static class Dispatch
 {
     /// <summary>Applies <paramref name="primitive"/> under the current trace.</summary>
+    /// <exception cref="ArgumentNullException">An operand is null.</exception>
+    /// <exception cref="ShapeException">The result is too large to allocate.</exception>
     public static Tensor Bind(Primitive primitive, ReadOnlySpan<Tensor> args, object? parameters)
     {
+        // Every operation funnels through here, so one check covers each Lax wrapper and most of Np.
+        for (int i = 0; i < args.Length; i++)
+            if (args[i] is null) throw NullOperand(primitive, i);
         var trace = TraceContext.Current;
         if (trace is not null) return trace.Process(primitive, args, parameters);
-        return new Tensor(Evaluate(primitive, args, parameters));
+        try
+        {
+            return new Tensor(Evaluate(primitive, args, parameters));
+        }
+        catch (OutOfMemoryException ex)
+        {
+            throw TooLarge(primitive, args, parameters, ex);
+        }
+    }
+
+    private static ArgumentNullException NullOperand(Primitive primitive, int i) =>
+        new(paramName: null, $"{primitive.Name}: operand {i} is null; every operand must be a Tensor.");
+
+    private static ShapeException TooLarge(Primitive primitive, ReadOnlySpan<Tensor> args, object? parameters, OutOfMemoryException ex)
+    {
+        var avals = new Aval[args.Length];
+        for (int i = 0; i < avals.Length; i++) avals[i] = args[i].Aval;
+        return Allocation.TooLarge(primitive.Name, primitive.AbstractEval(avals, parameters), ex);
     }
 
     /// <summary>Eager evaluation: every input must be concrete.</summary>

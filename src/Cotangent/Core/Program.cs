@@ -74,8 +74,9 @@ public sealed class Program
         var env = new VarMap<Tensor>(this);
         for (int i = 0; i < inputs.Length; i++)
         {
+            if (inputs[i] is null) throw new ArgumentNullException(nameof(inputs), $"Program input {i} is null.");
             if (inputs[i].Aval != Inputs[i].Aval)
-                throw new ShapeException($"Program input {i} expects {Inputs[i].Aval} but was given {inputs[i].Aval}.");
+                throw Aval.MismatchError(inputs[i].Aval, Inputs[i].Aval, $"Program input {i} expects {Inputs[i].Aval} but was given {inputs[i].Aval}.");
             env.Set(Inputs[i], inputs[i]);
         }
 

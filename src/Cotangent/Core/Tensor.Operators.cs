@@ -11,7 +11,9 @@ public partial class Tensor
     internal static ITensorOperators Ops { get; set; } = null!;
 
     /// <summary>A rank-0 tensor of <paramref name="like"/>'s dtype holding <paramref name="value"/>.</summary>
-    internal static Tensor Weak(double value, Tensor like) => ScalarCache.Get(value, like.DType);
+    /// <exception cref="ArgumentNullException"><paramref name="like"/> (the tensor operand) is null.</exception>
+    internal static Tensor Weak(double value, Tensor like) =>
+        ScalarCache.Get(value, (like ?? throw new ArgumentNullException(paramName: null, "The tensor operand is null.")).DType);
 
     /// <summary>x + y.</summary>
     public static Tensor operator +(Tensor x, Tensor y) => Ops.Add(x, y);

@@ -90,6 +90,8 @@ public partial class Tensor
     private static Tensor From<T>(T[] data, int[] shape)
         where T : unmanaged
     {
+        ArgumentNullException.ThrowIfNull(data);
+        ArgumentNullException.ThrowIfNull(shape);
         var s = shape.Length == 0 ? Shape.Of(data.Length) : Shape.Of(shape);
         if (s.Size != data.Length)
             throw new ShapeException($"Tensor.FromArray: {data.Length} values cannot fill shape {s} ({s.Size} elements).");
@@ -132,7 +134,12 @@ public partial class Tensor
     }
 
     /// <summary>The single element of a size-1 tensor.</summary>
-    public static explicit operator double(Tensor t) => t.ToDouble();
+    /// <exception cref="ArgumentNullException">t is null.</exception>
+    public static explicit operator double(Tensor t)
+    {
+        ArgumentNullException.ThrowIfNull(t);
+        return t.ToDouble();
+    }
 
     /// <summary>NumPy-like text: the values (truncated when large), then shape and dtype.</summary>
     public override string ToString() => _data is null

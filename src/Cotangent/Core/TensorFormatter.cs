@@ -12,7 +12,8 @@ internal static class TensorFormatter
 
     public static string Format(NDArray a)
     {
-        bool truncate = a.Size > Threshold;
+        // An empty array can still have many brackets to print ((2^20, 2^20, 0) has 2^40), so it is cut the same way.
+        bool truncate = a.Size > Threshold || (a.Size == 0 && Brackets(a.Shape) > Threshold);
         var cells = new List<string>();
         var sb = new StringBuilder();
         // First pass collects cell texts for column alignment, second pass lays them out.
@@ -20,6 +21,19 @@ internal static class TensorFormatter
         int width = cells.Count == 0 ? 0 : cells.Max(c => c.Length);
         Walk(a, 0, 0, truncate, flat => sb.Append(Cell(a, flat).PadLeft(width)), sb);
         return $"{sb}  ({a.DType.ShortName()}{a.Shape})";
+    }
+
+    /// <summary>The number of innermost bracket pairs before the first zero extent (saturating).</summary>
+    private static long Brackets(Shape shape)
+    {
+        long n = 1;
+        foreach (var d in shape.Dims)
+        {
+            if (d == 0) break;
+            n = Math.Min(n * d, int.MaxValue);
+        }
+
+        return n;
     }
 
     private static void Walk(NDArray a, int axis, int offset, bool truncate, Action<int> leaf, StringBuilder? sb)

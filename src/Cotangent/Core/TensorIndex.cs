@@ -68,24 +68,29 @@ public readonly struct TensorIndex : IEquatable<TensorIndex>
     public static TensorIndex At(int index) => new(TensorIndexKind.Int, index, null, null, null, null);
 
     /// <summary>The slice <c>start:stop:step</c>; null parts take Python's defaults.</summary>
-    /// <exception cref="ArgumentException">The step is 0.</exception>
+    /// <exception cref="ValueException">The step is 0.</exception>
     public static TensorIndex Slice(int? start = null, int? stop = null, int? step = null)
     {
-        if (step == 0) throw new ArgumentException("A slice step cannot be zero.", nameof(step));
+        if (step == 0) throw new ValueException($"slice {start}:{stop}:0: a slice step cannot be zero.");
         return new(TensorIndexKind.Slice, 0, start, stop, step, null);
     }
 
     /// <summary>Integer-array indexing with an int32 tensor (negative entries count from the end).</summary>
-    public static TensorIndex Take(Tensor indices) => new(TensorIndexKind.Array, 0, null, null, null, indices);
+    /// <exception cref="ArgumentNullException">indices is null.</exception>
+    public static TensorIndex Take(Tensor indices)
+    {
+        ArgumentNullException.ThrowIfNull(indices);
+        return new(TensorIndexKind.Array, 0, null, null, null, indices);
+    }
 
     /// <summary>A single position.</summary>
     public static implicit operator TensorIndex(int index) => At(index);
 
     /// <summary>A single position; <c>^k</c> is −k.</summary>
-    /// <exception cref="ArgumentOutOfRangeException"><c>^0</c>, which is past the end.</exception>
+    /// <exception cref="IndexBoundsException"><c>^0</c>, which is past the end.</exception>
     public static implicit operator TensorIndex(Index index)
     {
-        if (index.IsFromEnd && index.Value == 0) throw new ArgumentOutOfRangeException(nameof(index), "^0 is past the end of the axis and cannot be used as a position.");
+        if (index.IsFromEnd && index.Value == 0) throw new IndexBoundsException("index: ^0 is past the end of the axis and cannot be used as a position.");
         return At(index.IsFromEnd ? -index.Value : index.Value);
     }
 
@@ -98,6 +103,7 @@ public readonly struct TensorIndex : IEquatable<TensorIndex>
     }
 
     /// <summary>Integer-array indexing with an int32 tensor.</summary>
+    /// <exception cref="ArgumentNullException">indices is null.</exception>
     public static implicit operator TensorIndex(Tensor indices) => Take(indices);
 
     /// <inheritdoc/>

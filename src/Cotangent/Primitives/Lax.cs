@@ -60,7 +60,11 @@ public static class Lax
     public static Tensor Not(Tensor x) => Catalogue.Not.Bind(x);
     public static Tensor Select(Tensor pred, Tensor onTrue, Tensor onFalse) => Catalogue.Select.Bind([pred, onTrue, onFalse]);
 
-    public static Tensor Convert(Tensor x, DType dtype) => x.DType == dtype ? x : Catalogue.Convert.Bind(x, new ConvertParams(dtype));
+    public static Tensor Convert(Tensor x, DType dtype)
+    {
+        ArgumentNullException.ThrowIfNull(x);
+        return x.DType == dtype ? x : Catalogue.Convert.Bind(x, new ConvertParams(dtype));
+    }
 
     public static Tensor ReduceSum(Tensor x, ReadOnlySpan<int> axes) => axes.Length == 0 ? x : Catalogue.ReduceSum.Bind(x, new AxesParams(new Ints(axes)));
     public static Tensor ReduceMax(Tensor x, ReadOnlySpan<int> axes) => axes.Length == 0 ? x : Catalogue.ReduceMax.Bind(x, new AxesParams(new Ints(axes)));
@@ -70,10 +74,20 @@ public static class Lax
     public static Tensor ArgMin(Tensor x, int axis) => Catalogue.ArgMin.Bind(x, new AxisParams(axis));
     public static Tensor CumSum(Tensor x, int axis, bool reverse = false) => Catalogue.CumSum.Bind(x, new CumSumParams(axis, reverse));
 
-    public static Tensor Reshape(Tensor x, Shape shape) => x.Shape == shape ? x : Catalogue.Reshape.Bind(x, new ShapeParams(shape));
+    public static Tensor Reshape(Tensor x, Shape shape)
+    {
+        ArgumentNullException.ThrowIfNull(x);
+        ArgumentNullException.ThrowIfNull(shape);
+        return x.Shape == shape ? x : Catalogue.Reshape.Bind(x, new ShapeParams(shape));
+    }
+
     public static Tensor Transpose(Tensor x, ReadOnlySpan<int> permutation) => Catalogue.Transpose.Bind(x, new PermutationParams(new Ints(permutation)));
-    public static Tensor BroadcastInDim(Tensor x, Shape shape, ReadOnlySpan<int> broadcastDimensions) =>
-        Catalogue.BroadcastInDim.Bind(x, new BroadcastParams(shape, new Ints(broadcastDimensions)));
+    public static Tensor BroadcastInDim(Tensor x, Shape shape, ReadOnlySpan<int> broadcastDimensions)
+    {
+        ArgumentNullException.ThrowIfNull(shape);
+        return Catalogue.BroadcastInDim.Bind(x, new BroadcastParams(shape, new Ints(broadcastDimensions)));
+    }
+
     public static Tensor Slice(Tensor x, ReadOnlySpan<int> start, ReadOnlySpan<int> limit, ReadOnlySpan<int> strides) =>
         Catalogue.Slice.Bind(x, new SliceParams(new Ints(start), new Ints(limit), new Ints(strides)));
     public static Tensor Pad(Tensor x, Tensor value, ReadOnlySpan<int> low, ReadOnlySpan<int> high, ReadOnlySpan<int> interior) =>
@@ -88,25 +102,42 @@ public static class Lax
         Catalogue.DynamicSlice.Bind([x, .. starts], new SizesParams(new Ints(sizes)));
     public static Tensor DynamicUpdateSlice(Tensor x, Tensor update, ReadOnlySpan<Tensor> starts) =>
         Catalogue.DynamicUpdateSlice.Bind([x, update, .. starts]);
-    public static Tensor Iota(DType dtype, Shape shape, int dimension) => Catalogue.Iota.Bind([], new IotaParams(dtype, shape, dimension));
+    public static Tensor Iota(DType dtype, Shape shape, int dimension)
+    {
+        ArgumentNullException.ThrowIfNull(shape);
+        return Catalogue.Iota.Bind([], new IotaParams(dtype, shape, dimension));
+    }
 
     public static Tensor DotGeneral(Tensor lhs, Tensor rhs, ReadOnlySpan<int> contractLhs, ReadOnlySpan<int> contractRhs, ReadOnlySpan<int> batchLhs, ReadOnlySpan<int> batchRhs) =>
         Catalogue.DotGeneral.Bind(lhs, rhs, new DotParams(new Ints(contractLhs), new Ints(contractRhs), new Ints(batchLhs), new Ints(batchRhs)));
 #pragma warning restore CS1591
 
     /// <summary>A rank-0 constant of <paramref name="like"/>'s dtype (weakly typed literal).</summary>
-    public static Tensor Scalar(double value, Tensor like) => ScalarCache.Get(value, like.DType);
+    /// <exception cref="ArgumentNullException">like is null.</exception>
+    public static Tensor Scalar(double value, Tensor like)
+    {
+        ArgumentNullException.ThrowIfNull(like);
+        return ScalarCache.Get(value, like.DType);
+    }
 
     /// <summary>Zeros with <paramref name="like"/>'s type.</summary>
-    public static Tensor ZerosLike(Tensor like) => ZerosLike(like.Aval);
+    /// <exception cref="ArgumentNullException">like is null.</exception>
+    public static Tensor ZerosLike(Tensor like)
+    {
+        ArgumentNullException.ThrowIfNull(like);
+        return ZerosLike(like.Aval);
+    }
 
     /// <summary>Zeros of the given type (the <c>zeros</c> builtin, which the linearity checker knows is zero).</summary>
     public static Tensor ZerosLike(Aval aval) => Builtins.Zeros.Bind([], aval);
 
     /// <summary>NumPy-broadcasts <paramref name="x"/> to <paramref name="shape"/> (no-op when equal).</summary>
     /// <exception cref="ShapeException">The shapes are not broadcast-compatible.</exception>
+    /// <exception cref="ArgumentNullException">x or shape is null.</exception>
     public static Tensor BroadcastTo(Tensor x, Shape shape)
     {
+        ArgumentNullException.ThrowIfNull(x);
+        ArgumentNullException.ThrowIfNull(shape);
         if (x.Shape == shape) return x;
         int offset = shape.Rank - x.Rank;
         if (offset < 0) throw new ShapeException($"broadcast_to: cannot broadcast {x.Shape} to the lower-rank shape {shape}.");
@@ -122,8 +153,11 @@ public static class Lax
     }
 
     /// <summary>Sums <paramref name="x"/> over the axes along which <paramref name="shape"/> was broadcast to x's shape: the transpose of <see cref="BroadcastTo"/>.</summary>
+    /// <exception cref="ArgumentNullException">x or shape is null.</exception>
     public static Tensor Unbroadcast(Tensor x, Shape shape)
     {
+        ArgumentNullException.ThrowIfNull(x);
+        ArgumentNullException.ThrowIfNull(shape);
         if (x.Shape == shape) return x;
         int offset = x.Rank - shape.Rank;
         var axes = new List<int>();
@@ -145,8 +179,10 @@ public static class Lax
     }
 
     /// <summary>The shape without the given axes.</summary>
+    /// <exception cref="ArgumentNullException">shape is null.</exception>
     public static Shape RemoveAxes(Shape shape, ReadOnlySpan<int> axes)
     {
+        ArgumentNullException.ThrowIfNull(shape);
         var dims = new List<int>(shape.Rank);
         for (int i = 0; i < shape.Rank; i++) if (!axes.Contains(i)) dims.Add(shape[i]);
         return Shape.Of(dims.ToArray());
@@ -161,8 +197,11 @@ public static class Lax
     }
 
     /// <summary>x.shape[:axis] + indices.shape + x.shape[axis+1:].</summary>
+    /// <exception cref="ArgumentNullException">x or indices is null.</exception>
     public static Shape GatherShape(Shape x, Shape indices, int axis)
     {
+        ArgumentNullException.ThrowIfNull(x);
+        ArgumentNullException.ThrowIfNull(indices);
         var dims = new List<int>();
         for (int i = 0; i < axis; i++) dims.Add(x[i]);
         for (int i = 0; i < indices.Rank; i++) dims.Add(indices[i]);

@@ -144,7 +144,7 @@ public sealed class Slice() : StructuralUnary("slice")
         {
             if (p.Start[i] < 0 || p.Limit[i] < p.Start[i] || p.Limit[i] > x[i] || p.Strides[i] < 1)
                 throw new IndexBoundsException($"slice: bounds [{p.Start[i]}:{p.Limit[i]}:{p.Strides[i]}] are invalid for axis {i} of extent {x[i]} (shape {x}).");
-            dims[i] = (p.Limit[i] - p.Start[i] + p.Strides[i] - 1) / p.Strides[i];
+            dims[i] = (int)(((long)p.Limit[i] - p.Start[i] + p.Strides[i] - 1) / p.Strides[i]);   // long: a huge stride overflows int
         }
 
         return args[0] with { Shape = Shape.Of(dims) };
@@ -169,7 +169,7 @@ public sealed class Slice() : StructuralUnary("slice")
             }
 
             low[i] = p.Start[i];
-            interior[i] = p.Strides[i] - 1;
+            interior[i] = n == 1 ? 0 : p.Strides[i] - 1;   // one element: the stride is never taken
             high[i] = x[i] - (p.Start[i] + ((n - 1) * p.Strides[i]) + 1);
         }
 
@@ -220,7 +220,10 @@ public sealed class Pad() : Primitive("pad"), IJvpRule, ITransposeRule
         for (int i = 0; i < x.Rank; i++)
         {
             if (p.Low[i] < 0 || p.High[i] < 0 || p.Interior[i] < 0) throw new ShapeException($"pad: padding amounts must be non-negative, got {p}.");
-            dims[i] = p.Low[i] + p.High[i] + x[i] + (Math.Max(x[i] - 1, 0) * p.Interior[i]);
+            // In long: large paddings overflow int and would surface as a "negative dimension".
+            long d = (long)p.Low[i] + p.High[i] + x[i] + ((long)Math.Max(x[i] - 1, 0) * p.Interior[i]);
+            if (d > int.MaxValue) throw new ShapeException($"pad: axis {i} of {x} padded by {p} would have extent {d}, more than {int.MaxValue}.");
+            dims[i] = (int)d;
         }
 
         return args[0] with { Shape = Shape.Of(dims) };
@@ -275,7 +278,7 @@ public sealed class Concatenate() : Primitive("concatenate"), IJvpRule, ITranspo
         int axis = ((AxisParams)parameters!).Axis;
         var first = args[0];
         Check.Axes(Name, [axis], first.Shape.Rank);
-        int total = 0;
+        long total = 0;   // long: the extents can sum past int.MaxValue
         foreach (var a in args)
         {
             Check.SameDType(Name, first, a);
@@ -287,8 +290,9 @@ public sealed class Concatenate() : Primitive("concatenate"), IJvpRule, ITranspo
             total += a.Shape[axis];
         }
 
+        if (total > int.MaxValue) throw new ShapeException($"concatenate: the result would have extent {total} on axis {axis}, more than {int.MaxValue}.");
         var dims = first.Shape.ToArray();
-        dims[axis] = total;
+        dims[axis] = (int)total;
         return first with { Shape = Shape.Of(dims) };
     }
 

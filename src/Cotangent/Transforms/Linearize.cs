@@ -24,7 +24,12 @@ public sealed class LinearFunction
     public Program Program { get; }
 
     /// <summary>Applies the map (the JVP at the linearization point, without re-running the function).</summary>
-    public Tensor[] Apply(params Tensor[] tangents) => Program.Evaluate(tangents);
+    /// <exception cref="ArgumentNullException">tangents or one of them is null.</exception>
+    public Tensor[] Apply(params Tensor[] tangents)
+    {
+        ArgumentNullException.ThrowIfNull(tangents);
+        return Program.Evaluate(tangents);
+    }
 
     /// <summary>The transposed map, as a new linear program over the same residuals.</summary>
     public LinearFunction Transpose() => new(Transposition.TransposeProgram(Program));
@@ -32,12 +37,13 @@ public sealed class LinearFunction
     /// <summary>Applies the transpose directly (the backward pass), with zeros materialized.</summary>
     public Tensor[] ApplyTranspose(params Tensor?[] cotangents)
     {
+        ArgumentNullException.ThrowIfNull(cotangents);
         if (cotangents.Length != Program.Outputs.Count)
             throw new TreeStructureException($"The transpose takes {Program.Outputs.Count} cotangents but was given {cotangents.Length}.");
         for (int i = 0; i < cotangents.Length; i++)
         {
             if (cotangents[i] is { } c && c.Aval != Program.Outputs[i].Aval)
-                throw new ShapeException($"Cotangent {i} has type {c.Aval} but the output it belongs to has type {Program.Outputs[i].Aval}; a cotangent must match its output's shape and dtype.");
+                throw Aval.MismatchError(c.Aval, Program.Outputs[i].Aval, $"Cotangent {i} has type {c.Aval} but the output it belongs to has type {Program.Outputs[i].Aval}; a cotangent must match its output's shape and dtype.");
         }
 
         var cts = Transposition.BackwardPass(Program, cotangents);

@@ -38,7 +38,7 @@ public static class Transposition
 {
     /// <summary>
     /// Verifies that every value derived from a linear input only flows into linear slots of linear
-    /// primitives, and that every output is linear (or a materialized zero).
+    /// primitives, and that every output is linear or zero (a materialized or constant zero: the zero map is linear).
     /// </summary>
     /// <exception cref="LinearityException">Names and prints the offending equation.</exception>
     public static void CheckLinearity(Program program)
@@ -82,6 +82,8 @@ public static class Transposition
         {
             var o = program.Outputs[i];
             if (o is Var v && (linear.Contains(v) || zeros.Contains(v))) continue;
+            // A constant zero output is the zero map, which is linear (its transpose is zero too).
+            if (o.Aval.IsDifferentiable && IsZeroConstant(constants, o)) continue;
             throw new LinearityException($"Output {i} of the function does not depend linearly on its inputs (it is a constant), so the function is affine, not linear.\n{program}");
         }
     }
@@ -219,7 +221,7 @@ public static class Transposition
     private static void Accumulate(VarMap<Tensor> cts, Var v, Tensor ct, string source)
     {
         if (ct.Aval != v.Aval)
-            throw new ShapeException($"The transpose of {source} produced a cotangent of type {ct.Aval} for a value of type {v.Aval}.");
+            throw Aval.MismatchError(ct.Aval, v.Aval, $"The transpose of {source} produced a cotangent of type {ct.Aval} for a value of type {v.Aval}.");
         cts.Set(v, cts.TryGet(v, out var prior) ? Builtins.AddAny.Bind(prior, ct) : ct);
     }
 

@@ -99,4 +99,28 @@ public class CreationTests
         var seeds = Np.SplitSeed(5, 3);
         Assert.Equal(3, seeds.Distinct().Count());
     }
+
+    [Theory]
+    [InlineData(int.MinValue, int.MaxValue)]
+    [InlineData(int.MinValue, 1)]
+    [InlineData(-1, int.MaxValue)]
+    public void RandomInt_over_ranges_wider_than_int_is_uniform(int low, int high)
+    {
+        // high − low overflowed int, so every sample was low. Check range and uniformity over 16 equal bins.
+        const int N = 32000, Bins = 16;
+        var ints = Np.RandomInt(11, [N], low, high).ToArray<int>();
+        Assert.All(ints, v => Assert.InRange(v, low, high - 1));
+        double width = (double)high - low;
+        var counts = new int[Bins];
+        foreach (var v in ints) counts[(int)Math.Min(Bins - 1, (v - (double)low) / width * Bins)]++;
+        double expected = (double)N / Bins, chiSquare = counts.Sum(c => (c - expected) * (c - expected) / expected);
+        Assert.True(chiSquare < 45, $"χ² = {chiSquare:F1} over {Bins} bins (15 degrees of freedom; 45 is p ≈ 1e-4): {string.Join(", ", counts)}");
+        Assert.True(ints.Distinct().Count() > N * 0.99, "a range of 2^31 or more values should give almost no repeats");
+    }
+
+    [Theory]
+    [InlineData(int.MaxValue - 1, int.MaxValue)]
+    [InlineData(int.MinValue, int.MinValue + 1)]
+    public void RandomInt_over_a_one_value_range_at_the_int_limits_gives_that_value(int low, int high) =>
+        Assert.All(Np.RandomInt(3, [100], low, high).ToArray<int>(), v => Assert.Equal(low, v));
 }

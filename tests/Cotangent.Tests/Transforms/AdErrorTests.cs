@@ -83,7 +83,9 @@ public class AdErrorTests
     public void Pullback_WithWrongCotangentDType_Throws()
     {
         var (_, pullback) = Ad.Vjp<Tensor, Tensor>(x => Lax.Sin(x), s_vector);
-        Assert.Throws<ShapeException>(() => pullback(Tensor.FromArray([1f, 2f, 3f])));
+        // Only the dtype is wrong, so the error is a DTypeException, not a ShapeException.
+        var ex = Assert.Throws<DTypeException>(() => pullback(Tensor.FromArray([1f, 2f, 3f])));
+        Assert.Contains("f32[3]", ex.Message, StringComparison.Ordinal);
     }
 
     [Fact]
