@@ -29,6 +29,31 @@ public class PoisonModeTests
         }
     }
 
+    [Theory]
+    [InlineData(DType.Float64)]
+    [InlineData(DType.Float32)]
+    [InlineData(DType.Int32)]
+    public void SumOverAnEmptyAxis_IsZero_EvenWhenBuffersArePoisoned(DType dtype)
+    {
+        // Found by the poisoned run: the pairwise float sum returned early on an empty input and left its
+        // (uninitialized) result unwritten, so Σ over a zero-length axis came back as leftover memory.
+        bool before = RuntimeOptions.PoisonAllocations;
+        RuntimeOptions.PoisonAllocations = true;
+        try
+        {
+            foreach (var (shape, axes) in new (int[], int[])[] { ([0, 3000], [0]), ([3000, 0], [1]), ([5, 0, 700], [1]), ([0, 3000], [0, 1]) })
+            {
+                var x = NDArray.Zeros(dtype, Shape.Of(shape));
+                var sum = Kernels.Reduce(ReduceOp.Sum, x, axes);
+                for (int i = 0; i < sum.Size; i++) Assert.Equal(0.0, sum.GetDouble(i));
+            }
+        }
+        finally
+        {
+            RuntimeOptions.PoisonAllocations = before;
+        }
+    }
+
     [Fact]
     public void PoisonVariable_IsTheOneCiSets()
     {

@@ -54,7 +54,12 @@ public static partial class Kernels
     private static void SumFloat<T>(T[] x, Shape shape, bool[] mask, T[] result)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
-        if (x.Length == 0) return;   // every sum is empty: the zero-filled result is the answer
+        if (shape.Size == 0)
+        {
+            result.AsSpan().Clear();   // every sum is empty (the result buffer is not pre-cleared)
+            return;
+        }
+
         var extents = new List<int>();
         var reduced = new List<bool>();
         for (int i = 0; i < shape.Rank; i++)
