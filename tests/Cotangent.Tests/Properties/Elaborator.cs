@@ -76,7 +76,7 @@ internal sealed class Elaborator(ProgramSizes sizes)
         return shapes.Select(s => Shape.Of(s)).ToList();
     }
 
-    private static int Size(int[] dims) => dims.Aggregate(1, (a, b) => a * b);
+    private static long Size(int[] dims) => dims.Aggregate(1L, (a, b) => a * b); // long: large extents (300⁴) overflow int
 
     private void Add(OpChoice op)
     {
