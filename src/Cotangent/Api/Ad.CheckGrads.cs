@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text;
+using Cotangent.Core;
 using Cotangent.Runtime;
 
 namespace Cotangent;
@@ -164,7 +165,7 @@ internal sealed class GradChecker
         var fd = NumericalJvp(f, x, t, h);
         for (int i = 0; i < y.Length; i++)
         {
-            if (!y[i].DType.IsFloat()) continue;
+            if (!Aval.CarriesTangent(y[i].DType)) continue;
             if (ty[i].Aval != y[i].Aval)
                 throw Fail(name, level, $"the tangent of output {i} has type {ty[i].Aval} but the output is {y[i].Aval}", double.NaN, double.NaN, double.NaN, 0);
             Compare(Values(ty[i]), fd[i], atol, rtol, name, level,
@@ -182,13 +183,13 @@ internal sealed class GradChecker
         var fd = NumericalJvp(f, x, t, h);
         var ct = new Tensor[y.Length];
         for (int i = 0; i < ct.Length; i++)
-            ct[i] = y[i].DType.IsFloat() ? Random(y[i].Aval.Shape, y[i].DType, null) : new Tensor(NDArray.Zeros(y[i].DType, y[i].Shape));
+            ct[i] = Aval.CarriesTangent(y[i].DType) ? Random(y[i].Aval.Shape, y[i].DType, null) : new Tensor(NDArray.Zeros(y[i].DType, y[i].Shape));
         var xbar = pullback(ct);
 
         double expected = 0, expectedMagnitude = 0;
         for (int i = 0; i < y.Length; i++)
         {
-            if (!y[i].DType.IsFloat()) continue;
+            if (!Aval.CarriesTangent(y[i].DType)) continue;
             var c = Values(ct[i]);
             for (int k = 0; k < c.Length; k++)
             {
@@ -272,7 +273,7 @@ internal sealed class GradChecker
         var result = new double[fp.Length][];
         for (int i = 0; i < fp.Length; i++)
         {
-            if (!fp[i].DType.IsFloat())
+            if (!Aval.CarriesTangent(fp[i].DType))
             {
                 result[i] = [];
                 continue;

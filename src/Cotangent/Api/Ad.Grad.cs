@@ -1,5 +1,4 @@
 using Cotangent.Core;
-using Cotangent.Runtime;
 using Cotangent.Transforms;
 
 namespace Cotangent;
@@ -166,7 +165,7 @@ public static partial class Ad
         {
             var (loss, aux) = f(Tree.Unflatten<T>(def, inputs));
             if (loss is null) throw new DifferentiationException($"{transformation}: the function returned null instead of a scalar tensor.");
-            if (loss.Rank != 0 || !loss.DType.IsFloat())
+            if (loss.Rank != 0 || !Aval.CarriesTangent(loss.DType))
                 throw new DifferentiationException($"{transformation} requires a function with a float scalar output, but it returned {loss.Aval}. Reduce it to a scalar (e.g. Np.Sum), or use Vjp or JacRev for non-scalar outputs.");
             if (!withAux) return [loss];
             var (auxLeaves, d) = Tree.Flatten(aux);

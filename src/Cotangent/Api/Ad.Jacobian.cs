@@ -42,7 +42,7 @@ public static partial class Ad
     {
         RequireArgument(x, nameof(x), "JacRev");
         var (y, linear) = Linearize(f, x);
-        if (!y.DType.IsFloat())
+        if (!Aval.CarriesTangent(y.DType))
             throw new DifferentiationException($"JacRev: f returned {y.Aval}; reverse mode needs a float output, since integer and bool values have no derivative. Convert the output with AsType(DType.Float64), or use JacFwd.");
         var rows = new Tensor[y.Size];
         for (int i = 0; i < rows.Length; i++)

@@ -66,20 +66,8 @@ public static partial class Ad
         RequireArgument(examplePrimals, nameof(examplePrimals), "LinearTranspose");
         var (leaves, def) = FlatFunction<TIn, TOut>.FlattenDifferentiable(examplePrimals, "LinearTranspose");
         var flat = new FlatFunction<TIn, TOut>(f, def);
-        var trace = new StagingTrace("LinearTranspose", forwardKnown: true);
-        Program program;
-        try
-        {
-            var inputs = new Tensor[leaves.Count];
-            for (int i = 0; i < inputs.Length; i++) inputs[i] = trace.NewInput(leaves[i].Aval);
-            Tensor[] outs;
-            using (TraceContext.Enter(trace)) outs = flat.Invoke(inputs);
-            program = Dce.Run(trace.Build(outs, linearInputs: true));
-        }
-        finally
-        {
-            trace.Deactivate();
-        }
+        var program = StagingTrace.Run("LinearTranspose", forwardKnown: true,
+            trace => Dce.Run(trace.Build(trace.Call(Staging.AvalsOf(leaves), flat.Invoke), linearInputs: true)));
 
         Transposition.CheckLinearity(program);
         return new Linear<TIn, TOut>(new LinearFunction(program), def, flat.OutputDef!).Transpose();

@@ -1,4 +1,4 @@
-using Cotangent.Runtime;
+using Cotangent.Core;
 
 namespace Cotangent;
 
@@ -36,7 +36,7 @@ internal sealed class FlatFunction<TIn, TOut>
         var (leaves, def) = Tree.Flatten(input);
         for (int i = 0; i < leaves.Count; i++)
         {
-            if (!leaves[i].DType.IsFloat())
+            if (!Aval.CarriesTangent(leaves[i].DType))
                 throw new DifferentiationException(
                     $"{transformation}: input leaf {i} of {def} is {leaves[i].Aval}; integer and bool values have no derivative. " +
                     "Differentiate only with respect to float64/float32 tensors (pass indices and masks as another argument, or close over them).");

@@ -23,7 +23,11 @@ public enum TreeKind
     Dictionary,
 }
 
-/// <summary>The structure of a tree: everything but its leaves. Immutable; safe to share between threads.</summary>
+/// <summary>
+/// The structure of a tree: everything but its leaves, including the values of its non-tensor members (two
+/// structures are equal only when those are equal too, so a cache keyed on it never confuses a learning rate of
+/// 0.1 with one of 0.2). Immutable; safe to share between threads.
+/// </summary>
 public sealed class TreeDef : IEquatable<TreeDef>
 {
     internal static readonly TreeDef Leaf = new(LeafNodeType.Instance, TreeKind.Leaf, typeof(Tensor), [], null);

@@ -152,6 +152,9 @@ internal sealed class StaticNodeType : TreeNodeType
     public override object? Rebuild(TreeDef def, IReadOnlyList<Tensor> leaves, ref int position) =>
         def.Data is { } value && def.Type.IsValueType ? ObjectNodeType.Clone(value) : def.Data;
 
+    /// <summary>A static value is part of the structure: equal by its own Equals (numbers, strings, records by value).</summary>
+    public override bool DataEquals(object? a, object? b) => Equals(a, b);
+
     public override string Describe(TreeDef def) => def.Type.Name;
 }
 

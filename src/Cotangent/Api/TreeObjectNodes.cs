@@ -116,6 +116,9 @@ internal sealed class ObjectNodeType(Type type) : TreeNodeType
     private readonly FieldInfo[] _fields = TreeReach.Fields(type);
     private readonly string[] _names = [.. TreeReach.Fields(type).Select(f => MemberName(f.Name))];
 
+    // The fields that cannot hold a tensor: they stay in the template object and are part of the structure.
+    private readonly FieldInfo[] _staticFields = [.. TreeReach.AllInstanceFields(type).Except(TreeReach.Fields(type))];
+
     /// <summary>A shallow copy; for a boxed struct, a new box.</summary>
     public static object Clone(object value) => s_memberwiseClone(value);
 
@@ -131,6 +134,14 @@ internal sealed class ObjectNodeType(Type type) : TreeNodeType
         var copy = Clone(def.Data!);
         for (int i = 0; i < _fields.Length; i++) _fields[i].SetValue(copy, def.ChildArray[i].Rebuild(leaves, ref position));
         return copy;
+    }
+
+    /// <summary>Two templates describe the same structure when their non-tensor fields are equal (object.Equals).</summary>
+    public override bool DataEquals(object? a, object? b)
+    {
+        foreach (var f in _staticFields)
+            if (!Equals(f.GetValue(a), f.GetValue(b))) return false;
+        return true;
     }
 
     public override string Describe(TreeDef def) =>

@@ -173,7 +173,7 @@ internal static class TreeReach
         return s_exact.TryGetValue(root, out var result) ? result.Value : throw new InvalidOperationException("unreachable");
     }
 
-    private static IEnumerable<FieldInfo> AllInstanceFields(Type type)
+    internal static IEnumerable<FieldInfo> AllInstanceFields(Type type)
     {
         const BindingFlags flags = BindingFlags.Instance | BindingFlags.Public | BindingFlags.NonPublic | BindingFlags.DeclaredOnly;
         for (var t = type; t is not null && t != typeof(object) && t != typeof(ValueType); t = t.BaseType)

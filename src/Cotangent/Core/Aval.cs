@@ -21,7 +21,14 @@ public readonly record struct Aval(Shape Shape, DType DType)
         got.Shape == expected.Shape && got.DType != expected.DType ? new DTypeException(message) : new ShapeException(message);
 
     /// <summary>True when values of this type can carry a tangent (floating-point dtypes).</summary>
-    public bool IsDifferentiable => DType.IsFloat();
+    public bool IsDifferentiable => CarriesTangent(DType);
+
+    /// <summary>
+    /// Whether values of <paramref name="dtype"/> carry tangents and cotangents: the one place that decides it (float64
+    /// and float32 do; int32 and bool never do, so their tangents are always symbolic zeros). The JVP trace consults it
+    /// before any rule runs, so rules never test dtypes themselves.
+    /// </summary>
+    public static bool CarriesTangent(DType dtype) => dtype.IsFloat();
 
     /// <summary>Printed form, e.g. <c>f64[3,2]</c>; a scalar is <c>f64[]</c>.</summary>
     public override string ToString()

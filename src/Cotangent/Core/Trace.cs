@@ -12,14 +12,10 @@ public abstract class Trace
     {
         Transformation = transformation;
         Parent = TraceContext.Current;
-        Level = Parent is null ? 1 : Parent.Level + 1;
     }
 
     /// <summary>The trace that was current when this one began; this trace computes on values of its parent level.</summary>
     public Trace? Parent { get; }
-
-    /// <summary>Nesting depth (1 for a trace created under eager evaluation).</summary>
-    public int Level { get; }
 
     /// <summary>The transformation that created this trace, for error messages (e.g. "Grad", "Jvp").</summary>
     public string Transformation { get; }

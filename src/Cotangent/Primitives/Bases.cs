@@ -137,7 +137,6 @@ public abstract class SmoothBinary : ElementwiseBinary, IJvpRule
     /// <inheritdoc/>
     public Tensor? Jvp(ReadOnlySpan<Tensor> primals, ReadOnlySpan<Tensor?> tangents, Tensor primalOut, object? parameters)
     {
-        if (!primalOut.DType.IsFloat()) return null;
         var (x, y) = (primals[0], primals[1]);
         Tensor? tx = tangents[0] is { } dx ? Lax.Mul(dx, PartialX(x, y, primalOut)) : null;
         Tensor? ty = tangents[1] is { } dy ? Lax.Mul(dy, PartialY(x, y, primalOut)) : null;

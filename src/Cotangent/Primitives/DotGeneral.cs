@@ -54,7 +54,6 @@ public sealed class DotGeneral() : Primitive("dot_general"), IJvpRule, ITranspos
     /// <summary>ż = dot(ẋ, y) + dot(x, ẏ).</summary>
     public Tensor? Jvp(ReadOnlySpan<Tensor> primals, ReadOnlySpan<Tensor?> tangents, Tensor primalOut, object? parameters)
     {
-        if (!primalOut.DType.IsFloat()) return null;
         Tensor? a = tangents[0] is { } dx ? Bind(dx, primals[1], parameters) : null;
         Tensor? b = tangents[1] is { } dy ? Bind(primals[0], dy, parameters) : null;
         return a is null ? b : b is null ? a : Lax.Add(a, b);

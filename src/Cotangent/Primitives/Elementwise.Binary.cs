@@ -12,7 +12,6 @@ public sealed class Add() : ElementwiseBinary("add", BinaryOp.Add), IJvpRule, IT
     /// <summary>ż = ẋ + ẏ (each broadcast to z's shape).</summary>
     public Tensor? Jvp(ReadOnlySpan<Tensor> primals, ReadOnlySpan<Tensor?> tangents, Tensor primalOut, object? parameters)
     {
-        if (!primalOut.DType.IsFloat()) return null;
         var (dx, dy) = (tangents[0], tangents[1]);
         return Lax.BroadcastTo(dx is null ? dy! : dy is null ? dx : Lax.Add(dx, dy), primalOut.Shape);
     }
@@ -34,7 +33,6 @@ public sealed class Sub() : ElementwiseBinary("sub", BinaryOp.Sub), IJvpRule, IT
     /// <summary>ż = ẋ − ẏ.</summary>
     public Tensor? Jvp(ReadOnlySpan<Tensor> primals, ReadOnlySpan<Tensor?> tangents, Tensor primalOut, object? parameters)
     {
-        if (!primalOut.DType.IsFloat()) return null;
         var (dx, dy) = (tangents[0], tangents[1]);
         return Lax.BroadcastTo(dx is null ? Lax.Neg(dy!) : dy is null ? dx : Lax.Sub(dx, dy), primalOut.Shape);
     }
@@ -56,7 +54,6 @@ public sealed class Mul() : ElementwiseBinary("mul", BinaryOp.Mul), IJvpRule, IT
     /// <summary>ż = ẋ · y + x · ẏ.</summary>
     public Tensor? Jvp(ReadOnlySpan<Tensor> primals, ReadOnlySpan<Tensor?> tangents, Tensor primalOut, object? parameters)
     {
-        if (!primalOut.DType.IsFloat()) return null;
         Tensor? a = tangents[0] is { } dx ? Lax.Mul(dx, primals[1]) : null;
         Tensor? b = tangents[1] is { } dy ? Lax.Mul(primals[0], dy) : null;
         return Lax.BroadcastTo(a is null ? b! : b is null ? a : Lax.Add(a, b), primalOut.Shape);
@@ -79,7 +76,6 @@ public sealed class Div() : ElementwiseBinary("div", BinaryOp.Div), IJvpRule, IT
     /// <summary>ż = ẋ / y − ẏ · z / y.</summary>
     public Tensor? Jvp(ReadOnlySpan<Tensor> primals, ReadOnlySpan<Tensor?> tangents, Tensor primalOut, object? parameters)
     {
-        if (!primalOut.DType.IsFloat()) return null;
         var y = primals[1];
         Tensor? a = tangents[0] is { } dx ? Lax.Div(dx, y) : null;
         Tensor? b = tangents[1] is { } dy ? Lax.Mul(dy, Lax.Neg(Lax.Div(primalOut, y))) : null;

@@ -26,7 +26,7 @@ public sealed class Gather() : Primitive("gather"), IJvpRule, ITransposeRule
 
     /// <summary>ẏ = gather(ẋ, idx).</summary>
     public Tensor? Jvp(ReadOnlySpan<Tensor> primals, ReadOnlySpan<Tensor?> tangents, Tensor primalOut, object? parameters)
-        => tangents[0] is { } t && primalOut.DType.IsFloat() ? Bind(t, primals[1], parameters) : null;
+        => tangents[0] is { } t ? Bind(t, primals[1], parameters) : null;
 
     /// <inheritdoc/>
     public bool AcceptsLinear(ReadOnlySpan<bool> linear, object? parameters) => linear[0] && !linear[1];
@@ -60,7 +60,6 @@ public sealed class ScatterAdd() : Primitive("scatter_add"), IJvpRule, ITranspos
     /// <summary>ẏ = scatter_add(ẋ, idx, u̇).</summary>
     public Tensor? Jvp(ReadOnlySpan<Tensor> primals, ReadOnlySpan<Tensor?> tangents, Tensor primalOut, object? parameters)
     {
-        if (!primalOut.DType.IsFloat()) return null;
         return Bind([tangents[0] ?? Lax.ZerosLike(primals[0]), primals[1], tangents[2] ?? Lax.ZerosLike(primals[2])], parameters);
     }
 
@@ -97,7 +96,7 @@ public sealed class DynamicSlice() : Primitive("dynamic_slice"), IJvpRule, ITran
     /// <summary>ẏ = dynamic_slice(ẋ, starts).</summary>
     public Tensor? Jvp(ReadOnlySpan<Tensor> primals, ReadOnlySpan<Tensor?> tangents, Tensor primalOut, object? parameters)
     {
-        if (tangents[0] is not { } t || !primalOut.DType.IsFloat()) return null;
+        if (tangents[0] is not { } t) return null;
         var args = primals.ToArray();
         args[0] = t;
         return Bind(args, parameters);
@@ -139,7 +138,6 @@ public sealed class DynamicUpdateSlice() : Primitive("dynamic_update_slice"), IJ
     /// <summary>ẏ = dynamic_update_slice(ẋ, u̇, starts).</summary>
     public Tensor? Jvp(ReadOnlySpan<Tensor> primals, ReadOnlySpan<Tensor?> tangents, Tensor primalOut, object? parameters)
     {
-        if (!primalOut.DType.IsFloat()) return null;
         var args = primals.ToArray();
         args[0] = tangents[0] ?? Lax.ZerosLike(primals[0]);
         args[1] = tangents[1] ?? Lax.ZerosLike(primals[1]);

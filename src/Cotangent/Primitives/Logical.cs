@@ -79,7 +79,7 @@ public sealed class Select() : Primitive("select"), IJvpRule, ITransposeRule
     /// <summary>ż = pred ? ẋ : ẏ (a zero case stays zero).</summary>
     public Tensor? Jvp(ReadOnlySpan<Tensor> primals, ReadOnlySpan<Tensor?> tangents, Tensor primalOut, object? parameters)
     {
-        if (!primalOut.DType.IsFloat() || (tangents[1] is null && tangents[2] is null)) return null;
+        if (tangents[1] is null && tangents[2] is null) return null;
         var a = tangents[1] ?? Lax.ZerosLike(primals[1]);
         var b = tangents[2] ?? Lax.ZerosLike(primals[2]);
         return Lax.Select(primals[0], a, b);
@@ -113,10 +113,10 @@ public sealed class ConvertElementType() : Primitive("convert_element_type"), IJ
 
     /// <summary>ẏ = convert(ẋ) between floats; zero otherwise.</summary>
     public Tensor? Jvp(ReadOnlySpan<Tensor> primals, ReadOnlySpan<Tensor?> tangents, Tensor primalOut, object? parameters)
-        => primalOut.DType.IsFloat() ? Lax.Convert(tangents[0]!, primalOut.DType) : null;
+        => Lax.Convert(tangents[0]!, primalOut.DType);
 
     /// <inheritdoc/>
-    public bool AcceptsLinear(ReadOnlySpan<bool> linear, object? parameters) => ((ConvertParams)parameters!).DType.IsFloat();
+    public bool AcceptsLinear(ReadOnlySpan<bool> linear, object? parameters) => Aval.CarriesTangent(((ConvertParams)parameters!).DType);
 
     /// <summary>x̄ = convert(ȳ) back to x's dtype.</summary>
     public void Transpose(Tensor cotangent, ReadOnlySpan<TransposeArg> args, object? parameters, Span<Tensor?> result)

@@ -36,7 +36,7 @@ public sealed class ReduceSum() : Reduction("reduce_sum", ReduceOp.Sum), IJvpRul
 {
     /// <summary>ẏ = Σ ẋ.</summary>
     public Tensor? Jvp(ReadOnlySpan<Tensor> primals, ReadOnlySpan<Tensor?> tangents, Tensor primalOut, object? parameters)
-        => primalOut.DType.IsFloat() ? Bind(tangents[0]!, parameters) : null;
+        => Bind(tangents[0]!, parameters);
 
     /// <inheritdoc/>
     public bool AcceptsLinear(ReadOnlySpan<bool> linear, object? parameters) => true;
@@ -54,7 +54,6 @@ public sealed class ReduceChooser : Reduction, IJvpRule
     /// <summary>ẏ = Σ(ẋ · m) / Σ m with m = [x = y broadcast].</summary>
     public Tensor? Jvp(ReadOnlySpan<Tensor> primals, ReadOnlySpan<Tensor?> tangents, Tensor primalOut, object? parameters)
     {
-        if (!primalOut.DType.IsFloat()) return null;
         var x = primals[0];
         var axes = ((AxesParams)parameters!).Axes;
         var mask = Lax.Convert(Lax.Eq(x, Expand(primalOut, x.Shape, axes)), x.DType);
@@ -73,7 +72,6 @@ public sealed class ReduceProd() : Reduction("reduce_prod", ReduceOp.Prod), IJvp
     /// </summary>
     public Tensor? Jvp(ReadOnlySpan<Tensor> primals, ReadOnlySpan<Tensor?> tangents, Tensor primalOut, object? parameters)
     {
-        if (!primalOut.DType.IsFloat()) return null;
         var x = primals[0];
         var axes = ((AxesParams)parameters!).Axes;
         var kept = Lax.KeptAxes(x.Shape.Rank, axes.Span);
@@ -138,7 +136,7 @@ public sealed class CumSum() : Primitive("cumsum"), IJvpRule, ITransposeRule
 
     /// <summary>ẏ = cumsum(ẋ).</summary>
     public Tensor? Jvp(ReadOnlySpan<Tensor> primals, ReadOnlySpan<Tensor?> tangents, Tensor primalOut, object? parameters)
-        => primalOut.DType.IsFloat() ? Bind(tangents[0]!, parameters) : null;
+        => Bind(tangents[0]!, parameters);
 
     /// <inheritdoc/>
     public bool AcceptsLinear(ReadOnlySpan<bool> linear, object? parameters) => true;

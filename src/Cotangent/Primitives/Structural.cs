@@ -16,7 +16,7 @@ public abstract class StructuralUnary : Primitive, IJvpRule, ITransposeRule
 
     /// <summary>ẏ = op(ẋ).</summary>
     public Tensor? Jvp(ReadOnlySpan<Tensor> primals, ReadOnlySpan<Tensor?> tangents, Tensor primalOut, object? parameters)
-        => primalOut.DType.IsFloat() ? Bind(tangents[0]!, parameters) : null;
+        => Bind(tangents[0]!, parameters);
 
     /// <inheritdoc/>
     public bool AcceptsLinear(ReadOnlySpan<bool> linear, object? parameters) => true;
@@ -232,7 +232,6 @@ public sealed class Pad() : Primitive("pad"), IJvpRule, ITransposeRule
     /// <summary>ẏ = pad(ẋ, ṗ).</summary>
     public Tensor? Jvp(ReadOnlySpan<Tensor> primals, ReadOnlySpan<Tensor?> tangents, Tensor primalOut, object? parameters)
     {
-        if (!primalOut.DType.IsFloat()) return null;
         return Bind(tangents[0] ?? Lax.ZerosLike(primals[0]), tangents[1] ?? Lax.ZerosLike(primals[1]), parameters);
     }
 
@@ -299,7 +298,6 @@ public sealed class Concatenate() : Primitive("concatenate"), IJvpRule, ITranspo
     /// <summary>ẏ = concatenate(ẋ₁, …, ẋₙ) with zero tangents materialized.</summary>
     public Tensor? Jvp(ReadOnlySpan<Tensor> primals, ReadOnlySpan<Tensor?> tangents, Tensor primalOut, object? parameters)
     {
-        if (!primalOut.DType.IsFloat()) return null;
         var ts = new Tensor[primals.Length];
         for (int i = 0; i < ts.Length; i++) ts[i] = tangents[i] ?? Lax.ZerosLike(primals[i]);
         return Bind(ts, parameters);

@@ -59,7 +59,9 @@ public sealed class JvpTrace : Trace
             ReadOnlySpan<Tensor> known = MemoryMarshal.CreateReadOnlySpan(
                 ref Unsafe.As<Tensor?, Tensor>(ref MemoryMarshal.GetReference(primals)), primals.Length);
             var primalOut = Dispatch.Bind(primitive, known, parameters);
-            if (!anyTangent) return primalOut;
+            // An output of a dtype without tangents (a comparison, an integer result) has a zero tangent whatever
+            // the rule would say, so no rule needs its own dtype guard.
+            if (!anyTangent || !Aval.CarriesTangent(primalOut.DType)) return primalOut;
             Tensor? tangentOut = primitive switch
             {
                 IZeroDerivative => null,

@@ -89,7 +89,7 @@ public static class Linearization
             for (int i = 0; i < inputs.Length; i++)
             {
                 var p = primals[i];
-                if (!Staging.HasTangent(p.DType))
+                if (!Aval.CarriesTangent(p.DType))
                     throw new DifferentiationException($"{transformation}: input {i} has dtype {p.DType.ShortName()}, which has no derivative; differentiate only with respect to float64/float32 inputs.");
                 inputs[i] = new JvpTracer(jvp, p, partial.NewInput(p.Aval));
             }

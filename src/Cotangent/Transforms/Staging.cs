@@ -1,5 +1,4 @@
 using Cotangent.Core;
-using Cotangent.Runtime;
 
 namespace Cotangent.Transforms;
 
@@ -27,6 +26,31 @@ public sealed class StagingTrace : Trace
     /// <param name="transformation">Name used in errors (e.g. "MakeProgram", "Linearize").</param>
     /// <param name="forwardKnown">Compute operations on known values now instead of recording them (partial evaluation).</param>
     public StagingTrace(string transformation, bool forwardKnown) : base(transformation) => _forwardKnown = forwardKnown;
+
+    /// <summary>
+    /// Runs <paramref name="body"/> with a fresh staging trace and deactivates the trace afterwards, also when the body
+    /// throws, so no live tracer of it can escape: the one place that sets up and tears down a staging trace.
+    /// </summary>
+    public static T Run<T>(string transformation, bool forwardKnown, Func<StagingTrace, T> body)
+    {
+        var trace = new StagingTrace(transformation, forwardKnown);
+        try
+        {
+            return body(trace);
+        }
+        finally
+        {
+            trace.Deactivate();
+        }
+    }
+
+    /// <summary>Calls <paramref name="f"/> on new program inputs of the given types, with this trace current.</summary>
+    public TOut Call<TOut>(IReadOnlyList<Aval> inputs, Func<Tensor[], TOut> f)
+    {
+        var tracers = new Tensor[inputs.Count];
+        for (int i = 0; i < tracers.Length; i++) tracers[i] = NewInput(inputs[i]);
+        using (TraceContext.Enter(this)) return f(tracers);
+    }
 
     private Var NewVar(Aval aval) => new(aval, _serial, _nextId++);
 
@@ -149,21 +173,7 @@ public static class Staging
 {
     /// <summary>Traces <paramref name="f"/> at inputs of the given types; every operation is recorded.</summary>
     public static Program MakeProgram(Func<Tensor[], Tensor[]> f, IReadOnlyList<Aval> inputs, string transformation = "MakeProgram")
-    {
-        var trace = new StagingTrace(transformation, forwardKnown: false);
-        try
-        {
-            var tracers = new Tensor[inputs.Count];
-            for (int i = 0; i < tracers.Length; i++) tracers[i] = trace.NewInput(inputs[i]);
-            Tensor[] outs;
-            using (TraceContext.Enter(trace)) outs = f(tracers);
-            return trace.Build(outs);
-        }
-        finally
-        {
-            trace.Deactivate();
-        }
-    }
+        => StagingTrace.Run(transformation, forwardKnown: false, trace => trace.Build(trace.Call(inputs, f)));
 
     /// <summary>The avals of concrete example tensors.</summary>
     public static Aval[] AvalsOf(IReadOnlyList<Tensor> examples)
@@ -175,7 +185,4 @@ public static class Staging
 
     /// <summary>A zero array of the given type as a tensor, bound under the current trace.</summary>
     public static Tensor Zeros(Aval aval) => Builtins.Zeros.Bind([], aval);
-
-    /// <summary>True when a value of this dtype can carry a tangent.</summary>
-    public static bool HasTangent(DType dtype) => dtype.IsFloat();
 }

@@ -232,13 +232,11 @@ public static class Transposition
     /// </summary>
     public static Program TransposeProgram(Program program)
     {
-        var trace = new StagingTrace("LinearTranspose", forwardKnown: true);
-        try
+        var outputAvals = new Aval[program.Outputs.Count];
+        for (int i = 0; i < outputAvals.Length; i++) outputAvals[i] = program.Outputs[i].Aval;
+        return StagingTrace.Run("LinearTranspose", forwardKnown: true, trace =>
         {
-            var cts = new Tensor?[program.Outputs.Count];
-            for (int i = 0; i < cts.Length; i++) cts[i] = trace.NewInput(program.Outputs[i].Aval);
-            Tensor?[] inputCts;
-            using (TraceContext.Enter(trace)) inputCts = BackwardPass(program, cts);
+            var inputCts = trace.Call(outputAvals, cts => BackwardPass(program, cts));
             var linearAvals = new List<Aval>();
             var outs = new List<Tensor?>();
             for (int i = 0; i < program.Inputs.Count; i++)
@@ -249,10 +247,6 @@ public static class Transposition
             }
 
             return Dce.Run(trace.Build(outs, linearAvals, linearInputs: true));
-        }
-        finally
-        {
-            trace.Deactivate();
-        }
+        });
     }
 }

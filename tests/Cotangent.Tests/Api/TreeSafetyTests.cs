@@ -167,8 +167,9 @@ public class TreeSafetyTests
     [Fact]
     public void FirstUseOfATypeFromManyThreads_Agrees()
     {
-        // Types never flattened before this test, so the reflection caches are filled concurrently.
-        var trees = Enumerable.Range(0, 8).Select(i => (object)new FreshOuter(new FreshInner(T(i, 2), i), [T(i + 10)])).ToArray();
+        // Types never flattened before this test, so the reflection caches are filled concurrently. Same static
+        // values everywhere: a TreeDef compares those too.
+        var trees = Enumerable.Range(0, 8).Select(i => (object)new FreshOuter(new FreshInner(T(i, 2), 7), [T(i + 10)])).ToArray();
         var defs = new TreeDef?[trees.Length];
         var errors = new Exception?[trees.Length];
         using var start = new Barrier(trees.Length);

@@ -30,6 +30,22 @@ public class TreeTests
         42);
 
     [Fact]
+    public void TreeDef_Equality_IncludesNonTensorValues()
+    {
+        var m = MakeModel();
+        var (_, def) = Tree.Flatten(m);
+        Assert.Equal(def, Tree.Flatten(m with { First = new Layer(Lax.Neg(m.First.W), m.First.B) }).Def);   // leaves do not count
+        Assert.Equal(def.GetHashCode(), Tree.Flatten(MakeModel()).Def.GetHashCode());
+        Assert.NotEqual(def, Tree.Flatten(m with { Seed = 43 }).Def);          // a static member of a record
+        Assert.NotEqual(def, Tree.Flatten(m with { Name = "other" }).Def);
+        var x = TestFunctions.Random(5, 2);
+        Assert.Equal(Tree.Flatten((x, 0.1)).Def, Tree.Flatten((x, 0.1)).Def);
+        Assert.NotEqual(Tree.Flatten((x, 0.1)).Def, Tree.Flatten((x, 0.2)).Def);   // a static tuple element
+        var a = new Mutable { Scale = x };
+        Assert.NotEqual(Tree.Flatten(a).Def, Tree.Flatten(new Mutable { Scale = x, NotATensor = 8 }).Def);
+    }
+
+    [Fact]
     public void Grad_OfRecord_ReturnsSameRecordType_WithStaticMembersKept()
     {
         var x = TestFunctions.Random(5, 5, 3);

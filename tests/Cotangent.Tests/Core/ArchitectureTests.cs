@@ -8,9 +8,38 @@ public class ArchitectureTests
 {
     private static readonly Assembly s_library = typeof(Ad).Assembly;
 
-    // API types live in the root namespace; they are named explicitly because Tensor (Core) shares it.
-    private static readonly string[] s_apiTypes =
-        ["Cotangent.Ad", "Cotangent.Np", "Cotangent.Tree", "Cotangent.TreeDef", "Cotangent.Linear`2", "Cotangent.FlatFunction`2", "Cotangent.TensorOperators", "Cotangent.Wrt", "Cotangent.GradCheck"];
+    // API types live in the root namespace, which Tensor (Core) shares, so the layer of a root-namespace type is the
+    // folder it is declared in: every top-level type declared under src/Cotangent/Api is an API type.
+    private static readonly string[] s_apiTypes = ApiTypes();
+
+    private static string[] ApiTypes()
+    {
+        var declaration = new System.Text.RegularExpressions.Regex(
+            @"^(?:public|internal)\s+(?:(?:static|sealed|abstract|partial|readonly)\s+)*(?:class|struct|record(?:\s+struct)?|interface|enum)\s+(\w+)(<[^>]*>)?",
+            System.Text.RegularExpressions.RegexOptions.Multiline);
+        var names = new SortedSet<string>(StringComparer.Ordinal);
+        foreach (var file in Directory.EnumerateFiles(Path.Combine(FindRoot(), "src", "Cotangent", "Api"), "*.cs"))
+        {
+            var text = File.ReadAllText(file);
+            if (!text.Contains("namespace Cotangent;", StringComparison.Ordinal)) continue;
+            foreach (System.Text.RegularExpressions.Match m in declaration.Matches(text))
+            {
+                int arity = m.Groups[2].Success ? m.Groups[2].Value.Count(c => c == ',') + 1 : 0;
+                names.Add("Cotangent." + m.Groups[1].Value + (arity > 0 ? "`" + arity : string.Empty));
+            }
+        }
+
+        return [.. names];
+    }
+
+    [Fact]
+    public void ApiTypes_AreDerivedFromTheApiFolder_AndExist()
+    {
+        Assert.Contains("Cotangent.Ad", s_apiTypes);
+        Assert.Contains("Cotangent.Linear`2", s_apiTypes);
+        Assert.DoesNotContain("Cotangent.Tensor", s_apiTypes);
+        foreach (var name in s_apiTypes) Assert.True(s_library.GetType(name) is not null, $"{name} (declared under src/Cotangent/Api) is not a type of the library");
+    }
 
     [Fact]
     public void Runtime_DoesNotKnowTracing()
