@@ -27,7 +27,7 @@ public class NullArgumentTests
     {
         const BindingFlags StaticFlags = BindingFlags.Public | BindingFlags.Static | BindingFlags.DeclaredOnly;
         const BindingFlags InstanceFlags = BindingFlags.Public | BindingFlags.Instance | BindingFlags.DeclaredOnly;
-        foreach (var type in new[] { typeof(Np), typeof(Lax), typeof(Ad), typeof(Tensor), typeof(TensorIndex), typeof(Tree), typeof(Optim), typeof(Schedule) })
+        foreach (var type in new[] { typeof(Np), typeof(Lax), typeof(Ad), typeof(Tensor), typeof(TensorIndex), typeof(Tree), typeof(Optim), typeof(Schedule), typeof(Npy), typeof(Csv), typeof(Batches) })
             foreach (var m in type.GetMethods(StaticFlags)) yield return (m, null);
         foreach (var m in typeof(Tensor).GetMethods(InstanceFlags)) yield return (m, s_vector);
         var optimizer = Optim.Adam(0.1);
@@ -225,6 +225,9 @@ public class NullArgumentTests
         if (type == typeof(Shape)) return Shape.Of(3);
         if (type == typeof(string)) return "x";
         if (type == typeof(object)) return s_vector;
+        if (type == typeof(Stream)) return new MemoryStream();
+        if (type == typeof(TextReader)) return new StringReader("1,2\n");
+        if (type == typeof(IReadOnlyDictionary<string, Tensor>)) return new Dictionary<string, Tensor> { ["a"] = s_vector };
         if (type == typeof(TreeDef)) return Tree.Flatten((s_vector, s_vector)).Def;
         if (type == typeof(Schedule)) return (Schedule)0.1;
         if (type == typeof(GradientTransformation[])) return new[] { Optim.Sgd(0.1) };
