@@ -33,7 +33,12 @@ public readonly struct NDArray
     /// <summary>Number of dimensions.</summary>
     public int Rank => Shape.Rank;
 
-    /// <summary>Wraps a buffer without copying. The caller must not mutate it afterwards.</summary>
+    /// <summary>
+    /// Wraps a buffer without copying: the array (and any Tensor made from it) aliases <paramref name="data"/>.
+    /// Tensors are immutable by contract: the library never writes into a buffer it did not allocate, and the caller
+    /// must not mutate <paramref name="data"/> afterwards, since a traced or cached program may read it later. To hand
+    /// over data you will keep changing, copy it first (<c>Tensor.FromArray</c> copies).
+    /// </summary>
     /// <exception cref="ShapeException">The buffer has fewer elements than the shape needs.</exception>
     public static NDArray Wrap<T>(T[] data, Shape shape)
         where T : unmanaged
@@ -138,7 +143,11 @@ public readonly struct NDArray
         }
     }
 
-    /// <summary>The elements as a span of <typeparamref name="T"/>, which must match <see cref="DType"/>.</summary>
+    /// <summary>
+    /// The elements as a writable span of <typeparamref name="T"/>, which must match <see cref="DType"/>. It aliases the
+    /// buffer: write only into an array you just allocated and have not yet wrapped in a Tensor (tensors are immutable
+    /// by contract); to read a tensor's elements use <see cref="ReadOnlySpan{T}"/>.
+    /// </summary>
     public Span<T> Span<T>()
         where T : unmanaged
         => ((T[])Data).AsSpan(0, Size);

@@ -4,7 +4,7 @@ namespace Cotangent;
 
 /// <summary>
 /// NumPy-like operations composed from the primitive catalogue (through <c>Lax</c>). Every function works on
-/// concrete tensors and on tracers, so all of them can be transformed (Grad, Jvp, Vmap, Jit). Works well
+/// concrete tensors and on tracers, so all of them can be transformed (Jvp, Linearize, Vjp, Grad, JacFwd/JacRev, Hessian). Works well
 /// with <c>using static Cotangent.Np;</c>.
 /// </summary>
 /// <remarks>
@@ -22,6 +22,16 @@ public static partial class Np
 
     /// <summary>A tensor of <paramref name="shape"/> filled with 1.</summary>
     public static Tensor Ones(int[] shape, DType dtype = DType.Float64) => Full(shape, 1, dtype);
+
+    /// <summary>A float64 tensor of zeros with the given dimensions: <c>Zeros(5)</c>, <c>Zeros(2, 3)</c>; <c>Zeros()</c> is a scalar.</summary>
+    /// <exception cref="ArgumentNullException">shape is null.</exception>
+    /// <exception cref="ShapeException">A dimension is negative.</exception>
+    public static Tensor Zeros(params int[] shape) => Full(shape, 0, DType.Float64);
+
+    /// <summary>A float64 tensor of ones with the given dimensions: <c>Ones(5)</c>, <c>Ones(2, 3)</c>; <c>Ones()</c> is a scalar.</summary>
+    /// <exception cref="ArgumentNullException">shape is null.</exception>
+    /// <exception cref="ShapeException">A dimension is negative.</exception>
+    public static Tensor Ones(params int[] shape) => Full(shape, 1, DType.Float64);
 
     /// <summary>A tensor of <paramref name="shape"/> filled with 1.</summary>
     public static Tensor Ones(Shape shape, DType dtype = DType.Float64) => Full(shape, 1, dtype);

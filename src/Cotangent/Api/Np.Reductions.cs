@@ -221,4 +221,31 @@ public static partial class Np
         var result = max ? Lax.ArgMax(x, a) : Lax.ArgMin(x, a);
         return keepDims ? Lax.Reshape(result, AxisHelpers.KeepDimsShape(x.Shape, [a])) : result;
     }
+
+    /// <summary>
+    /// Whether x and y have the same shape, dtype and elements (NumPy's <c>array_equal</c>; NaN equals nothing). A C# bool,
+    /// so it needs concrete values; use it where you might have written <c>x == y</c>, which is elementwise.
+    /// </summary>
+    /// <exception cref="ArgumentNullException">x or y is null.</exception>
+    /// <exception cref="ConcretizationException">x or y is an abstract tracer.</exception>
+    public static bool ArrayEqual(Tensor x, Tensor y)
+    {
+        ArgumentNullException.ThrowIfNull(x);
+        ArgumentNullException.ThrowIfNull(y);
+        return x.Shape == y.Shape && x.DType == y.DType && All(Equal(x, y)).ToArray<bool>()[0];
+    }
+
+    /// <summary>
+    /// Whether |x − y| ≤ atol + rtol·|y| everywhere, broadcasting (NumPy's <c>allclose</c>; NaN is close to nothing).
+    /// A C# bool, so it needs concrete values.
+    /// </summary>
+    /// <exception cref="ArgumentNullException">x or y is null.</exception>
+    /// <exception cref="DTypeException">x and y have different dtypes.</exception>
+    /// <exception cref="ShapeException">x and y do not broadcast.</exception>
+    public static bool AllClose(Tensor x, Tensor y, double rtol = 1e-5, double atol = 1e-8)
+    {
+        ArgumentNullException.ThrowIfNull(x);
+        ArgumentNullException.ThrowIfNull(y);
+        return All(LessEqual(Abs(x - y), (Abs(y) * rtol) + atol)).ToArray<bool>()[0];
+    }
 }

@@ -37,7 +37,7 @@ namespace Cotangent;
 /// struct boxes, so results never share mutable state with each other or with the input; a
 /// <see cref="TreeDef"/> may be used from several threads at once.</para>
 /// </remarks>
-public static class Tree
+public static partial class Tree
 {
     /// <summary>The deepest nesting a tree may have (a linked list of about this many nodes); deeper is a <see cref="TreeStructureException"/>.</summary>
     public const int MaxDepth = 1000;
@@ -52,9 +52,17 @@ public static class Tree
     }
 
     /// <summary>Rebuilds a tree of structure <paramref name="def"/> from leaves (in <see cref="Flatten"/>'s order).</summary>
+    /// <exception cref="ArgumentNullException">def or leaves, or one of the leaves, is null.</exception>
     /// <exception cref="TreeStructureException">The number of leaves does not match the structure.</exception>
     public static object? Unflatten(TreeDef def, IReadOnlyList<Tensor> leaves)
     {
+        ArgumentNullException.ThrowIfNull(def);
+        ArgumentNullException.ThrowIfNull(leaves);
+        for (int i = 0; i < leaves.Count; i++)
+        {
+            if (leaves[i] is null) throw new ArgumentNullException(nameof(leaves), $"Leaf {i} is null.");
+        }
+
         if (leaves.Count != def.LeafCount)
             throw new TreeStructureException($"The structure {def} has {def.LeafCount} leaves but {leaves.Count} were given.");
         int position = 0;
@@ -65,8 +73,12 @@ public static class Tree
     public static T Unflatten<T>(TreeDef def, IReadOnlyList<Tensor> leaves) => (T)Unflatten(def, leaves)!;
 
     /// <summary>Applies <paramref name="map"/> to every leaf, keeping the structure.</summary>
+    /// <exception cref="ArgumentNullException">tree or map is null.</exception>
+    /// <example><code>var halved = Tree.Map(parameters, p =&gt; p * 0.5);</code></example>
     public static T Map<T>(T tree, Func<Tensor, Tensor> map)
     {
+        ArgumentNullException.ThrowIfNull(tree);
+        ArgumentNullException.ThrowIfNull(map);
         var (leaves, def) = Flatten(tree);
         return Unflatten<T>(def, leaves.ConvertAll(l => map(l)));
     }

@@ -84,6 +84,33 @@ public partial class Tensor
     /// <summary>x ≥ c elementwise (bool).</summary>
     public static Tensor operator >=(Tensor x, double c) => Ops.Compare(CompareOp.Ge, x, Weak(c, x));
 
+    /// <summary>
+    /// Elementwise x == y, a bool tensor (NumPy's and JAX's meaning, like <see cref="Np.Equal(Tensor, Tensor)"/>); it is
+    /// not identity. To test identity use <c>ReferenceEquals(x, y)</c> or <c>x is null</c>; to test whether two tensors hold
+    /// the same values use <c>Np.ArrayEqual</c> or <c>Np.AllClose</c>. <see cref="Equals(object?)"/> and
+    /// <see cref="GetHashCode"/> stay reference identity, so tensors still work as dictionary keys and in sets.
+    /// </summary>
+    /// <exception cref="ArgumentNullException">x or y is null.</exception>
+    public static Tensor operator ==(Tensor x, Tensor y) => Ops.Compare(CompareOp.Eq, x, y);
+
+    /// <summary>Elementwise x != y, a bool tensor (see <see cref="op_Equality(Tensor, Tensor)"/>).</summary>
+    /// <exception cref="ArgumentNullException">x or y is null.</exception>
+    public static Tensor operator !=(Tensor x, Tensor y) => Ops.Compare(CompareOp.Ne, x, y);
+
+    /// <summary>Elementwise x == c, the literal taking x's dtype.</summary>
+    /// <exception cref="ArgumentNullException">x is null.</exception>
+    public static Tensor operator ==(Tensor x, double c) => Ops.Compare(CompareOp.Eq, x, Weak(c, x));
+
+    /// <summary>Elementwise x != c, the literal taking x's dtype.</summary>
+    /// <exception cref="ArgumentNullException">x is null.</exception>
+    public static Tensor operator !=(Tensor x, double c) => Ops.Compare(CompareOp.Ne, x, Weak(c, x));
+
+    /// <summary>Reference identity (the operators <c>==</c>/<c>!=</c> are elementwise instead).</summary>
+    public override bool Equals(object? obj) => ReferenceEquals(this, obj);
+
+    /// <summary>Identity hash, consistent with <see cref="Equals(object?)"/>.</summary>
+    public override int GetHashCode() => System.Runtime.CompilerServices.RuntimeHelpers.GetHashCode(this);
+
     /// <summary>Logical and of bool tensors.</summary>
     public static Tensor operator &(Tensor x, Tensor y) => Ops.And(x, y);
 

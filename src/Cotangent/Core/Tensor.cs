@@ -57,7 +57,7 @@ public partial class Tensor
     /// The concrete value, looking through tracers that carry one (forward-mode and linearize tracers
     /// know their primal value, so ordinary C# control flow on values works under Grad).
     /// </summary>
-    /// <exception cref="ConcretizationException">The value is abstract (inside MakeProgram/Jit staging).</exception>
+    /// <exception cref="ConcretizationException">The value is abstract (inside MakeProgram staging).</exception>
     public NDArray Value
     {
         get

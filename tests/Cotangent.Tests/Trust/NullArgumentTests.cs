@@ -27,9 +27,11 @@ public class NullArgumentTests
     {
         const BindingFlags StaticFlags = BindingFlags.Public | BindingFlags.Static | BindingFlags.DeclaredOnly;
         const BindingFlags InstanceFlags = BindingFlags.Public | BindingFlags.Instance | BindingFlags.DeclaredOnly;
-        foreach (var type in new[] { typeof(Np), typeof(Lax), typeof(Ad), typeof(Tensor), typeof(TensorIndex) })
+        foreach (var type in new[] { typeof(Np), typeof(Lax), typeof(Ad), typeof(Tensor), typeof(TensorIndex), typeof(Tree), typeof(Optim), typeof(Schedule), typeof(Npy), typeof(Csv), typeof(Batches) })
             foreach (var m in type.GetMethods(StaticFlags)) yield return (m, null);
         foreach (var m in typeof(Tensor).GetMethods(InstanceFlags)) yield return (m, s_vector);
+        var optimizer = Optim.Adam(0.1);
+        foreach (var m in typeof(GradientTransformation).GetMethods(InstanceFlags)) yield return (m, optimizer);
 
         // The objects transformations return.
         var (_, linear) = Ad.Linearize<Tensor, Tensor>(x => x * 2.0, s_vector);
@@ -222,6 +224,14 @@ public class NullArgumentTests
         if (type == typeof(TensorIndex[])) return new[] { TensorIndex.At(0) };
         if (type == typeof(Shape)) return Shape.Of(3);
         if (type == typeof(string)) return "x";
+        if (type == typeof(object)) return s_vector;
+        if (type == typeof(Stream)) return new MemoryStream();
+        if (type == typeof(TextReader)) return new StringReader("1,2\n");
+        if (type == typeof(IReadOnlyDictionary<string, Tensor>)) return new Dictionary<string, Tensor> { ["a"] = s_vector };
+        if (type == typeof(TreeDef)) return Tree.Flatten((s_vector, s_vector)).Def;
+        if (type == typeof(Schedule)) return (Schedule)0.1;
+        if (type == typeof(GradientTransformation[])) return new[] { Optim.Sgd(0.1) };
+        if (type == typeof(OptimizerState<Tensor>)) return Optim.Adam(0.1).Init(s_vector);
         if (type == typeof(WrtSecond)) return Wrt.Second;
         if (type == typeof(WrtBoth)) return Wrt.Both;
         if (type == typeof(Tensor?[])) return new Tensor?[] { s_scalar };
