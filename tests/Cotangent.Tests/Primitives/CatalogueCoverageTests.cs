@@ -16,7 +16,7 @@ public class CatalogueCoverageTests
     [
         "neg", "add", "sub", "mul", "div", "select", "convert_element_type", "reduce_sum", "cumsum", "reshape", "transpose",
         "broadcast_in_dim", "slice", "pad", "concatenate", "rev", "gather", "scatter_add", "dynamic_slice", "dynamic_update_slice",
-        "dot_general", "add_any",
+        "dot_general", "triangular_solve", "add_any",
     ];
 
     /// <summary>Non-linear primitives that must never have a transpose rule.</summary>
@@ -25,6 +25,7 @@ public class CatalogueCoverageTests
         "exp", "log", "log1p", "expm1", "sin", "cos", "tan", "asin", "acos", "atan", "sinh", "cosh", "tanh", "logistic", "sqrt", "rsqrt", "erf", "erfc", "exp2", "log2", "log10",
         "abs", "sign", "floor", "ceil", "round", "pow", "max", "min", "atan2", "rem", "eq", "ne", "lt", "le", "gt", "ge", "and", "or", "not",
         "reduce_max", "reduce_min", "reduce_prod", "argmax", "argmin", "iota", "zeros",
+        "cholesky", "lu", "permutation_sign",
     ];
 
     private static IEnumerable<Primitive> Everything => [.. Catalogue.All, Builtins.AddAny, Builtins.Zeros];

@@ -71,7 +71,7 @@ public static partial class Kernels
         return result;
     }
 
-    /// <summary>The sign (+1 or −1) of each permutation along the last axis of a [..., n] batch of permutations of 0…n−1 (stored as floats).</summary>
+    /// <summary>The sign (+1 or −1) of each permutation along the last axis of a [..., n] batch of permutations of 0…n−1 (stored as floats, read rounded to the nearest integer).</summary>
     /// <exception cref="DTypeException">p is not float64 or float32.</exception>
     /// <exception cref="ShapeException">p has rank 0, or a row is not a permutation of 0…n−1.</exception>
     public static NDArray PermutationSign(NDArray p)
@@ -87,8 +87,9 @@ public static partial class Kernels
         {
             for (int i = 0; i < n; i++)
             {
-                double v = p.GetDouble((b * n) + i);
-                if (v < 0 || v >= n || v != Math.Floor(v)) throw new ShapeException($"permutation_sign: row {b} is not a permutation of 0…{n - 1} (holds {v}).");
+                // Rounded: the value is piecewise constant in its operand (a perturbed permutation keeps its sign).
+                double v = Math.Round(p.GetDouble((b * n) + i));
+                if (!(v >= 0 && v < n)) throw new ShapeException($"permutation_sign: row {b} is not a permutation of 0…{n - 1} (holds {v}).");
                 perm[i] = (int)v;
             }
 
