@@ -85,6 +85,7 @@ public static class Catalogue
     public static readonly TriangularSolve TriangularSolve = new();
     public static readonly Lu Lu = new();
     public static readonly PermutationSign PermutationSign = new();
+    public static readonly Eigh Eigh = new();
 #pragma warning restore CS1591
 
     /// <summary>Every primitive of the catalogue (the builtins add_any and zeros are listed by Transforms.Builtins).</summary>
@@ -97,6 +98,6 @@ public static class Catalogue
         Reshape, Transpose, BroadcastInDim, Slice, Pad, Concatenate, Rev,
         Gather, ScatterAdd, DynamicSlice, DynamicUpdateSlice, Iota,
         DotGeneral,
-        Cholesky, TriangularSolve, Lu, PermutationSign,
+        Cholesky, TriangularSolve, Lu, PermutationSign, Eigh,
     ];
 }

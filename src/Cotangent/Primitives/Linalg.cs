@@ -169,3 +169,45 @@ public sealed class PermutationSign() : Primitive("permutation_sign"), IZeroDeri
         return args[0] with { Shape = Shape.Of(s.Dims[..^1]) };
     }
 }
+
+/// <summary>
+/// eigh: symmetric eigendecomposition A = V·diag(λ)·Vᵀ of each [..., n, n] matrix, reading only A's lower triangle,
+/// packed as [..., n + 1, n]: row 0 holds λ ascending, rows 1…n hold V (eigenvector j in column j). One output
+/// because the core's primitives have one; callers slice it apart.
+/// </summary>
+public sealed class Eigh() : Primitive("eigh"), IJvpRule
+{
+    /// <inheritdoc/>
+    public override NDArray Impl(ReadOnlySpan<NDArray> args, object? parameters) => Kernels.Eigh(args[0]);
+
+    /// <inheritdoc/>
+    public override Aval AbstractEval(ReadOnlySpan<Aval> args, object? parameters)
+    {
+        Check.Arity(Name, args, 1);
+        Check.Float(Name, args[0]);
+        LinalgRules.CheckSquare(Name, args[0]);
+        var s = args[0].Shape;
+        return args[0] with { Shape = Shape.Of([.. s.Dims[..^2], s[s.Rank - 1] + 1, s[s.Rank - 1]]) };
+    }
+
+    /// <summary>
+    /// S = VᵀȦₛV, λ̇ = diag S, V̇ = V(F∘S) with F_ij = 1/(λ_j − λ_i) off the diagonal and 0 on it (JAX's _eigh_jvp_rule,
+    /// F built as 1/(λ_j − λ_i + I) − I). Like JAX's, the rule assumes distinct eigenvalues: a repeated one makes F
+    /// infinite, so V's tangent is not finite there (λ̇ stays correct). Ȧₛ is the symmetric tangent of the lower triangle.
+    /// </summary>
+    public Tensor? Jvp(ReadOnlySpan<Tensor> primals, ReadOnlySpan<Tensor?> tangents, Tensor primalOut, object? parameters)
+    {
+        var (lam, v) = LinalgRules.SplitFirstRow(primalOut);
+        int r = v.Rank, n = v.Shape[r - 1];
+        var dtype = v.DType;
+        var da = tangents[0]!;
+        var sym = Lax.Add(Lax.Mul(da, LinalgRules.Mask(n, dtype, 1, 1, 0)), LinalgRules.SwapLast(Lax.Mul(da, LinalgRules.Mask(n, dtype, 0, 1, 0))));
+        var s = LinalgRules.MatMul(LinalgRules.SwapLast(v), LinalgRules.MatMul(sym, v));
+        var eye = LinalgRules.Mask(n, dtype, 1, 0, 0);
+        var dlam = Lax.ReduceSum(Lax.Mul(s, eye), [r - 2]);
+        var lamCol = Lax.Reshape(lam, Shape.Of([.. lam.Shape.Dims[..^2], n, 1]));
+        var f = Lax.Sub(Lax.Div(Lax.Scalar(1, v), Lax.Add(Lax.Sub(lam, lamCol), eye)), eye);
+        var dv = LinalgRules.MatMul(v, Lax.Mul(f, s));
+        return Lax.Concatenate([Lax.Reshape(dlam, lam.Shape), dv], r - 2);
+    }
+}

@@ -25,7 +25,7 @@ public class CatalogueCoverageTests
         "exp", "log", "log1p", "expm1", "sin", "cos", "tan", "asin", "acos", "atan", "sinh", "cosh", "tanh", "logistic", "sqrt", "rsqrt", "erf", "erfc", "exp2", "log2", "log10",
         "abs", "sign", "floor", "ceil", "round", "pow", "max", "min", "atan2", "rem", "eq", "ne", "lt", "le", "gt", "ge", "and", "or", "not",
         "reduce_max", "reduce_min", "reduce_prod", "argmax", "argmin", "iota", "zeros",
-        "cholesky", "lu", "permutation_sign",
+        "cholesky", "lu", "permutation_sign", "eigh",
     ];
 
     private static IEnumerable<Primitive> Everything => [.. Catalogue.All, Builtins.AddAny, Builtins.Zeros];

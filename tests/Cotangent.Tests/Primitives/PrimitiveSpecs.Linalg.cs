@@ -44,6 +44,18 @@ public static partial class PrimitiveSpecs
 
         yield return new PrimitiveSpec
         {
+            Primitive = Catalogue.Eigh,
+            Cases = (r, d) =>
+            [
+                new("1x1", [LinalgGen.SpreadSymmetric(r, d, [], 1)], null),
+                new("3x3", [LinalgGen.SpreadSymmetric(r, d, [], 3)], null),
+                new("batched-2x4x4", [LinalgGen.SpreadSymmetric(r, d, [2], 4)], null),
+                new("zero-size", [LinalgGen.SpreadSymmetric(r, d, [], 0)], null),
+            ],
+        };
+
+        yield return new PrimitiveSpec
+        {
             Primitive = Catalogue.PermutationSign,
             Kind = Differentiability.Zero,
             Cases = (r, d) =>
@@ -105,6 +117,14 @@ public static class LinalgGen
         for (int i = 0; i < n; i++)
             for (int j = 0; j < n; j++)
                 v[(perm[i] * n) + j] = i == j ? (r.Next(2) == 0 ? -1 : 1) * (n + 2 + r.NextDouble()) : m[(i * n) + j];
+    });
+
+    /// <summary>Symmetric, diagonal 3i + [−½, ½) and off-diagonal in [−½, ½): eigenvalues separated by gaps ≥ 1 (Gershgorin), so eigenvectors are smooth.</summary>
+    public static Tensor SpreadSymmetric(Random r, DType dtype, int[] batch, int n) => Build(r, dtype, batch, n, (m, v) =>
+    {
+        for (int i = 0; i < n; i++)
+            for (int j = 0; j <= i; j++)
+                v[(i * n) + j] = v[(j * n) + i] = i == j ? (3 * i) + (m[(i * n) + j] / 2) : m[(i * n) + j] / (2 * n);
     });
 
     private static Tensor Build(Random r, DType dtype, int[] batch, int n, Action<double[], double[]> fill)

@@ -71,6 +71,39 @@ public static partial class Kernels
         return result;
     }
 
+    /// <summary>
+    /// Symmetric eigendecomposition A = V·diag(λ)·Vᵀ of each [..., n, n] matrix (lower triangle read), packed as one
+    /// [..., n + 1, n] array: row 0 holds the eigenvalues λ in ascending order, rows 1…n hold V (eigenvector j is column
+    /// j). Cyclic Jacobi (see <see cref="Jacobi"/>); NaN input gives NaN output.
+    /// </summary>
+    /// <exception cref="DTypeException">a is not float64 or float32.</exception>
+    /// <exception cref="ShapeException">a has rank below 2 or its last two extents differ.</exception>
+    public static NDArray Eigh(NDArray a)
+    {
+        var (batch, n) = SquareBatch("eigh", a);
+        var shape = Shape.Of([.. a.Shape.Dims[..^2], n + 1, n]);
+        var result = NDArray.Trusted(a.DType, shape, NDArray.AllocateUninitialized(a.DType, shape.Size));
+        switch (a.DType)
+        {
+            case DType.Float64: EighBatch((double[])a.Data, (double[])result.Data, batch, n); break;
+            default: EighBatch((float[])a.Data, (float[])result.Data, batch, n); break;
+        }
+
+        return result;
+    }
+
+    private static void EighBatch<T>(T[] a, T[] result, int batch, int n)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        var work = new T[n * n];
+        for (int q = 0; q < batch; q++)
+        {
+            a.AsSpan(q * n * n, n * n).CopyTo(work);
+            var m = result.AsSpan(q * (n + 1) * n, (n + 1) * n);
+            Jacobi.Eigh<T>(work, n, m[..n], m[n..]);
+        }
+    }
+
     /// <summary>The sign (+1 or −1) of each permutation along the last axis of a [..., n] batch of permutations of 0…n−1 (stored as floats, read rounded to the nearest integer).</summary>
     /// <exception cref="DTypeException">p is not float64 or float32.</exception>
     /// <exception cref="ShapeException">p has rank 0, or a row is not a permutation of 0…n−1.</exception>
