@@ -118,6 +118,32 @@ public static partial class Np
             return Lax.Mul(Lax.PermutationSign(perm), Lax.ReduceProd(diag, [diag.Rank - 1]));
         }
 
+        /// <summary>
+        /// Eigenvalues and eigenvectors of each symmetric matrix (NumPy's/JAX's <c>eigh</c>), of a symmetrized as ½(A + Aᵀ)
+        /// like JAX: A = V·diag(w)·Vᵀ with w ascending and V orthogonal. Computed by cyclic Jacobi rotations (accurate;
+        /// O(n³) per sweep, so best for n up to a few hundred).
+        /// </summary>
+        /// <returns>(w [..., n], V [..., n, n]) with eigenvector j in column j. Each eigenvector's sign is arbitrary (as
+        /// LAPACK's), so a loss should not depend on it. The derivative of V is not finite at repeated eigenvalues (JAX's
+        /// rule, which assumes distinct ones); w's derivative is fine there only if V is unused.</returns>
+        /// <exception cref="ShapeException">a is not a batch of square matrices.</exception>
+        /// <exception cref="DTypeException">a is not float.</exception>
+        /// <exception cref="ArgumentNullException">a is null.</exception>
+        public static (Tensor Eigenvalues, Tensor Eigenvectors) Eigh(Tensor a)
+        {
+            CheckSquare("eigh", a);
+            var sym = Lax.Mul(Lax.Add(a, LinalgRules.SwapLast(a)), Lax.Scalar(0.5, a));
+            var (w, v) = LinalgRules.SplitFirstRow(Lax.Eigh(sym));
+            return (Lax.Reshape(w, Shape.Of(a.Shape.Dims[..^1])), v);
+        }
+
+        /// <summary>The eigenvalues of each symmetric matrix, ascending (NumPy's <c>eigvalsh</c>): <see cref="Eigh"/>'s first result.</summary>
+        /// <returns>w [..., n].</returns>
+        /// <exception cref="ShapeException">a is not a batch of square matrices.</exception>
+        /// <exception cref="DTypeException">a is not float.</exception>
+        /// <exception cref="ArgumentNullException">a is null.</exception>
+        public static Tensor Eigvalsh(Tensor a) => Eigh(a).Eigenvalues;
+
         /// <summary>aⁿ for integer n by repeated squaring (NumPy's <c>matrix_power</c>); n = 0 gives the identity, n &lt; 0 powers the inverse.</summary>
         /// <returns>aⁿ [..., m, m].</returns>
         /// <exception cref="ShapeException">a is not a batch of square matrices.</exception>

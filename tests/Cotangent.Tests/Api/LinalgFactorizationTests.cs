@@ -259,4 +259,86 @@ public class LinalgFactorizationTests
         int k = norms.FindIndex(v => v < 1e-3);
         Assert.True(k >= 0 && k + 1 < norms.Count && norms[k + 1] < 10 * norms[k] * norms[k] + 1e-15, $"gradient norms {string.Join(", ", norms)}");
     }
+
+    [Theory]
+    [MemberData(nameof(Sizes))]
+    public void Eigh_ReconstructsA_WithOrthonormalVectors_AndAscendingValues(int n, DType dtype)
+    {
+        var r = new Random(n);
+        var m = Gen.Std(r, dtype, [2, n, n]);
+        var a = Np.Add(m, Np.Transpose(m, 0, 2, 1));
+        var (w, v) = Np.Linalg.Eigh(a);
+        var wv = V(w);
+        var vv = V(v);
+        var vl = new double[vv.Length];
+        var eye = new double[vv.Length];
+        for (int b = 0; b < 2; b++)
+            for (int i = 0; i < n; i++)
+            {
+                if (i > 0) Assert.True(wv[(b * n) + i - 1] <= wv[(b * n) + i]);
+                eye[(b * n * n) + (i * n) + i] = 1;
+                for (int j = 0; j < n; j++) vl[(b * n * n) + (i * n) + j] = vv[(b * n * n) + (i * n) + j] * wv[(b * n) + j];
+            }
+
+        // V·Λ·Vᵀ = A and Vᵀ·V = I (as V·Vᵀ with V's transpose: square orthogonal matrices satisfy both).
+        Assert.InRange(RelProductError(vl, vv, V(a), 2, n, n, n, transY: true), 0, 10 * Bound(n, dtype));
+        Assert.InRange(RelProductError(vv, vv, eye, 2, n, n, n, transY: true), 0, 10 * Bound(n, dtype));
+    }
+
+    [Fact]
+    public void Eigh_Derivatives_MatchFiniteDifferences_ToSecondOrder()
+    {
+        var a = LinalgGen.SpreadSymmetric(new Random(9), DType.Float64, [2], 4);
+        // Sign-invariant functions of the eigenvectors (each column's sign is arbitrary): w, and V∘V.
+        Ad.CheckGrads(Np.Linalg.Eigvalsh, a);
+        Ad.CheckGrads((Tensor x) =>
+        {
+            var (_, v) = Np.Linalg.Eigh(x);
+            return Np.Multiply(v, v);
+        }, a);
+        // ∂λ_k/∂A = v_k v_kᵀ for the symmetrized input.
+        var g = Ad.Grad((Tensor x) => Np.Sum(Np.Linalg.Eigvalsh(x)))(a);
+        var eye = Np.BroadcastTo(Np.Eye(4), [2, 4, 4]);
+        ApiTestUtil.Close(V(eye), g, 1e-12);
+    }
+
+    /// <summary>
+    /// The issue's second "must show": normal modes of a chain of n unit masses joined by n + 1 unit springs between
+    /// fixed walls. The stiffness matrix is the Hessian of the potential (Ad.Hessian) and the squared frequencies are
+    /// its eigenvalues (Eigh), known in closed form: ω_k² = 4 sin²(kπ / (2(n + 1))), modes sin(ijπ/(n+1)).
+    /// </summary>
+    [Fact]
+    public void NormalModes_OfASpringChain_FromTheHessianOfThePotential()
+    {
+        int n = 12;
+        Tensor Potential(Tensor x)
+        {
+            // U = ½ Σ (x_{i+1} − x_i)² with x_0 = x_{n+1} = 0 (the walls).
+            var zero = Np.Zeros([1]);
+            var padded = Np.Concatenate([zero, x, zero], 0);
+            var stretch = Np.Subtract(padded[1..], padded[..^1]);
+            return Np.Multiply(Np.Sum(Np.Multiply(stretch, stretch)), 0.5);
+        }
+
+        var x0 = Gen.Std(new Random(10), DType.Float64, [n]); // the potential is quadratic: any point gives the same Hessian
+        var k = Ad.Hessian(Potential)(x0);
+        var (w, v) = Np.Linalg.Eigh(k);
+        var wv = V(w);
+        var vv = V(v);
+        for (int j = 1; j <= n; j++)
+        {
+            double s = Math.Sin(j * Math.PI / (2 * (n + 1)));
+            Assert.Equal(4 * s * s, wv[j - 1], 1e-12);
+            // Mode j is ∝ sin(i·j·π/(n + 1)): |⟨v, mode⟩| = ‖mode‖.
+            double dot = 0, norm = 0;
+            for (int i = 1; i <= n; i++)
+            {
+                double mode = Math.Sin(i * j * Math.PI / (n + 1));
+                dot += vv[((i - 1) * n) + j - 1] * mode;
+                norm += mode * mode;
+            }
+
+            Assert.Equal(Math.Sqrt(norm), Math.Abs(dot), 1e-10);
+        }
+    }
 }
