@@ -80,6 +80,12 @@ public static class Catalogue
     public static readonly Iota Iota = new();
 
     public static readonly DotGeneral DotGeneral = new();
+
+    public static readonly Cholesky Cholesky = new();
+    public static readonly TriangularSolve TriangularSolve = new();
+    public static readonly Lu Lu = new();
+    public static readonly PermutationSign PermutationSign = new();
+    public static readonly Eigh Eigh = new();
 #pragma warning restore CS1591
 
     /// <summary>Every primitive of the catalogue (the builtins add_any and zeros are listed by Transforms.Builtins).</summary>
@@ -92,5 +98,6 @@ public static class Catalogue
         Reshape, Transpose, BroadcastInDim, Slice, Pad, Concatenate, Rev,
         Gather, ScatterAdd, DynamicSlice, DynamicUpdateSlice, Iota,
         DotGeneral,
+        Cholesky, TriangularSolve, Lu, PermutationSign, Eigh,
     ];
 }

@@ -110,6 +110,13 @@ public static class Lax
 
     public static Tensor DotGeneral(Tensor lhs, Tensor rhs, ReadOnlySpan<int> contractLhs, ReadOnlySpan<int> contractRhs, ReadOnlySpan<int> batchLhs, ReadOnlySpan<int> batchRhs) =>
         Catalogue.DotGeneral.Bind(lhs, rhs, new DotParams(new Ints(contractLhs), new Ints(contractRhs), new Ints(batchLhs), new Ints(batchRhs)));
+
+    public static Tensor Cholesky(Tensor a) => Catalogue.Cholesky.Bind(a);
+    public static Tensor TriangularSolve(Tensor a, Tensor b, bool left, bool lower, bool transposeA, bool unitDiagonal) =>
+        Catalogue.TriangularSolve.Bind(a, b, new TriangularSolveParams(left, lower, transposeA, unitDiagonal));
+    public static Tensor Lu(Tensor a) => Catalogue.Lu.Bind(a);
+    public static Tensor PermutationSign(Tensor perm) => Catalogue.PermutationSign.Bind(perm);
+    public static Tensor Eigh(Tensor a) => Catalogue.Eigh.Bind(a);
 #pragma warning restore CS1591
 
     /// <summary>A rank-0 constant of <paramref name="like"/>'s dtype (weakly typed literal).</summary>

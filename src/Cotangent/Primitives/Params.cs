@@ -161,3 +161,15 @@ public sealed record DotParams(Ints ContractLhs, Ints ContractRhs, Ints BatchLhs
     /// <inheritdoc/>
     public override string ToString() => $"dimension_numbers=(({ContractLhs}, {ContractRhs}), ({BatchLhs}, {BatchRhs}))";
 }
+
+/// <summary>triangular_solve parameters (JAX's lax.linalg.triangular_solve).</summary>
+/// <param name="Left">Solve op(A)·X = B; false: X·op(A) = B.</param>
+/// <param name="Lower">A is lower triangular (only that triangle is read).</param>
+/// <param name="TransposeA">op(A) = Aᵀ.</param>
+/// <param name="UnitDiagonal">The diagonal of A is taken as ones and not read.</param>
+public sealed record TriangularSolveParams(bool Left, bool Lower, bool TransposeA, bool UnitDiagonal)
+{
+    /// <inheritdoc/>
+    public override string ToString() =>
+        $"left_side={(Left ? "True" : "False")} lower={(Lower ? "True" : "False")} transpose_a={(TransposeA ? "True" : "False")} unit_diagonal={(UnitDiagonal ? "True" : "False")}";
+}

@@ -77,7 +77,7 @@ public sealed class PrimitiveSpec
 }
 
 /// <summary>The conformance table: one row per primitive of <see cref="Catalogue.All"/>, plus the builtins add_any and zeros.</summary>
-public static class PrimitiveSpecs
+public static partial class PrimitiveSpecs
 {
     private static readonly DType[] s_floatsAndInt = [DType.Float64, DType.Float32, DType.Int32];
 
@@ -176,6 +176,7 @@ public static class PrimitiveSpecs
         yield return IotaSpec();
 
         yield return DotGeneralSpec();
+        foreach (var spec in LinalgSpecs()) yield return spec;
 
         // ---- builtins ----
         yield return AddAnySpec();

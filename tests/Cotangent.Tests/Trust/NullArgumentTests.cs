@@ -27,7 +27,7 @@ public class NullArgumentTests
     {
         const BindingFlags StaticFlags = BindingFlags.Public | BindingFlags.Static | BindingFlags.DeclaredOnly;
         const BindingFlags InstanceFlags = BindingFlags.Public | BindingFlags.Instance | BindingFlags.DeclaredOnly;
-        foreach (var type in new[] { typeof(Np), typeof(Lax), typeof(Ad), typeof(Tensor), typeof(TensorIndex), typeof(Tree), typeof(Optim), typeof(Schedule), typeof(Npy), typeof(Csv), typeof(Batches) })
+        foreach (var type in new[] { typeof(Np), typeof(Np.Linalg), typeof(Lax), typeof(Ad), typeof(Tensor), typeof(TensorIndex), typeof(Tree), typeof(Optim), typeof(Schedule), typeof(Npy), typeof(Csv), typeof(Batches) })
             foreach (var m in type.GetMethods(StaticFlags)) yield return (m, null);
         foreach (var m in typeof(Tensor).GetMethods(InstanceFlags)) yield return (m, s_vector);
         var optimizer = Optim.Adam(0.1);

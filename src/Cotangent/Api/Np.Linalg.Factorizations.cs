@@ -1,0 +1,211 @@
+using Cotangent.Primitives;
+using Cotangent.Runtime;
+
+namespace Cotangent;
+
+public static partial class Np
+{
+    /// <summary>
+    /// Dense linear algebra over the last two axes, batched (and broadcast) over the leading ones: NumPy's and JAX's
+    /// <c>linalg</c> (plus <c>jax.scipy.linalg</c>'s triangular and Cholesky solves). Everything is differentiable to
+    /// any order: the functions compose the primitives cholesky, lu, triangular_solve and permutation_sign, whose JVP
+    /// rules are written with triangular solves and matmuls; reverse mode is their transpose.
+    /// </summary>
+    public static class Linalg
+    {
+        /// <summary>
+        /// The lower Cholesky factor L of each symmetric positive-definite matrix (L·Lᵀ = A), of a symmetrized as
+        /// ½(A + Aᵀ) like JAX's <c>jnp.linalg.cholesky</c>, so gradients are symmetric.
+        /// </summary>
+        /// <returns>L [..., n, n], zero above the diagonal. A matrix that is not positive definite gives an all-NaN factor (JAX's convention; NumPy raises).</returns>
+        /// <exception cref="ShapeException">a is not a batch of square matrices.</exception>
+        /// <exception cref="DTypeException">a is not float.</exception>
+        /// <exception cref="ArgumentNullException">a is null.</exception>
+        public static Tensor Cholesky(Tensor a)
+        {
+            CheckSquare("cholesky", a);
+            var sym = Lax.Mul(Lax.Add(a, LinalgRules.SwapLast(a)), Lax.Scalar(0.5, a));
+            return Lax.Cholesky(sym);
+        }
+
+        /// <summary>
+        /// Solves a·x = b for triangular a (SciPy's/JAX's <c>solve_triangular</c>): a is [..., m, m]; b is [..., m, k],
+        /// or [..., m] for one right-hand side. Only the triangle named by <paramref name="lower"/> is read.
+        /// </summary>
+        /// <param name="a">The triangular matrices.</param>
+        /// <param name="b">The right-hand sides.</param>
+        /// <param name="lower">a is lower triangular (default: upper, as SciPy).</param>
+        /// <param name="transpose">Solve aᵀ·x = b instead.</param>
+        /// <param name="unitDiagonal">Take a's diagonal as ones (it is not read).</param>
+        /// <returns>x, shaped like b (leading axes broadcast). A zero on a's diagonal gives infinities or NaN (no check, as LAPACK's trsm).</returns>
+        /// <exception cref="ShapeException">The shapes do not fit.</exception>
+        /// <exception cref="DTypeException">The dtypes differ or are not float.</exception>
+        /// <exception cref="ArgumentNullException">a or b is null.</exception>
+        public static Tensor TriangularSolve(Tensor a, Tensor b, bool lower = false, bool transpose = false, bool unitDiagonal = false)
+        {
+            ArgumentNullException.ThrowIfNull(b);
+            CheckSquare("triangular_solve", a);
+            return SolveWith("triangular_solve", a, b, (a2, b2) => Lax.TriangularSolve(a2, b2, left: true, lower, transpose, unitDiagonal));
+        }
+
+        /// <summary>Solves A·x = b given A's lower Cholesky factor <paramref name="l"/> (JAX's <c>cho_solve((l, True), b)</c>): x = L⁻ᵀ(L⁻¹b).</summary>
+        /// <returns>x, shaped like b (leading axes broadcast). NaN when l is (the NaN factor of a matrix that is not positive definite).</returns>
+        /// <exception cref="ShapeException">The shapes do not fit.</exception>
+        /// <exception cref="DTypeException">The dtypes differ or are not float.</exception>
+        /// <exception cref="ArgumentNullException">l or b is null.</exception>
+        public static Tensor CholeskySolve(Tensor l, Tensor b)
+        {
+            ArgumentNullException.ThrowIfNull(b);
+            CheckSquare("cho_solve", l);
+            return SolveWith("cho_solve", l, b, (l2, b2) =>
+                Lax.TriangularSolve(l2, Lax.TriangularSolve(l2, b2, left: true, lower: true, transposeA: false, unitDiagonal: false),
+                    left: true, lower: true, transposeA: true, unitDiagonal: false));
+        }
+
+        /// <summary>
+        /// Solves a·x = b (NumPy's/JAX's <c>solve</c>) by LU with partial pivoting: a is [..., n, n]; b is [..., n, k], or a
+        /// vector of right-hand sides when it is 1-d or has rank a.Rank − 1 (JAX's rule).
+        /// </summary>
+        /// <returns>x, shaped like b (leading axes broadcast). A singular a gives infinities or NaN, as JAX (NumPy raises LinAlgError).</returns>
+        /// <exception cref="ShapeException">The shapes do not fit.</exception>
+        /// <exception cref="DTypeException">The dtypes differ or are not float.</exception>
+        /// <exception cref="ArgumentNullException">a or b is null.</exception>
+        public static Tensor Solve(Tensor a, Tensor b)
+        {
+            ArgumentNullException.ThrowIfNull(b);
+            CheckSquare("solve", a);
+            return SolveWith("solve", a, b, (a2, b2) =>
+            {
+                var (lu, perm) = LinalgRules.Unpack(Lax.Lu(a2));
+                var pb = LinalgRules.MatMul(LinalgRules.PermutationMatrix(perm), b2);
+                var y = Lax.TriangularSolve(lu, pb, left: true, lower: true, transposeA: false, unitDiagonal: true);
+                return Lax.TriangularSolve(lu, y, left: true, lower: false, transposeA: false, unitDiagonal: false);
+            });
+        }
+
+        /// <summary>The inverse of each square matrix: Solve(a, I).</summary>
+        /// <returns>a⁻¹ [..., n, n]. A singular a gives infinities or NaN, as JAX (NumPy raises).</returns>
+        /// <exception cref="ShapeException">a is not a batch of square matrices.</exception>
+        /// <exception cref="DTypeException">a is not float.</exception>
+        /// <exception cref="ArgumentNullException">a is null.</exception>
+        public static Tensor Inv(Tensor a)
+        {
+            CheckSquare("inv", a);
+            int n = a.Shape[a.Rank - 1];
+            return Solve(a, Lax.BroadcastTo(Eye(n, dtype: a.DType), a.Shape));
+        }
+
+        /// <summary>The sign and the log of the absolute value of the determinant (NumPy's <c>slogdet</c>), from the LU factors: sign = sign(perm)·Π sign(uᵢᵢ), log|det| = Σ log|uᵢᵢ|.</summary>
+        /// <returns>(sign, logabsdet), each of shape a.shape[:-2]. A singular a gives (0, −∞), as NumPy. The sign has a zero derivative.</returns>
+        /// <exception cref="ShapeException">a is not a batch of square matrices.</exception>
+        /// <exception cref="DTypeException">a is not float.</exception>
+        /// <exception cref="ArgumentNullException">a is null.</exception>
+        public static (Tensor Sign, Tensor LogAbsDet) Slogdet(Tensor a)
+        {
+            var (perm, diag) = LuDiagonal("slogdet", a);
+            var sign = Lax.Mul(Lax.PermutationSign(perm), Lax.ReduceProd(Lax.Sign(diag), [diag.Rank - 1]));
+            return (sign, Lax.ReduceSum(Lax.Log(Lax.Abs(diag)), [diag.Rank - 1]));
+        }
+
+        /// <summary>The determinant of each square matrix: sign(perm)·Π uᵢᵢ over the LU factors (never exp of a log, so a singular matrix gives exactly 0).</summary>
+        /// <returns>det a, of shape a.shape[:-2].</returns>
+        /// <exception cref="ShapeException">a is not a batch of square matrices.</exception>
+        /// <exception cref="DTypeException">a is not float.</exception>
+        /// <exception cref="ArgumentNullException">a is null.</exception>
+        public static Tensor Det(Tensor a)
+        {
+            var (perm, diag) = LuDiagonal("det", a);
+            return Lax.Mul(Lax.PermutationSign(perm), Lax.ReduceProd(diag, [diag.Rank - 1]));
+        }
+
+        /// <summary>
+        /// Eigenvalues and eigenvectors of each symmetric matrix (NumPy's/JAX's <c>eigh</c>), of a symmetrized as ½(A + Aᵀ)
+        /// like JAX: A = V·diag(w)·Vᵀ with w ascending and V orthogonal. Computed by cyclic Jacobi rotations (accurate;
+        /// O(n³) per sweep, so best for n up to a few hundred).
+        /// </summary>
+        /// <returns>(w [..., n], V [..., n, n]) with eigenvector j in column j. Each eigenvector's sign is arbitrary (as
+        /// LAPACK's), so a loss should not depend on it. The derivative of V is not finite at repeated eigenvalues (JAX's
+        /// rule, which assumes distinct ones); w's derivative is fine there only if V is unused.</returns>
+        /// <exception cref="ShapeException">a is not a batch of square matrices.</exception>
+        /// <exception cref="DTypeException">a is not float.</exception>
+        /// <exception cref="ArgumentNullException">a is null.</exception>
+        public static (Tensor Eigenvalues, Tensor Eigenvectors) Eigh(Tensor a)
+        {
+            CheckSquare("eigh", a);
+            var sym = Lax.Mul(Lax.Add(a, LinalgRules.SwapLast(a)), Lax.Scalar(0.5, a));
+            var (w, v) = LinalgRules.SplitFirstRow(Lax.Eigh(sym));
+            return (Lax.Reshape(w, Shape.Of(a.Shape.Dims[..^1])), v);
+        }
+
+        /// <summary>The eigenvalues of each symmetric matrix, ascending (NumPy's <c>eigvalsh</c>): <see cref="Eigh"/>'s first result.</summary>
+        /// <returns>w [..., n].</returns>
+        /// <exception cref="ShapeException">a is not a batch of square matrices.</exception>
+        /// <exception cref="DTypeException">a is not float.</exception>
+        /// <exception cref="ArgumentNullException">a is null.</exception>
+        public static Tensor Eigvalsh(Tensor a) => Eigh(a).Eigenvalues;
+
+        /// <summary>aⁿ for integer n by repeated squaring (NumPy's <c>matrix_power</c>); n = 0 gives the identity, n &lt; 0 powers the inverse.</summary>
+        /// <returns>aⁿ [..., m, m].</returns>
+        /// <exception cref="ShapeException">a is not a batch of square matrices.</exception>
+        /// <exception cref="DTypeException">a is not float.</exception>
+        /// <exception cref="ArgumentNullException">a is null.</exception>
+        public static Tensor MatrixPower(Tensor a, int n)
+        {
+            CheckSquare("matrix_power", a);
+            int m = a.Shape[a.Rank - 1];
+            if (n == 0) return Lax.BroadcastTo(Eye(m, dtype: a.DType), a.Shape);
+            var x = n < 0 ? Inv(a) : a;
+            long e = Math.Abs((long)n);
+            Tensor? result = null;
+            while (true)
+            {
+                if ((e & 1) != 0) result = result is null ? x : LinalgRules.MatMul(result, x);
+                e >>= 1;
+                if (e == 0) return result!;
+                x = LinalgRules.MatMul(x, x);
+            }
+        }
+
+        private static (Tensor Perm, Tensor Diag) LuDiagonal(string name, Tensor a)
+        {
+            CheckSquare(name, a);
+            var (lu, perm) = LinalgRules.Unpack(Lax.Lu(a));
+            return (perm, Diagonal(lu));
+        }
+
+        private static void CheckSquare(string name, Tensor a)
+        {
+            ArgumentNullException.ThrowIfNull(a);
+            if (!a.DType.IsFloat())
+                throw new DTypeException($"{name}: expected a float64 or float32 matrix, got {a.DType.ShortName()}{a.Shape}; convert it with AsType first.");
+            LinalgRules.CheckSquare(name, a.Aval);
+        }
+
+        /// <summary>Broadcasts a [..., n, n] and b ([..., n, k] or a vector of right-hand sides) to common leading axes, solves, and restores b's layout.</summary>
+        private static Tensor SolveWith(string name, Tensor a, Tensor b, Func<Tensor, Tensor, Tensor> solve)
+        {
+            ArgumentNullException.ThrowIfNull(b);
+            if (a.DType != b.DType)
+                throw new DTypeException($"{name}: operand dtypes differ ({a.DType.ShortName()} and {b.DType.ShortName()}); convert one with AsType.");
+            int n = a.Shape[a.Rank - 1];
+            bool vector = b.Rank == 1 || b.Rank == a.Rank - 1;
+            var bm = vector ? Lax.Reshape(b, Shape.Of([.. b.Shape.Dims, 1])) : b;
+            if (bm.Shape[bm.Rank - 2] != n)
+                throw new ShapeException($"{name}: a {a.Shape} and b {b.Shape} do not fit: b must be [..., {n}] or [..., {n}, k].");
+            Shape batch;
+            try
+            {
+                batch = Shape.Broadcast(Shape.Of(a.Shape.Dims[..^2]), Shape.Of(bm.Shape.Dims[..^2]), name);
+            }
+            catch (ShapeException e)
+            {
+                throw new ShapeException($"{name}: the leading axes of a {a.Shape} and b {b.Shape} do not broadcast.", e);
+            }
+
+            var af = Lax.BroadcastTo(a, Shape.Of([.. batch.Dims, n, n]));
+            var bf = Lax.BroadcastTo(bm, Shape.Of([.. batch.Dims, n, bm.Shape[bm.Rank - 1]]));
+            var x = solve(af, bf);
+            return vector ? Lax.Reshape(x, Shape.Of([.. batch.Dims, n])) : x;
+        }
+    }
+}

@@ -1,0 +1,213 @@
+using Cotangent.Core;
+using Cotangent.Runtime;
+using Cotangent.Transforms;
+
+namespace Cotangent.Primitives;
+
+// Dense linear algebra over the last two axes, batched over the leading ones. Only triangular_solve is
+// linear (in its right-hand side); cholesky and lu have JVP rules written with triangular_solve and
+// batched matmuls (dot_general), so their reverse mode comes from transposing those, and their rules
+// differentiate again for Hessians. The core has single-output primitives, so lu packs its two outputs
+// (the LU factors and the permutation) into one array, as documented on the class.
+
+/// <summary>
+/// cholesky: the lower factor L with L·Lᵀ = A of each [..., n, n] matrix, reading only A's lower triangle (the
+/// symmetric matrix it defines is what is factored, as LAPACK's potrf). Not positive definite: all-NaN factor.
+/// </summary>
+public sealed class Cholesky() : Primitive("cholesky"), IJvpRule
+{
+    /// <inheritdoc/>
+    public override NDArray Impl(ReadOnlySpan<NDArray> args, object? parameters) => Kernels.Cholesky(args[0]);
+
+    /// <inheritdoc/>
+    public override Aval AbstractEval(ReadOnlySpan<Aval> args, object? parameters)
+    {
+        Check.Arity(Name, args, 1);
+        Check.Float(Name, args[0]);
+        LinalgRules.CheckSquare(Name, args[0]);
+        return args[0];
+    }
+
+    /// <summary>
+    /// L̇ = L·Φ(L⁻¹ȦₛL⁻ᵀ) (Murray 2016; JAX's _cholesky_jvp_rule), Φ = strict lower triangle plus half the diagonal,
+    /// where Ȧₛ = tril(Ȧ) + tril(Ȧ, −1)ᵀ is the symmetric tangent the lower triangle defines.
+    /// </summary>
+    public Tensor? Jvp(ReadOnlySpan<Tensor> primals, ReadOnlySpan<Tensor?> tangents, Tensor primalOut, object? parameters)
+    {
+        var l = primalOut;
+        int n = l.Shape[l.Rank - 1];
+        var da = tangents[0]!;
+        var daLower = Lax.Mul(da, LinalgRules.Mask(n, l.DType, diagonal: 1, below: 1, above: 0));
+        var daStrict = Lax.Mul(da, LinalgRules.Mask(n, l.DType, diagonal: 0, below: 1, above: 0));
+        var sym = Lax.Add(daLower, LinalgRules.SwapLast(daStrict));
+        var y = Lax.TriangularSolve(l, sym, left: false, lower: true, transposeA: true, unitDiagonal: false);
+        var x = Lax.TriangularSolve(l, y, left: true, lower: true, transposeA: false, unitDiagonal: false);
+        return LinalgRules.MatMul(l, Lax.Mul(x, LinalgRules.Mask(n, l.DType, diagonal: 0.5, below: 1, above: 0)));
+    }
+}
+
+/// <summary>
+/// triangular_solve(a, b): X with op(A)·X = B (left) or X·op(A) = B, A triangular [..., m, m], B [..., m, k] (left)
+/// or [..., k, m], same leading extents. Linear in b; non-linear in a.
+/// </summary>
+public sealed class TriangularSolve() : Primitive("triangular_solve"), IJvpRule, ITransposeRule
+{
+    /// <inheritdoc/>
+    public override NDArray Impl(ReadOnlySpan<NDArray> args, object? parameters)
+    {
+        var p = (TriangularSolveParams)parameters!;
+        return Kernels.TriangularSolve(args[0], args[1], p.Left, p.Lower, p.TransposeA, p.UnitDiagonal);
+    }
+
+    /// <inheritdoc/>
+    public override Aval AbstractEval(ReadOnlySpan<Aval> args, object? parameters)
+    {
+        Check.Arity(Name, args, 2);
+        var p = (TriangularSolveParams)parameters!;
+        var (a, b) = (args[0], args[1]);
+        Check.SameDType(Name, a, b);
+        Check.Float(Name, a);
+        LinalgRules.CheckSquare(Name, a);
+        int m = a.Shape[a.Shape.Rank - 1];
+        if (b.Shape.Rank != a.Shape.Rank || !a.Shape.Dims[..^2].SequenceEqual(b.Shape.Dims[..^2])
+            || (p.Left ? b.Shape[b.Shape.Rank - 2] : b.Shape[b.Shape.Rank - 1]) != m)
+            throw new ShapeException($"triangular_solve: a {a.Shape} and b {b.Shape} do not fit: b must be [..., {m}, k] (left side) or [..., k, {m}] (right side) with a's leading extents.");
+        return b;
+    }
+
+    /// <summary>
+    /// Left: Ẋ = op(A)⁻¹(Ḃ − op(M∘Ȧ)·X); right: Ẋ = (Ḃ − X·op(M∘Ȧ))·op(A)⁻¹, with M the triangle the kernel reads.
+    /// The tangent of A enters only through a matmul with the primal X, in b's (linear) slot.
+    /// </summary>
+    public Tensor? Jvp(ReadOnlySpan<Tensor> primals, ReadOnlySpan<Tensor?> tangents, Tensor primalOut, object? parameters)
+    {
+        var p = (TriangularSolveParams)parameters!;
+        var a = primals[0];
+        Tensor? rhs = tangents[1];
+        if (tangents[0] is { } da)
+        {
+            int m = a.Shape[a.Rank - 1];
+            var mask = LinalgRules.Mask(m, a.DType, diagonal: p.UnitDiagonal ? 0 : 1, below: p.Lower ? 1 : 0, above: p.Lower ? 0 : 1);
+            var dm = Lax.Mul(da, mask);
+            if (p.TransposeA) dm = LinalgRules.SwapLast(dm);
+            var term = p.Left ? LinalgRules.MatMul(dm, primalOut) : LinalgRules.MatMul(primalOut, dm);
+            rhs = rhs is null ? Lax.Neg(term) : Lax.Sub(rhs, term);
+        }
+
+        return Bind(a, rhs!, p);
+    }
+
+    /// <inheritdoc/>
+    public bool AcceptsLinear(ReadOnlySpan<bool> linear, object? parameters) => !linear[0] && linear[1];
+
+    /// <summary>B̄ = op(A)⁻ᵀX̄ (left) or X̄·op(A)⁻ᵀ (right): the same solve with transpose_a flipped.</summary>
+    public void Transpose(Tensor cotangent, ReadOnlySpan<TransposeArg> args, object? parameters, Span<Tensor?> result)
+    {
+        var p = (TriangularSolveParams)parameters!;
+        result[1] = Bind(args[0].Value!, cotangent, p with { TransposeA = !p.TransposeA });
+    }
+}
+
+/// <summary>
+/// lu: LU factorization with partial pivoting of each square [..., n, n] matrix, packed as [..., n + 1, n]: rows
+/// 0…n−1 hold L below the diagonal (unit diagonal implied) and U on and above it, with A[perm] = L·U, and row n
+/// holds perm as floats. (JAX's lu has three outputs; the core's primitives have one, so the outputs are packed
+/// and sliced apart by the callers.) A singular matrix factors without error: U has a zero pivot.
+/// </summary>
+public sealed class Lu() : Primitive("lu"), IJvpRule
+{
+    /// <inheritdoc/>
+    public override NDArray Impl(ReadOnlySpan<NDArray> args, object? parameters) => Kernels.Lu(args[0]);
+
+    /// <inheritdoc/>
+    public override Aval AbstractEval(ReadOnlySpan<Aval> args, object? parameters)
+    {
+        Check.Arity(Name, args, 1);
+        Check.Float(Name, args[0]);
+        LinalgRules.CheckSquare(Name, args[0]);
+        var s = args[0].Shape;
+        return args[0] with { Shape = Shape.Of([.. s.Dims[..^2], s[s.Rank - 1] + 1, s[s.Rank - 1]]) };
+    }
+
+    /// <summary>
+    /// X = L⁻¹(PȦ)U⁻¹, L̇ = L·tril(X, −1), U̇ = triu(X)·U (JAX's _lu_jvp_inner); the packed tangent is L̇ + U̇, and the
+    /// permutation row gets a zero tangent (the pivot order is locally constant).
+    /// </summary>
+    public Tensor? Jvp(ReadOnlySpan<Tensor> primals, ReadOnlySpan<Tensor?> tangents, Tensor primalOut, object? parameters)
+    {
+        var (lu, perm) = LinalgRules.Unpack(primalOut);
+        int n = lu.Shape[lu.Rank - 1];
+        var dtype = lu.DType;
+        var l = Lax.Add(Lax.Mul(lu, LinalgRules.Mask(n, dtype, diagonal: 0, below: 1, above: 0)), LinalgRules.Mask(n, dtype, diagonal: 1, below: 0, above: 0));
+        var u = Lax.Mul(lu, LinalgRules.Mask(n, dtype, diagonal: 1, below: 0, above: 1));
+        var pa = LinalgRules.MatMul(LinalgRules.PermutationMatrix(perm), tangents[0]!);
+        var y = Lax.TriangularSolve(lu, pa, left: true, lower: true, transposeA: false, unitDiagonal: true);
+        var x = Lax.TriangularSolve(lu, y, left: false, lower: false, transposeA: false, unitDiagonal: false);
+        var dl = LinalgRules.MatMul(l, Lax.Mul(x, LinalgRules.Mask(n, dtype, diagonal: 0, below: 1, above: 0)));
+        var du = LinalgRules.MatMul(Lax.Mul(x, LinalgRules.Mask(n, dtype, diagonal: 1, below: 0, above: 1)), u);
+        var d = Lax.Add(dl, du);
+        var low = new int[d.Rank];
+        var high = new int[d.Rank];
+        high[d.Rank - 2] = 1;
+        return Lax.Pad(d, Lax.Scalar(0, d), low, high, new int[d.Rank]);
+    }
+}
+
+/// <summary>permutation_sign: the sign (±1) of each permutation of 0…n−1 along the last axis (stored as floats, as lu's packed output holds them). Piecewise constant.</summary>
+public sealed class PermutationSign() : Primitive("permutation_sign"), IZeroDerivative
+{
+    /// <inheritdoc/>
+    public override NDArray Impl(ReadOnlySpan<NDArray> args, object? parameters) => Kernels.PermutationSign(args[0]);
+
+    /// <inheritdoc/>
+    public override Aval AbstractEval(ReadOnlySpan<Aval> args, object? parameters)
+    {
+        Check.Arity(Name, args, 1);
+        Check.Float(Name, args[0]);
+        var s = args[0].Shape;
+        if (s.Rank < 1) throw new ShapeException($"permutation_sign: expected a [..., n] batch of permutations, got {s}.");
+        return args[0] with { Shape = Shape.Of(s.Dims[..^1]) };
+    }
+}
+
+/// <summary>
+/// eigh: symmetric eigendecomposition A = V·diag(λ)·Vᵀ of each [..., n, n] matrix, reading only A's lower triangle,
+/// packed as [..., n + 1, n]: row 0 holds λ ascending, rows 1…n hold V (eigenvector j in column j). One output
+/// because the core's primitives have one; callers slice it apart.
+/// </summary>
+public sealed class Eigh() : Primitive("eigh"), IJvpRule
+{
+    /// <inheritdoc/>
+    public override NDArray Impl(ReadOnlySpan<NDArray> args, object? parameters) => Kernels.Eigh(args[0]);
+
+    /// <inheritdoc/>
+    public override Aval AbstractEval(ReadOnlySpan<Aval> args, object? parameters)
+    {
+        Check.Arity(Name, args, 1);
+        Check.Float(Name, args[0]);
+        LinalgRules.CheckSquare(Name, args[0]);
+        var s = args[0].Shape;
+        return args[0] with { Shape = Shape.Of([.. s.Dims[..^2], s[s.Rank - 1] + 1, s[s.Rank - 1]]) };
+    }
+
+    /// <summary>
+    /// S = VᵀȦₛV, λ̇ = diag S, V̇ = V(F∘S) with F_ij = 1/(λ_j − λ_i) off the diagonal and 0 on it (JAX's _eigh_jvp_rule,
+    /// F built as 1/(λ_j − λ_i + I) − I). Like JAX's, the rule assumes distinct eigenvalues: a repeated one makes F
+    /// infinite, so V's tangent is not finite there (λ̇ stays correct). Ȧₛ is the symmetric tangent of the lower triangle.
+    /// </summary>
+    public Tensor? Jvp(ReadOnlySpan<Tensor> primals, ReadOnlySpan<Tensor?> tangents, Tensor primalOut, object? parameters)
+    {
+        var (lam, v) = LinalgRules.SplitFirstRow(primalOut);
+        int r = v.Rank, n = v.Shape[r - 1];
+        var dtype = v.DType;
+        var da = tangents[0]!;
+        var sym = Lax.Add(Lax.Mul(da, LinalgRules.Mask(n, dtype, 1, 1, 0)), LinalgRules.SwapLast(Lax.Mul(da, LinalgRules.Mask(n, dtype, 0, 1, 0))));
+        var s = LinalgRules.MatMul(LinalgRules.SwapLast(v), LinalgRules.MatMul(sym, v));
+        var eye = LinalgRules.Mask(n, dtype, 1, 0, 0);
+        var dlam = Lax.ReduceSum(Lax.Mul(s, eye), [r - 2]);
+        var lamCol = Lax.Reshape(lam, Shape.Of([.. lam.Shape.Dims[..^2], n, 1]));
+        var f = Lax.Sub(Lax.Div(Lax.Scalar(1, v), Lax.Add(Lax.Sub(lam, lamCol), eye)), eye);
+        var dv = LinalgRules.MatMul(v, Lax.Mul(f, s));
+        return Lax.Concatenate([Lax.Reshape(dlam, lam.Shape), dv], r - 2);
+    }
+}
