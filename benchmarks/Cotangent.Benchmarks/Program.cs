@@ -7,6 +7,9 @@ if (args.Length > 0 && args[0] == "--gemm-vs-openblas")
 if (args.Length > 0 && args[0] == "--ad-figures")
     return AdFigures.Run();
 
+if (args.Length > 0 && args[0] == "--adbench")
+    return AdBenchRunner.Run(args[1..]);
+
 if (args.Length > 0 && args[0] == "--gemm-probe")
     return GemmProbe.Run(args[1..]);
 

@@ -34,10 +34,12 @@ public class GmmTests
     [Theory]
     [InlineData("gmm/test.txt", 1)]
     [InlineData("gmm/1k/gmm_d2_K5.txt", 1)]
-    [InlineData("gmm/1k/gmm_d10_K25.txt", 47)]
+    [InlineData("gmm/1k/gmm_d10_K25.txt", 83)]
     public void Gradient_MatchesCentralDifferences(string file, int stride)
     {
-        var gmm = GmmInstance.Load(AdBenchData.Require(file));
+        // The first 100 points of each file (the sanity values above cover all of them).
+        var loaded = GmmInstance.Load(AdBenchData.Require(file));
+        var gmm = loaded.N <= 100 ? loaded : loaded with { N = 100, X = loaded.X[..100] };
         var flat = gmm.Parameters.ToFlat();
         var gradient = Gmm.Gradient(gmm).ToFlat();
         Assert.Equal(gmm.K * (gmm.D + 1) * (gmm.D + 2) / 2, gradient.Length);
