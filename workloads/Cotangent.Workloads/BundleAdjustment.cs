@@ -4,7 +4,8 @@ namespace Cotangent.Workloads;
 
 /// <summary>
 /// ADBench's bundle-adjustment residuals (reference notes §4.2) and their sparse Jacobian. Every function works on
-/// one observation (rank-1 arguments) or on a batch of them (a leading axis), row by row.
+/// one observation (rank-1 arguments: camera (11), point (3), weight (), feature (2)) or on p of them laid out
+/// component-major (camera (11, p), point (3, p), weight (p), feature (2, p)), column by column.
 /// </summary>
 public static class BundleAdjustment
 {
@@ -14,43 +15,43 @@ public static class BundleAdjustment
     /// <summary>reproj_err = w · (proj(cam, X) − feature), 2 numbers per observation.</summary>
     public static Tensor ReprojectionError(Tensor camera, Tensor point, Tensor weight, Tensor feature)
     {
-        var r = camera[Ellipsis, ..3];
-        var centre = camera[Ellipsis, 3..6];
-        var focal = camera[Ellipsis, 6..7];
-        var principal = camera[Ellipsis, 7..9];
-        var (k1, k2) = (camera[Ellipsis, 9..10], camera[Ellipsis, 10..11]);
+        var r = camera[..3];
+        var centre = camera[3..6];
+        var focal = camera[6..7];
+        var principal = camera[7..9];
+        var (k1, k2) = (camera[9..10], camera[10..11]);
 
         var xc = Rodrigues(r, point - centre);
-        var u = xc[Ellipsis, ..2] / xc[Ellipsis, 2..3];                  // p2e
-        var s = Sum(Square(u), -1, keepDims: true);
+        var u = xc[..2] / xc[2..3];                                        // p2e
+        var s = Sum(Square(u), 0, keepDims: true);
         var distortion = 1 + k1 * s + k2 * s * s;                          // L = 1 + k1 s + k2 s²
         var projection = focal * distortion * u + principal;
-        return weight[Ellipsis, NewAxis] * (projection - feature);
+        return weight[NewAxis] * (projection - feature);
     }
 
     /// <summary>ADBench's weight regulariser w_err = 1 − w².</summary>
     public static Tensor WeightError(Tensor weight) => 1 - weight * weight;
 
-    /// <summary>Both residuals for every observation: reproj_err (p×2) and w_err (p).</summary>
+    /// <summary>Both residuals for every observation: reproj_err (p×2, observation-major as ADBench writes it) and w_err (p).</summary>
     public static (Tensor Reprojection, Tensor Weight) Objective(BaInstance ba) =>
-        (ReprojectionError(CameraRows(ba), PointRows(ba), ba.Weights, ba.Features), WeightError(ba.Weights));
+        (Transpose(ReprojectionError(CameraColumns(ba), PointColumns(ba), ba.Weights, FeatureColumns(ba))), WeightError(ba.Weights));
 
     /// <summary>
     /// The 3p × (11n + 3m + p) Jacobian. Observation i's residual depends only on its own (camera, point, weight),
-    /// packed as row i of a p×15 matrix; forward mode pushes the 15 basis tangents through one linearization of
-    /// all observations, which gives every observation's 2×15 block at once (JacFwd with rows independent).
+    /// packed as column i of a 15×p matrix; forward mode pushes the 15 basis tangents through one linearization of
+    /// all observations, which gives every observation's 2×15 block at once (JacFwd with columns independent).
     /// The weight rows' diagonal is the gradient of Σ_i w_err_i.
     /// </summary>
     public static BaSparseJacobian Jacobian(BaInstance ba)
     {
         int p = ba.P;
-        var packed = Concatenate([CameraRows(ba), PointRows(ba), ba.Weights[.., NewAxis]], 1);
-        var features = ba.Features;
+        var packed = Concatenate([CameraColumns(ba), PointColumns(ba), ba.Weights[NewAxis]], 0);
+        var features = FeatureColumns(ba);
         var (_, linear) = Ad.Linearize<Tensor, Tensor>(
-            v => ReprojectionError(v[.., ..11], v[.., 11..14], v[.., 14], features), packed);
+            v => ReprojectionError(v[..11], v[11..14], v[14], features), packed);
         var blockColumns = new double[BlockColumns][];
         for (int j = 0; j < BlockColumns; j++)
-            blockColumns[j] = linear.Apply(Seed(p, j)).ToArray<double>();   // ∂reproj_i / ∂packed_ij, (p, 2)
+            blockColumns[j] = linear.Apply(Seed(p, j)).ToArray<double>();   // ∂reproj_·i / ∂packed_ji, (2, p)
         var weightDiagonal = Ad.Grad<Tensor>(w => Sum(WeightError(w)))(ba.Weights).ToArray<double>();
         return Assemble(ba, blockColumns, weightDiagonal);
     }
@@ -63,17 +64,18 @@ public static class BundleAdjustment
         return Ad.JacFwd(v => ReprojectionError(v[..11], v[11..14], v[14], feature))(packed);
     }
 
-    private static Tensor CameraRows(BaInstance ba) => Take(ba.Cameras, Tensor.FromArray(ba.CameraOf, ba.P), axis: 0);
+    private static Tensor CameraColumns(BaInstance ba) => Take(Transpose(ba.Cameras), Tensor.FromArray(ba.CameraOf, ba.P), axis: 1);
 
-    private static Tensor PointRows(BaInstance ba) => Take(ba.Points, Tensor.FromArray(ba.PointOf, ba.P), axis: 0);
+    private static Tensor PointColumns(BaInstance ba) => Take(Transpose(ba.Points), Tensor.FromArray(ba.PointOf, ba.P), axis: 1);
+
+    private static Tensor FeatureColumns(BaInstance ba) => Transpose(ba.Features);
 
     private static Tensor Seed(int p, int j)
     {
-        var seed = new double[p * BlockColumns];
-        for (int i = 0; i < p; i++) seed[i * BlockColumns + j] = 1;
-        return Tensor.FromArray(seed, p, BlockColumns);
+        var seed = new double[BlockColumns * p];
+        System.Array.Fill(seed, 1, j * p, p);
+        return Tensor.FromArray(seed, BlockColumns, p);
     }
-
     /// <summary>Scatters the blocks into CSR: rows 2i, 2i+1 hold columns 11·cam + 0..10, 11n + 3·pt + 0..2, 11n + 3m + i; row 2p + i holds 11n + 3m + i.</summary>
     private static BaSparseJacobian Assemble(BaInstance ba, double[][] blockColumns, double[] weightDiagonal)
     {
@@ -92,7 +94,7 @@ public static class BundleAdjustment
                     columns[e] = j < 11 ? 11 * ba.CameraOf[i] + j
                                : j < 14 ? 11 * n + 3 * ba.PointOf[i] + (j - 11)
                                : 11 * n + 3 * m + i;
-                    values[e] = blockColumns[j][2 * i + row];
+                    values[e] = blockColumns[j][row * p + i];
                 }
             }
         for (int i = 0; i < p; i++, e++)
@@ -108,20 +110,20 @@ public static class BundleAdjustment
     /// <summary>Rodrigues' rotation of Xo by the angle-axis r; when θ² = r·r is exactly 0, the first-order Xo + r × Xo.</summary>
     private static Tensor Rodrigues(Tensor r, Tensor xo)
     {
-        var theta2 = Sum(r * r, -1, keepDims: true);
+        var theta2 = Sum(r * r, 0, keepDims: true);
         var nonzero = NotEqual(theta2, 0);
         var theta = Sqrt(Where(nonzero, theta2, 1.0));                    // θ, kept away from √0 on the other branch
         var v = r / theta;
         var (cos, sin) = (Cos(theta), Sin(theta));
-        var rotated = xo * cos + Cross(v, xo) * sin + v * Sum(v * xo, -1, keepDims: true) * (1 - cos);
+        var rotated = xo * cos + Cross(v, xo) * sin + v * Sum(v * xo, 0, keepDims: true) * (1 - cos);
         return Where(nonzero, rotated, xo + Cross(r, xo));
     }
 
-    /// <summary>a × b along the last axis.</summary>
+    /// <summary>a × b along the first axis.</summary>
     private static Tensor Cross(Tensor a, Tensor b)
     {
-        var (a0, a1, a2) = (a[Ellipsis, 0], a[Ellipsis, 1], a[Ellipsis, 2]);
-        var (b0, b1, b2) = (b[Ellipsis, 0], b[Ellipsis, 1], b[Ellipsis, 2]);
-        return Stack([a1 * b2 - a2 * b1, a2 * b0 - a0 * b2, a0 * b1 - a1 * b0], a.Rank - 1);
+        var (a0, a1, a2) = (a[0], a[1], a[2]);
+        var (b0, b1, b2) = (b[0], b[1], b[2]);
+        return Stack([a1 * b2 - a2 * b1, a2 * b0 - a0 * b2, a0 * b1 - a1 * b0], 0);
     }
 }
