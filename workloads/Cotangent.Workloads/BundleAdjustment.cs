@@ -38,8 +38,9 @@ public static class BundleAdjustment
 
     /// <summary>
     /// The 3p × (11n + 3m + p) Jacobian. Observation i's residual depends only on its own (camera, point, weight),
-    /// packed as column i of a 15×p matrix; forward mode pushes the 15 basis tangents through one linearization of
-    /// all observations, which gives every observation's 2×15 block at once (JacFwd with columns independent).
+    /// packed as column i of a 15×p matrix. Reverse mode pulls the 2 basis cotangents (all of residual row 0, all of
+    /// row 1) back through one linearization of all observations, which gives every observation's 2×15 block at
+    /// once (JacRev with columns independent: 2 transposed passes instead of 15 forward ones).
     /// The weight rows' diagonal is the gradient of Σ_i w_err_i.
     /// </summary>
     public static BaSparseJacobian Jacobian(BaInstance ba)
@@ -49,11 +50,11 @@ public static class BundleAdjustment
         var features = FeatureColumns(ba);
         var (_, linear) = Ad.Linearize<Tensor, Tensor>(
             v => ReprojectionError(v[..11], v[11..14], v[14], features), packed);
-        var blockColumns = new double[BlockColumns][];
-        for (int j = 0; j < BlockColumns; j++)
-            blockColumns[j] = linear.Apply(Seed(p, j)).ToArray<double>();   // ∂reproj_·i / ∂packed_ji, (2, p)
+        var blockRows = new double[2][];
+        for (int row = 0; row < 2; row++)
+            blockRows[row] = linear.ApplyTranspose(Seed(p, row)).ToArray<double>();   // ∂reproj_row,i / ∂packed_·i, (15, p)
         var weightDiagonal = Ad.Grad<Tensor>(w => Sum(WeightError(w)))(ba.Weights).ToArray<double>();
-        return Assemble(ba, blockColumns, weightDiagonal);
+        return Assemble(ba, blockRows, weightDiagonal);
     }
 
     /// <summary>The 2×15 block of one observation by <see cref="Ad.JacFwd"/> on its own function (for checking the batched path).</summary>
@@ -70,14 +71,15 @@ public static class BundleAdjustment
 
     private static Tensor FeatureColumns(BaInstance ba) => Transpose(ba.Features);
 
-    private static Tensor Seed(int p, int j)
+    /// <summary>The cotangent (2, p) that is 1 on residual row <paramref name="row"/> of every observation.</summary>
+    private static Tensor Seed(int p, int row)
     {
-        var seed = new double[BlockColumns * p];
-        System.Array.Fill(seed, 1, j * p, p);
-        return Tensor.FromArray(seed, BlockColumns, p);
+        var seed = new double[2 * p];
+        System.Array.Fill(seed, 1, row * p, p);
+        return Tensor.FromArray(seed, 2, p);
     }
     /// <summary>Scatters the blocks into CSR: rows 2i, 2i+1 hold columns 11·cam + 0..10, 11n + 3·pt + 0..2, 11n + 3m + i; row 2p + i holds 11n + 3m + i.</summary>
-    private static BaSparseJacobian Assemble(BaInstance ba, double[][] blockColumns, double[] weightDiagonal)
+    private static BaSparseJacobian Assemble(BaInstance ba, double[][] blockRows, double[] weightDiagonal)
     {
         int n = ba.N, m = ba.M, p = ba.P;
         int nnz = 2 * BlockColumns * p + p;
@@ -94,7 +96,7 @@ public static class BundleAdjustment
                     columns[e] = j < 11 ? 11 * ba.CameraOf[i] + j
                                : j < 14 ? 11 * n + 3 * ba.PointOf[i] + (j - 11)
                                : 11 * n + 3 * m + i;
-                    values[e] = blockColumns[j][row * p + i];
+                    values[e] = blockRows[row][j * p + i];
                 }
             }
         for (int i = 0; i < p; i++, e++)
