@@ -62,8 +62,8 @@ internal static class AdBenchRunner
         Console.WriteLine("What dominates where a target is missed (measured with probes, see README):");
         Console.WriteLine("  LSTM: ~50k primitives on 14-element vectors. Eager f costs ~0.15-0.3 us per primitive, Linearize ~8-10 us");
         Console.WriteLine("        per primitive (a bare tanh recurrence on 14-vectors shows the same), so tracing per equation, not arithmetic.");
-        Console.WriteLine("  BA:   every intermediate is p doubles (250 KB > the 85 KB large-object threshold), so f and the 15 applications");
-        Console.WriteLine("        of the linear program run gen-2 collections every few operations; DOTNET_GCgen0size=0x8000000");
+        Console.WriteLine("  BA:   every intermediate is p doubles (250 KB > the 85 KB large-object threshold), so f, Linearize and the 2 transposed");
+        Console.WriteLine("        passes run gen-2 collections every few operations; DOTNET_GCgen0size=0x8000000");
         Console.WriteLine("        DOTNET_GCLOHThreshold=0x2000000 cut the batched reprojection from ~58 to ~17 ms.");
         Console.WriteLine("  GMM d2 K5: ~60 primitives on arrays of <= 10k elements; fixed per-primitive cost dominates f and, ~3x, the gradient.");
         return 0;
