@@ -76,7 +76,7 @@ public static class Gmm
     /// <summary>Q_k = diag(exp q_k) + the strict lower triangle filled column by column from l_k.</summary>
     private static Tensor LowerTriangular(Tensor q, Tensor l, int d)
     {
-        // Where (r, c) with r > c reads l: idx = d(d−1)/2 − (d−c)(d−c−1)/2 + (r − c − 1); elsewhere masked to 0.
+        // index[r, c] = position of (r, c), r > c, in the column-by-column fill of l; the mask zeroes r ≤ c.
         var index = new int[d * d];
         var lower = new double[d * d];
         for (int c = 0, t = 0; c < d; c++)
