@@ -10,6 +10,9 @@ if (args.Length > 0 && args[0] == "--ad-figures")
 if (args.Length > 0 && args[0] == "--linalg-figures")
     return LinalgFigures.Run();
 
+if (args.Length > 0 && args[0] == "--adbench")
+    return AdBenchRunner.Run(args[1..]);
+
 if (args.Length > 0 && args[0] == "--gemm-probe")
     return GemmProbe.Run(args[1..]);
 
