@@ -123,10 +123,7 @@ public sealed class Lu() : Primitive("lu"), IJvpRule
     public override Aval AbstractEval(ReadOnlySpan<Aval> args, object? parameters)
     {
         Check.Arity(Name, args, 1);
-        Check.Float(Name, args[0]);
-        LinalgRules.CheckSquare(Name, args[0]);
-        var s = args[0].Shape;
-        return args[0] with { Shape = Shape.Of([.. s.Dims[..^2], s[s.Rank - 1] + 1, s[s.Rank - 1]]) };
+        return LinalgRules.PackedSquare(Name, args[0]);
     }
 
     /// <summary>
@@ -184,10 +181,7 @@ public sealed class Eigh() : Primitive("eigh"), IJvpRule
     public override Aval AbstractEval(ReadOnlySpan<Aval> args, object? parameters)
     {
         Check.Arity(Name, args, 1);
-        Check.Float(Name, args[0]);
-        LinalgRules.CheckSquare(Name, args[0]);
-        var s = args[0].Shape;
-        return args[0] with { Shape = Shape.Of([.. s.Dims[..^2], s[s.Rank - 1] + 1, s[s.Rank - 1]]) };
+        return LinalgRules.PackedSquare(Name, args[0]);
     }
 
     /// <summary>

@@ -13,6 +13,15 @@ internal static class LinalgRules
             throw new ShapeException($"{name}: expected a batch of square matrices [..., n, n], got {s}.");
     }
 
+    /// <summary>The type of a packed [..., n + 1, n] result (lu, eigh) of a float [..., n, n] operand.</summary>
+    public static Aval PackedSquare(string name, Aval a)
+    {
+        Check.Float(name, a);
+        CheckSquare(name, a);
+        var s = a.Shape;
+        return a with { Shape = Shape.Of([.. s.Dims[..^2], s[s.Rank - 1] + 1, s[s.Rank - 1]]) };
+    }
+
     /// <summary>x·y over the last two axes, batched over equal leading axes (a batched dot_general).</summary>
     public static Tensor MatMul(Tensor x, Tensor y)
     {
