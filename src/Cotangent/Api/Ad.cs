@@ -94,4 +94,21 @@ public static partial class Ad
         var flat = new FlatFunction<TIn, TOut>(f, def);
         return Staging.MakeProgram(flat.Invoke, Staging.AvalsOf(leaves));
     }
+
+    /// <summary>
+    /// Reads a program back from the text <see cref="Program.ToString"/> prints (lossless: print → parse → print is the
+    /// identity). The primitives are the catalogue's and the builtins'; <paramref name="constants"/> are the values of the
+    /// constants the text declares (before each ';'), in text order — <see cref="ProgramParser.ConstantsOf"/> lists a
+    /// program's in that order.
+    /// </summary>
+    /// <exception cref="ArgumentNullException">text is null.</exception>
+    /// <exception cref="ProgramParseException">The text is malformed or ill-typed; the message gives the line, the column and what was expected.</exception>
+    public static Program ParseProgram(string text, params Tensor[] constants)
+    {
+        ArgumentNullException.ThrowIfNull(text);
+        ArgumentNullException.ThrowIfNull(constants);
+        for (int i = 0; i < constants.Length; i++)
+            if (constants[i] is null) throw new ArgumentNullException(nameof(constants), $"Constant {i} is null.");
+        return Cotangent.Primitives.Catalogue.ParseProgram(text, constants);
+    }
 }

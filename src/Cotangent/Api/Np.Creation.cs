@@ -55,11 +55,15 @@ public static partial class Np
         return Allocating("full", shape, dtype, (shape, value, dtype), static s => NDArray.Full(s.dtype, s.shape, s.value));
     }
 
-    /// <summary>Zeros with the shape and dtype of <paramref name="like"/> (which may be a tracer: only its type is used).</summary>
+    /// <summary>
+    /// Zeros with the shape and dtype of <paramref name="like"/>. When <paramref name="like"/> is a tracer the zeros are
+    /// made at its level (a staged value gets a staged <c>zeros</c> equation), so <c>x => Np.ZerosLike(x)</c> is the
+    /// linear zero map under <see cref="Ad.LinearTranspose{TIn, TOut}"/>.
+    /// </summary>
     public static Tensor ZerosLike(Tensor like)
     {
         ArgumentNullException.ThrowIfNull(like);
-        return Full(like.Shape, 0, like.DType);
+        return like is Core.Tracer ? Primitives.Lax.ZerosLike(like) : Full(like.Shape, 0, like.DType);
     }
 
     /// <summary>Ones with the shape and dtype of <paramref name="like"/>.</summary>

@@ -1,3 +1,4 @@
+using Cotangent.Core;
 using Cotangent.Primitives;
 using Cotangent.Runtime;
 
@@ -248,6 +249,20 @@ public static partial class Np
         ArgumentNullException.ThrowIfNull(indices);
         int a = AxisHelpers.Normalize(axis, x.Rank, "split");
         int n = x.Shape[a];
+        // Consecutive cuts (the usual case) are one split primitive; NumPy's overlapping form (an index below
+        // its predecessor) falls back to slices.
+        var sizes = new int[indices.Length + 1];
+        int previous = 0;
+        bool consecutive = true;
+        for (int i = 0; i <= indices.Length && consecutive; i++)
+        {
+            int stop = i < indices.Length ? Clamp(indices[i], n, 0, n) : n;
+            consecutive = stop >= previous;
+            sizes[i] = stop - previous;
+            previous = stop;
+        }
+
+        if (consecutive) return Lax.Split(x, sizes, a);
         var parts = new Tensor[indices.Length + 1];
         int start = 0;
         for (int i = 0; i <= indices.Length; i++)
@@ -289,7 +304,9 @@ public static partial class Np
             if (lo[i] < 0 || hi[i] < 0) throw new ShapeException($"pad: padding amounts must be non-negative, got ({lo[i]}, {hi[i]}) on axis {i}.");
         }
 
-        return Lax.Pad(x, W(value, x), lo, hi, new int[x.Rank]);
+        // A zero padding value is a zero at x's level (staged when x is), so padding a linear value with 0 stays linear.
+        var padValue = value == 0 && !double.IsNegative(value) ? Lax.ZerosAt(x, Aval.ScalarOf(x.DType)) : W(value, x);
+        return Lax.Pad(x, padValue, lo, hi, new int[x.Rank]);
     }
 
     /// <summary>Pads every axis with <paramref name="width"/> elements of <paramref name="value"/> on both sides.</summary>

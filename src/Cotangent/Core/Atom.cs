@@ -22,6 +22,11 @@ public sealed class Var : Atom
         Id = id;
     }
 
+    private static int s_owners;
+
+    /// <summary>A fresh builder serial number for <see cref="Var(Aval, int, int)"/>.</summary>
+    internal static int NewOwner() => Interlocked.Increment(ref s_owners);
+
     /// <summary>The serial number of the builder that numbered this variable, or 0.</summary>
     internal int Owner { get; }
 

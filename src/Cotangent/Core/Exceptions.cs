@@ -77,3 +77,30 @@ public class ConcretizationException : CotangentException
     /// <summary>Creates the exception with a message and the error that caused it.</summary>
     public ConcretizationException(string message, Exception inner) : base(message, inner) { }
 }
+
+/// <summary>Program text could not be read: <see cref="Line"/> and <see cref="Column"/> locate the fault.</summary>
+public class ProgramParseException : CotangentException
+{
+    /// <summary>Creates the exception at a 1-based position, with what was expected there.</summary>
+    public ProgramParseException(int line, int column, string message)
+        : base($"Program text, line {line}, column {column}: {message}")
+    {
+        Line = line;
+        Column = column;
+    }
+
+    /// <summary>Creates the exception with a message.</summary>
+    public ProgramParseException(string message) : base(message) { }
+
+    /// <summary>Creates the exception with a default message.</summary>
+    public ProgramParseException() { }
+
+    /// <summary>Creates the exception with a message and the error that caused it.</summary>
+    public ProgramParseException(string message, Exception inner) : base(message, inner) { }
+
+    /// <summary>The 1-based line of the fault (0 when unknown).</summary>
+    public int Line { get; }
+
+    /// <summary>The 1-based column of the fault (0 when unknown).</summary>
+    public int Column { get; }
+}

@@ -3,37 +3,151 @@ using Cotangent.Runtime;
 namespace Cotangent.Core;
 
 /// <summary>
-/// A primitive operation: the unit every transformation interprets. A primitive always has an eager
-/// implementation (<see cref="Impl"/>) and a shape/dtype rule (<see cref="AbstractEval"/>); the rules
-/// for other transformations are interfaces declared by those transformations (IJvpRule,
-/// ITransposeRule, …) and implemented by the primitive class itself, so all of a primitive's rules
-/// live in one place.
+/// A primitive operation: the unit every transformation interprets. Each primitive has an eager
+/// implementation and a shape/dtype rule; the rules for the transformations (JVP, transpose, partial
+/// evaluation, dead-code elimination, …) are interfaces declared by those transformations and
+/// implemented by the primitive class itself, so all of a primitive's rules live in one place.
+/// Derive from <see cref="Primitive{TParams}"/> for one result, <see cref="MultiResultPrimitive{TParams}"/>
+/// for several.
 /// </summary>
 public abstract class Primitive
 {
-    /// <summary>Creates a primitive with the name printed in programs (JAX's snake_case spelling).</summary>
-    protected Primitive(string name) => Name = name;
+    private protected Primitive(string name) => Name = name;
 
     /// <summary>The printed name, e.g. <c>reduce_sum</c>.</summary>
     public string Name { get; }
 
-    /// <summary>Computes the output from concrete inputs.</summary>
-    /// <param name="args">Concrete input arrays.</param>
-    /// <param name="parameters">The primitive's parameters (its own params type, or null).</param>
-    public abstract NDArray Impl(ReadOnlySpan<NDArray> args, object? parameters);
+    /// <summary>True when the primitive returns several values (JAX's <c>multiple_results</c>).</summary>
+    public abstract bool MultipleResults { get; }
 
-    /// <summary>The output aval for input avals; throws the typed shape/dtype exceptions on misuse.</summary>
-    public abstract Aval AbstractEval(ReadOnlySpan<Aval> args, object? parameters);
+    /// <summary>The type of this primitive's parameter record.</summary>
+    public abstract Type ParamsType { get; }
 
-    /// <summary>Binds this primitive to the inputs under the current trace (eager evaluation when none is active).</summary>
-    public Tensor Bind(ReadOnlySpan<Tensor> args, object? parameters = null) => Dispatch.Bind(this, args, parameters);
+    /// <summary>Reads this primitive's parameters from program text.</summary>
+    public abstract Params ReadParams(ParamReader reader);
 
-    /// <summary>Binds a one-input primitive.</summary>
-    public Tensor Bind(Tensor x, object? parameters = null) => Dispatch.Bind(this, new ReadOnlySpan<Tensor>(in x), parameters);
+    /// <summary>The result types for the given input types; throws the typed shape/dtype exceptions on misuse.</summary>
+    public abstract Aval[] ResultAvals(ReadOnlySpan<Aval> args, Params parameters);
 
-    /// <summary>Binds a two-input primitive.</summary>
-    public Tensor Bind(Tensor x, Tensor y, object? parameters = null) => Dispatch.Bind(this, [x, y], parameters);
+    /// <summary>Computes the results from concrete inputs into <paramref name="results"/> (one slot per result).</summary>
+    public abstract void Evaluate(ReadOnlySpan<NDArray> args, Params parameters, Span<NDArray> results);
+
+    /// <summary>The single result type (single-result primitives only).</summary>
+    internal abstract Aval ResultAval(ReadOnlySpan<Aval> args, Params parameters);
+
+    /// <summary>The single result (single-result primitives only).</summary>
+    internal abstract NDArray Evaluate(ReadOnlySpan<NDArray> args, Params parameters);
 
     /// <summary>The printed name.</summary>
     public override string ToString() => Name;
+}
+
+/// <summary>A primitive with one result and parameters of type <typeparamref name="TParams"/>.</summary>
+/// <typeparam name="TParams">The parameter record (<see cref="NoParams"/> when there are none).</typeparam>
+public abstract class Primitive<TParams> : Primitive where TParams : Params, IParams<TParams>
+{
+    // The parameters passed when a caller gives none: only meaningful for NoParams.
+    private static readonly TParams? s_none = NoParams.Instance as TParams;
+
+    /// <summary>Creates a primitive with the name printed in programs (JAX's snake_case spelling).</summary>
+    protected Primitive(string name) : base(name) { }
+
+    /// <inheritdoc/>
+    public sealed override bool MultipleResults => false;
+
+    /// <inheritdoc/>
+    public sealed override Type ParamsType => typeof(TParams);
+
+    /// <inheritdoc/>
+    public sealed override Params ReadParams(ParamReader reader) => TParams.Read(reader);
+
+    /// <summary>Computes the result from concrete inputs.</summary>
+    public abstract NDArray Impl(ReadOnlySpan<NDArray> args, TParams p);
+
+    /// <summary>The result type for the given input types; throws the typed shape/dtype exceptions on misuse.</summary>
+    public abstract Aval AbstractEval(ReadOnlySpan<Aval> args, TParams p);
+
+    /// <inheritdoc/>
+    public sealed override Aval[] ResultAvals(ReadOnlySpan<Aval> args, Params parameters) => [ResultAval(args, parameters)];
+
+    /// <inheritdoc/>
+    public sealed override void Evaluate(ReadOnlySpan<NDArray> args, Params parameters, Span<NDArray> results) => results[0] = Evaluate(args, parameters);
+
+    internal sealed override Aval ResultAval(ReadOnlySpan<Aval> args, Params parameters) => AbstractEval(args, Typed(parameters));
+
+    internal sealed override NDArray Evaluate(ReadOnlySpan<NDArray> args, Params parameters) => Impl(args, Typed(parameters));
+
+    /// <summary>The parameters as this primitive's record; the one place an untyped record is narrowed.</summary>
+    protected TParams Typed(Params parameters) => parameters as TParams ?? throw WrongParams(parameters);
+
+    private ArgumentException WrongParams(Params? parameters) =>
+        new($"{Name}: expected parameters of type {typeof(TParams).Name}, got {parameters?.GetType().Name ?? "none"}.");
+
+    /// <summary>Binds this primitive to the inputs under the current trace (eager evaluation when none is active).</summary>
+    public Tensor Bind(ReadOnlySpan<Tensor> args, TParams p) => Dispatch.Bind(this, args, p);
+
+    /// <summary>Binds a one-input primitive.</summary>
+    public Tensor Bind(Tensor x, TParams p) => Dispatch.Bind(this, new ReadOnlySpan<Tensor>(in x), p);
+
+    /// <summary>Binds a two-input primitive.</summary>
+    public Tensor Bind(Tensor x, Tensor y, TParams p) => Dispatch.Bind(this, [x, y], p);
+
+    /// <summary>Binds a primitive without parameters.</summary>
+    public Tensor Bind(ReadOnlySpan<Tensor> args) => Dispatch.Bind(this, args, None);
+
+    /// <summary>Binds a one-input primitive without parameters.</summary>
+    public Tensor Bind(Tensor x) => Dispatch.Bind(this, new ReadOnlySpan<Tensor>(in x), None);
+
+    /// <summary>Binds a two-input primitive without parameters.</summary>
+    public Tensor Bind(Tensor x, Tensor y) => Dispatch.Bind(this, [x, y], None);
+
+    private TParams None => s_none ?? throw WrongParams(null);
+}
+
+/// <summary>A primitive with several results and parameters of type <typeparamref name="TParams"/>.</summary>
+/// <typeparam name="TParams">The parameter record.</typeparam>
+public abstract class MultiResultPrimitive<TParams> : Primitive where TParams : Params, IParams<TParams>
+{
+    /// <summary>Creates a primitive with the name printed in programs.</summary>
+    protected MultiResultPrimitive(string name) : base(name) { }
+
+    /// <inheritdoc/>
+    public sealed override bool MultipleResults => true;
+
+    /// <inheritdoc/>
+    public sealed override Type ParamsType => typeof(TParams);
+
+    /// <inheritdoc/>
+    public sealed override Params ReadParams(ParamReader reader) => TParams.Read(reader);
+
+    /// <summary>Computes the results from concrete inputs.</summary>
+    public abstract NDArray[] Impl(ReadOnlySpan<NDArray> args, TParams p);
+
+    /// <summary>The result types for the given input types.</summary>
+    public abstract Aval[] AbstractEval(ReadOnlySpan<Aval> args, TParams p);
+
+    /// <inheritdoc/>
+    public sealed override Aval[] ResultAvals(ReadOnlySpan<Aval> args, Params parameters) => AbstractEval(args, Typed(parameters));
+
+    /// <inheritdoc/>
+    public sealed override void Evaluate(ReadOnlySpan<NDArray> args, Params parameters, Span<NDArray> results)
+    {
+        var values = Impl(args, Typed(parameters));
+        if (values.Length != results.Length)
+            throw new InvalidOperationException($"{Name}: the implementation returned {values.Length} results where {results.Length} were expected.");
+        values.CopyTo(results);
+    }
+
+    internal sealed override Aval ResultAval(ReadOnlySpan<Aval> args, Params parameters) =>
+        throw new InvalidOperationException($"{Name} has several results.");
+
+    internal sealed override NDArray Evaluate(ReadOnlySpan<NDArray> args, Params parameters) =>
+        throw new InvalidOperationException($"{Name} has several results.");
+
+    /// <summary>The parameters as this primitive's record; the one place an untyped record is narrowed.</summary>
+    protected TParams Typed(Params parameters) => parameters as TParams ??
+        throw new ArgumentException($"{Name}: expected parameters of type {typeof(TParams).Name}, got {parameters?.GetType().Name ?? "none"}.");
+
+    /// <summary>Binds under the current trace; returns one tensor per result.</summary>
+    public Tensor[] Bind(ReadOnlySpan<Tensor> args, TParams p) => Dispatch.BindMany(this, args, p);
 }

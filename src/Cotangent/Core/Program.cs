@@ -40,7 +40,7 @@ public sealed class Program
         foreach (var v in ConstVars) if (!Visit(v)) return -1;
         foreach (var eq in Equations)
         {
-            if (!Visit(eq.Output)) return -1;
+            foreach (var o in eq.Outputs) if (!Visit(o)) return -1;
             foreach (var a in eq.Inputs) if (a is Var v && !Visit(v)) return -1;
         }
 
@@ -86,7 +86,7 @@ public sealed class Program
         {
             args.Clear();
             foreach (var a in eq.Inputs) args.Add(Read(env, a));
-            env.Set(eq.Output, Dispatch.Bind(eq.Primitive, System.Runtime.InteropServices.CollectionsMarshal.AsSpan(args), eq.Parameters));
+            BindEquation(eq, System.Runtime.InteropServices.CollectionsMarshal.AsSpan(args), env);
         }
 
         var result = new Tensor[Outputs.Count];
@@ -94,9 +94,39 @@ public sealed class Program
         return result;
     }
 
+    /// <summary>Binds one equation under the current trace and records its results in <paramref name="env"/>.</summary>
+    internal static void BindEquation(Equation eq, ReadOnlySpan<Tensor> args, VarMap<Tensor> env)
+    {
+        if (eq.Outputs.Length == 1 && !eq.Primitive.MultipleResults)
+        {
+            env.Set(eq.Outputs[0], Dispatch.Bind(eq.Primitive, args, eq.Parameters));
+            return;
+        }
+
+        var results = new Tensor[eq.Outputs.Length];
+        Dispatch.BindInto(eq.Primitive, args, eq.Parameters, results);
+        for (int i = 0; i < results.Length; i++) env.Set(eq.Outputs[i], results[i]);
+    }
+
+    /// <summary>The output types.</summary>
+    public Aval[] OutputAvals()
+    {
+        var result = new Aval[Outputs.Count];
+        for (int i = 0; i < result.Length; i++) result[i] = Outputs[i].Aval;
+        return result;
+    }
+
+    /// <summary>The input types.</summary>
+    public Aval[] InputAvals()
+    {
+        var result = new Aval[Inputs.Count];
+        for (int i = 0; i < result.Length; i++) result[i] = Inputs[i].Aval;
+        return result;
+    }
+
     private static Tensor Read(VarMap<Tensor> env, Atom atom) =>
         atom is Literal l ? l.Value : env[(Var)atom];
 
-    /// <summary>The readable text form (see <see cref="ProgramPrinter"/>).</summary>
+    /// <summary>The lossless text form (see <see cref="ProgramPrinter"/>; <see cref="ProgramParser"/> reads it back).</summary>
     public override string ToString() => ProgramPrinter.Print(this);
 }

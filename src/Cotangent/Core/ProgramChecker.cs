@@ -2,8 +2,8 @@ namespace Cotangent.Core;
 
 /// <summary>
 /// The structural checker: every variable is defined exactly once (SSA) before it is used, constants
-/// match their variables' types, and each equation's output type is what its primitive's shape rule
-/// gives for its inputs. Transformations run it after each pass in tests.
+/// match their variables' types, and each equation's result types are what its primitive's shape rule
+/// gives for its inputs; programs held as parameters are checked recursively. Transformations run it after each pass in tests.
 /// </summary>
 public static class ProgramChecker
 {
@@ -35,20 +35,38 @@ public static class ProgramChecker
                 avals.Add(a.Aval);
             }
 
-            Aval expected;
+            Aval[] expected;
             try
             {
-                expected = eq.Primitive.AbstractEval(System.Runtime.InteropServices.CollectionsMarshal.AsSpan(avals), eq.Parameters);
+                expected = eq.Primitive.ResultAvals(System.Runtime.InteropServices.CollectionsMarshal.AsSpan(avals), eq.Parameters);
             }
             catch (CotangentException ex)
             {
                 throw new ProgramCheckException($"Program check failed: equation {e} ({eq.Primitive.Name}) is ill-typed: {ex.Message}\n{program}", ex);
             }
 
-            if (expected != eq.Output.Aval)
-                throw Fail(program, $"equation {e} ({eq.Primitive.Name}) declares output {eq.Output.Aval} but its inputs give {expected}");
-            if (!defined.Add(eq.Output))
-                throw Fail(program, $"equation {e} ({eq.Primitive.Name}) redefines a variable (not SSA)");
+            if (expected.Length != eq.Outputs.Length)
+                throw Fail(program, $"equation {e} ({eq.Primitive.Name}) defines {eq.Outputs.Length} variables but the primitive has {expected.Length} results");
+            for (int k = 0; k < expected.Length; k++)
+            {
+                if (expected[k] != eq.Outputs[k].Aval)
+                    throw Fail(program, $"equation {e} ({eq.Primitive.Name}) declares output {eq.Outputs[k].Aval}{(expected.Length > 1 ? $" (result {k})" : "")} but its inputs give {expected[k]}");
+                if (!defined.Add(eq.Outputs[k]))
+                    throw Fail(program, $"equation {e} ({eq.Primitive.Name}) redefines a variable (not SSA)");
+            }
+
+            // Programs held as parameters are checked too: a closed program must be well formed on its own.
+            foreach (var sub in eq.Parameters.SubPrograms)
+            {
+                try
+                {
+                    Check(sub);
+                }
+                catch (ProgramCheckException ex)
+                {
+                    throw new ProgramCheckException($"Program check failed: in the program held by equation {e} ({eq.Primitive.Name}): {ex.Message}\n{program}", ex);
+                }
+            }
         }
 
         foreach (var o in program.Outputs)

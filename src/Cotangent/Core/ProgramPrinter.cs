@@ -1,74 +1,131 @@
-using System.Globalization;
 using System.Text;
 using Cotangent.Runtime;
 
 namespace Cotangent.Core;
 
 /// <summary>
-/// Prints programs in a jaxpr-like form, naming variables a, b, …, z, ba, bb, … in order of appearance:
+/// Prints programs in a jaxpr-like, lossless text form that <see cref="ProgramParser"/> reads back:
 /// <code>
 /// { lambda c:f64[] ; a:f64[3] .
 ///   let b:f64[3] = sin a
 ///       d:f64[] = reduce_sum[axes=(0)] b
 ///   in ( d ) }
 /// </code>
-/// Constants come before the semicolon, inputs after it; linear inputs are marked <c>lin</c>.
+/// Constants come before the semicolon (with their types; their values travel beside the text),
+/// inputs after it, linear inputs marked <c>lin</c>. Variables are named a, b, …, z, ba, bb, … in order
+/// of appearance, skipping the keywords; a nested program (a parameter) continues the naming, so every
+/// name in a text is unique. Literals are written in their shortest round-trip form with their dtype
+/// (<c>2.0</c> is f64, <c>2.0:f32</c>, <c>3:i32</c>, <c>True:bool</c>); parameters as
+/// <c>key=value</c> (see <see cref="ParamWriter"/>); an equation with several results lists them before
+/// the <c>=</c>.
 /// </summary>
 public static class ProgramPrinter
 {
-    /// <summary>The text of <paramref name="program"/>.</summary>
-    public static string Print(Program program)
+    // Names the parser reserves; the naming skips them.
+    private static readonly HashSet<string> s_keywords = ["lambda", "let", "in", "lin", "nan", "inf"];
+
+    /// <summary>The naming state shared by a program and the programs nested in it.</summary>
+    internal sealed class Context
     {
-        var names = new Dictionary<Var, string>();
-        string Name(Var v)
+        private readonly Dictionary<Var, string> _names = [];
+        private int _next;
+
+        public string Define(Var v)
         {
-            if (!names.TryGetValue(v, out var n))
+            if (!_names.TryGetValue(v, out var n))
             {
-                n = VarName(names.Count);
-                names[v] = n;
+                do n = RawName(_next++);
+                while (s_keywords.Contains(n));
+                _names[v] = n;
             }
 
             return n;
         }
 
-        string Atom(Atom a) => a switch
-        {
-            Var v => names.TryGetValue(v, out var n) ? n : "?" + Name(v),
-            Literal l => FormatLiteral(l),
-            _ => "?",
-        };
+        public string Use(Var v) => _names.TryGetValue(v, out var n) ? n : "?" + Define(v);
+    }
 
-        var sb = new StringBuilder("{ lambda ");
-        foreach (var c in program.ConstVars) sb.Append(Name(c)).Append(':').Append(c.Aval).Append(' ');
+    /// <summary>The text of <paramref name="program"/>.</summary>
+    public static string Print(Program program)
+    {
+        ArgumentNullException.ThrowIfNull(program);
+        var sb = new StringBuilder();
+        Append(sb, program, new Context(), 0);
+        return sb.ToString();
+    }
+
+    /// <summary>Appends <paramref name="program"/>, with its body lines indented by <paramref name="indent"/> more spaces.</summary>
+    internal static void Append(StringBuilder sb, Program program, Context context, int indent)
+    {
+        var pad = new string(' ', indent);
+        sb.Append("{ lambda ");
+        foreach (var c in program.ConstVars) sb.Append(context.Define(c)).Append(':').Append(c.Aval).Append(' ');
         sb.Append("; ");
         for (int i = 0; i < program.Inputs.Count; i++)
         {
             var v = program.Inputs[i];
             if (program.LinearInputs[i]) sb.Append("lin ");
-            sb.Append(Name(v)).Append(':').Append(v.Aval).Append(' ');
+            sb.Append(context.Define(v)).Append(':').Append(v.Aval).Append(' ');
         }
 
         sb.Append('.');
         if (program.Equations.Count > 0)
         {
-            sb.Append("\n  let ");
+            sb.Append('\n').Append(pad).Append("  let ");
             for (int i = 0; i < program.Equations.Count; i++)
             {
                 var eq = program.Equations[i];
-                if (i > 0) sb.Append("\n      ");
-                var inputs = string.Join(' ', eq.Inputs.Select(Atom));
-                sb.Append(Name(eq.Output)).Append(':').Append(eq.Output.Aval).Append(" = ").Append(eq.Primitive.Name);
-                if (eq.Parameters is not null) sb.Append('[').Append(eq.Parameters).Append(']');
-                if (inputs.Length > 0) sb.Append(' ').Append(inputs);
+                if (i > 0) sb.Append('\n').Append(pad).Append("      ");
+                // Inputs are named before outputs are defined, so a (malformed) self-reference prints as "?x".
+                var inputs = new string[eq.Inputs.Length];
+                for (int k = 0; k < inputs.Length; k++) inputs[k] = Atom(eq.Inputs[k], context);
+                for (int k = 0; k < eq.Outputs.Length; k++)
+                {
+                    if (k > 0) sb.Append(' ');
+                    sb.Append(context.Define(eq.Outputs[k])).Append(':').Append(eq.Outputs[k].Aval);
+                }
+
+                sb.Append(" = ").Append(eq.Primitive.Name);
+                if (!eq.Parameters.IsEmpty)
+                {
+                    sb.Append('[');
+                    eq.Parameters.Write(new ParamWriter(sb, context, indent + 6));
+                    sb.Append(']');
+                }
+
+                foreach (var a in inputs) sb.Append(' ').Append(a);
             }
         }
 
-        sb.Append("\n  in ( ").Append(string.Join(", ", program.Outputs.Select(Atom))).Append(" ) }");
-        return sb.ToString();
+        sb.Append('\n').Append(pad).Append("  in ( ");
+        for (int i = 0; i < program.Outputs.Count; i++)
+        {
+            if (i > 0) sb.Append(", ");
+            sb.Append(Atom(program.Outputs[i], context));
+        }
+
+        sb.Append(" ) }");
     }
 
-    /// <summary>The printed name of the <paramref name="index"/>-th variable: a … z, ba, bb, ….</summary>
+    private static string Atom(Atom a, Context context) => a switch
+    {
+        Var v => context.Use(v),
+        Literal l => FormatLiteral(l),
+        _ => "?",
+    };
+
+    /// <summary>The <paramref name="index"/>-th name the printer gives: a … z, ba, bb, …, skipping the keywords.</summary>
     public static string VarName(int index)
+    {
+        for (int raw = 0; ; raw++)
+        {
+            var n = RawName(raw);
+            if (s_keywords.Contains(n)) continue;
+            if (index-- == 0) return n;
+        }
+    }
+
+    private static string RawName(int index)
     {
         var chars = new StringBuilder();
         do
@@ -80,21 +137,18 @@ public static class ProgramPrinter
         return chars.ToString();
     }
 
-    private static string FormatLiteral(Literal l)
+    /// <summary>A literal in its shortest round-trip form, with its dtype unless it is f64.</summary>
+    public static string FormatLiteral(Literal literal)
     {
-        var v = l.Value.Value;
-        var text = v.DType switch
+        ArgumentNullException.ThrowIfNull(literal);
+        var v = literal.Value.Value;
+        return v.DType switch
         {
-            DType.Bool => v.GetDouble(0) != 0 ? "True" : "False",
-            DType.Int32 => v.GetDouble(0).ToString(CultureInfo.InvariantCulture),
-            _ => FormatFloat(v.GetDouble(0)),
+            DType.Float64 => ParamWriter.FormatDouble(v.GetDouble(0)),
+            DType.Float32 => ParamWriter.FormatSingle((float)v.GetDouble(0)) + ":f32",
+            DType.Int32 => ((int)v.GetDouble(0)).ToString(System.Globalization.CultureInfo.InvariantCulture) + ":i32",
+            DType.Bool => (v.GetDouble(0) != 0 ? "True" : "False") + ":bool",
+            _ => throw new NotSupportedException($"No literal form for {v.DType}."),
         };
-        return v.DType == DType.Float64 ? text : text + ":" + v.DType.ShortName();
-    }
-
-    private static string FormatFloat(double x)
-    {
-        var s = x.ToString("G8", CultureInfo.InvariantCulture);
-        return s.Contains('.', StringComparison.Ordinal) || s.Contains('E', StringComparison.Ordinal) || !double.IsFinite(x) ? s : s + ".0";
     }
 }

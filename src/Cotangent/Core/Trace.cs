@@ -26,8 +26,11 @@ public abstract class Trace
     /// <summary>Marks the transformation as finished.</summary>
     public void Deactivate() => IsActive = false;
 
-    /// <summary>Interprets one primitive application; inputs may be this trace's tracers or foreign values.</summary>
-    public abstract Tensor Process(Primitive primitive, ReadOnlySpan<Tensor> args, object? parameters);
+    /// <summary>
+    /// Interprets one primitive application, writing one value per result of the primitive into
+    /// <paramref name="results"/>; inputs may be this trace's tracers or foreign values.
+    /// </summary>
+    public abstract void Process(Primitive primitive, ReadOnlySpan<Tensor> args, Params parameters, Span<Tensor> results);
 
     /// <summary>True when <paramref name="other"/> is this trace or one it is nested in.</summary>
     public bool IsSelfOrAncestor(Trace other)

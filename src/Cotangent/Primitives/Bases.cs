@@ -40,7 +40,7 @@ internal static class Check
 /// An elementwise one-operand primitive. Subclasses give the kernel op and, when differentiable, the
 /// derivative f′(x) (possibly using the output y): the JVP is ẏ = ẋ · f′(x).
 /// </summary>
-public abstract class ElementwiseUnary : Primitive
+public abstract class ElementwiseUnary : Primitive<NoParams>
 {
     /// <summary>Creates the primitive.</summary>
     protected ElementwiseUnary(string name, UnaryOp op, bool floatOnly = true) : base(name)
@@ -56,10 +56,10 @@ public abstract class ElementwiseUnary : Primitive
     public bool FloatOnly { get; }
 
     /// <inheritdoc/>
-    public override NDArray Impl(ReadOnlySpan<NDArray> args, object? parameters) => Kernels.Unary(Op, args[0]);
+    public override NDArray Impl(ReadOnlySpan<NDArray> args, NoParams p) => Kernels.Unary(Op, args[0]);
 
     /// <inheritdoc/>
-    public override Aval AbstractEval(ReadOnlySpan<Aval> args, object? parameters)
+    public override Aval AbstractEval(ReadOnlySpan<Aval> args, NoParams p)
     {
         Check.Arity(Name, args, 1);
         if (FloatOnly) Check.Float(Name, args[0]);
@@ -69,7 +69,7 @@ public abstract class ElementwiseUnary : Primitive
 }
 
 /// <summary>A smooth elementwise unary primitive: ẏ = ẋ · f′(x).</summary>
-public abstract class SmoothUnary : ElementwiseUnary, IJvpRule
+public abstract class SmoothUnary : ElementwiseUnary, ITangentRule<NoParams>
 {
     /// <summary>Creates the primitive.</summary>
     protected SmoothUnary(string name, UnaryOp op) : base(name, op) { }
@@ -78,7 +78,7 @@ public abstract class SmoothUnary : ElementwiseUnary, IJvpRule
     protected abstract Tensor Derivative(Tensor x, Tensor y);
 
     /// <inheritdoc/>
-    public Tensor? Jvp(ReadOnlySpan<Tensor> primals, ReadOnlySpan<Tensor?> tangents, Tensor primalOut, object? parameters)
+    public Tensor? Tangent(ReadOnlySpan<Tensor> primals, ReadOnlySpan<Tensor?> tangents, Tensor primalOut, NoParams p)
         => Lax.Mul(tangents[0]!, Derivative(primals[0], primalOut));
 }
 
@@ -90,7 +90,7 @@ public abstract class FlatUnary : ElementwiseUnary, IZeroDerivative
 }
 
 /// <summary>An elementwise two-operand primitive with NumPy broadcasting; both operands share a dtype.</summary>
-public abstract class ElementwiseBinary : Primitive
+public abstract class ElementwiseBinary : Primitive<NoParams>
 {
     /// <summary>Creates the primitive.</summary>
     protected ElementwiseBinary(string name, BinaryOp op, bool floatOnly = false) : base(name)
@@ -106,10 +106,10 @@ public abstract class ElementwiseBinary : Primitive
     public bool FloatOnly { get; }
 
     /// <inheritdoc/>
-    public override NDArray Impl(ReadOnlySpan<NDArray> args, object? parameters) => Kernels.Binary(Op, args[0], args[1]);
+    public override NDArray Impl(ReadOnlySpan<NDArray> args, NoParams p) => Kernels.Binary(Op, args[0], args[1]);
 
     /// <inheritdoc/>
-    public override Aval AbstractEval(ReadOnlySpan<Aval> args, object? parameters)
+    public override Aval AbstractEval(ReadOnlySpan<Aval> args, NoParams p)
     {
         Check.Arity(Name, args, 2);
         Check.SameDType(Name, args[0], args[1]);
@@ -123,7 +123,7 @@ public abstract class ElementwiseBinary : Primitive
 /// A smooth binary primitive given by its partial derivatives: ż = ẋ · ∂f/∂x + ẏ · ∂f/∂y,
 /// with each term broadcast to the output shape.
 /// </summary>
-public abstract class SmoothBinary : ElementwiseBinary, IJvpRule
+public abstract class SmoothBinary : ElementwiseBinary, ITangentRule<NoParams>
 {
     /// <summary>Creates the primitive.</summary>
     protected SmoothBinary(string name, BinaryOp op) : base(name, op, floatOnly: false) { }
@@ -135,7 +135,7 @@ public abstract class SmoothBinary : ElementwiseBinary, IJvpRule
     protected abstract Tensor PartialY(Tensor x, Tensor y, Tensor z);
 
     /// <inheritdoc/>
-    public Tensor? Jvp(ReadOnlySpan<Tensor> primals, ReadOnlySpan<Tensor?> tangents, Tensor primalOut, object? parameters)
+    public Tensor? Tangent(ReadOnlySpan<Tensor> primals, ReadOnlySpan<Tensor?> tangents, Tensor primalOut, NoParams p)
     {
         var (x, y) = (primals[0], primals[1]);
         Tensor? tx = tangents[0] is { } dx ? Lax.Mul(dx, PartialX(x, y, primalOut)) : null;

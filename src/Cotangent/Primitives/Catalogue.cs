@@ -1,10 +1,15 @@
 using Cotangent.Core;
 using Cotangent.Runtime;
+using Cotangent.Transforms;
 
 namespace Cotangent.Primitives;
 
-/// <summary>The primitive catalogue: one shared instance of each primitive.</summary>
-public static class Catalogue
+/// <summary>
+/// The primitive catalogue: one shared instance of each primitive, as a static field. The class is partial so a
+/// new primitive's file can declare its own field next to its class; <see cref="All"/> and the name lookup are
+/// built from the fields by reflection, so there is no second list to keep.
+/// </summary>
+public static partial class Catalogue
 {
 #pragma warning disable CS1591 // Each field is the primitive of the same name; its class documents it.
     public static readonly Neg Neg = new();
@@ -72,6 +77,7 @@ public static class Catalogue
     public static readonly Pad Pad = new();
     public static readonly Concatenate Concatenate = new();
     public static readonly Rev Rev = new();
+    public static readonly Split Split = new();
 
     public static readonly Gather Gather = new();
     public static readonly ScatterAdd ScatterAdd = new();
@@ -88,16 +94,35 @@ public static class Catalogue
     public static readonly Eigh Eigh = new();
 #pragma warning restore CS1591
 
-    /// <summary>Every primitive of the catalogue (the builtins add_any and zeros are listed by Transforms.Builtins).</summary>
-    public static IReadOnlyList<Primitive> All { get; } =
-    [
-        Neg, Exp, Log, Log1p, Expm1, Sin, Cos, Tan, Asin, Acos, Atan, Sinh, Cosh, Tanh, Logistic, Sqrt, Rsqrt, Erf, Erfc, Exp2, Log2, Log10, Abs, Sign, Floor, Ceil, Round,
-        Add, Sub, Mul, Div, Pow, Max, Min, Atan2, Rem,
-        Eq, Ne, Lt, Le, Gt, Ge, And, Or, Not, Select, Convert,
-        ReduceSum, ReduceMax, ReduceMin, ReduceProd, ArgMax, ArgMin, CumSum,
-        Reshape, Transpose, BroadcastInDim, Slice, Pad, Concatenate, Rev,
-        Gather, ScatterAdd, DynamicSlice, DynamicUpdateSlice, Iota,
-        DotGeneral,
-        Cholesky, TriangularSolve, Lu, PermutationSign, Eigh,
-    ];
+    /// <summary>Every primitive of the catalogue, in name order (the builtins add_any, zeros and closed_call are listed by Transforms.Builtins).</summary>
+    public static IReadOnlyList<Primitive> All => s_all.Value;
+
+    // Lazy: field initializers of a partial class in several files run in no guaranteed order, so the list is read
+    // only after the type is initialized.
+    private static readonly Lazy<Primitive[]> s_all = new(() => typeof(Catalogue)
+        .GetFields(System.Reflection.BindingFlags.Public | System.Reflection.BindingFlags.Static)
+        .Where(f => typeof(Primitive).IsAssignableFrom(f.FieldType))
+        .Select(f => (Primitive)f.GetValue(null)!)
+        .OrderBy(p => p.Name, StringComparer.Ordinal)
+        .ToArray());
+
+    private static readonly Lazy<Dictionary<string, Primitive>> s_byName = new(BuildIndex);
+
+    private static Dictionary<string, Primitive> BuildIndex()
+    {
+        var index = new Dictionary<string, Primitive>(StringComparer.Ordinal);
+        foreach (var p in All) index.Add(p.Name, p);
+        foreach (var p in Builtins.All) index.Add(p.Name, p);
+        return index;
+    }
+
+    /// <summary>The catalogue primitive or builtin printed as <paramref name="name"/>, or null.</summary>
+    public static Primitive? Find(string name) => s_byName.Value.GetValueOrDefault(name);
+
+    /// <summary>
+    /// Reads program text (as <see cref="ProgramPrinter"/> prints it) with the catalogue and the builtins as the
+    /// primitives; <paramref name="constants"/> are the constants' values in text order (<see cref="ProgramParser.ConstantsOf"/>).
+    /// </summary>
+    /// <exception cref="ProgramParseException">The text is malformed or ill-typed; the message gives the line and column.</exception>
+    public static Program ParseProgram(string text, IReadOnlyList<Tensor>? constants = null) => ProgramParser.Parse(text, Find, constants);
 }

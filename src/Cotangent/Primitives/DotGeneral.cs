@@ -8,20 +8,18 @@ namespace Cotangent.Primitives;
 /// dot_general (XLA): contracts lhs and rhs over paired axes, batching over paired batch axes. Result
 /// axes: batch, lhs free, rhs free. Bilinear: linear in exactly one operand at a time.
 /// </summary>
-public sealed class DotGeneral() : Primitive("dot_general"), IJvpRule, ITransposeRule
+public sealed class DotGeneral() : Primitive<DotParams>("dot_general"), IBilinearPrimitive<DotParams>
 {
     /// <inheritdoc/>
-    public override NDArray Impl(ReadOnlySpan<NDArray> args, object? parameters)
+    public override NDArray Impl(ReadOnlySpan<NDArray> args, DotParams p)
     {
-        var p = (DotParams)parameters!;
         return Kernels.DotGeneral(args[0], args[1], p.ContractLhs.Span, p.ContractRhs.Span, p.BatchLhs.Span, p.BatchRhs.Span);
     }
 
     /// <inheritdoc/>
-    public override Aval AbstractEval(ReadOnlySpan<Aval> args, object? parameters)
+    public override Aval AbstractEval(ReadOnlySpan<Aval> args, DotParams p)
     {
         Check.Arity(Name, args, 2);
-        var p = (DotParams)parameters!;
         var (a, b) = (args[0], args[1]);
         Check.SameDType(Name, a, b);
         if (a.DType == DType.Bool) throw new DTypeException("dot_general: bool operands are not supported.");
@@ -51,30 +49,12 @@ public sealed class DotGeneral() : Primitive("dot_general"), IJvpRule, ITranspos
     private static int[] Free(int rank, Ints contract, Ints batch) =>
         Enumerable.Range(0, rank).Where(i => !contract.Contains(i) && !batch.Contains(i)).ToArray();
 
-    /// <summary>ż = dot(ẋ, y) + dot(x, ẏ).</summary>
-    public Tensor? Jvp(ReadOnlySpan<Tensor> primals, ReadOnlySpan<Tensor?> tangents, Tensor primalOut, object? parameters)
-    {
-        Tensor? a = tangents[0] is { } dx ? Bind(dx, primals[1], parameters) : null;
-        Tensor? b = tangents[1] is { } dy ? Bind(primals[0], dy, parameters) : null;
-        return a is null ? b : b is null ? a : Lax.Add(a, b);
-    }
+    /// <summary>x̄ = dot(z̄, y) with axes put back in x's order (JAX's _dot_general_transpose_lhs).</summary>
+    public Tensor TransposeLhs(Tensor cotangent, Tensor y, Aval x, DotParams p) =>
+        TransposeLhs(cotangent, x.Shape.Rank, y, p.ContractLhs.ToArray(), p.ContractRhs.ToArray(), p.BatchLhs.ToArray(), p.BatchRhs.ToArray());
 
-    /// <inheritdoc/>
-    public bool AcceptsLinear(ReadOnlySpan<bool> linear, object? parameters) => linear[0] != linear[1];
-
-    /// <summary>x̄ = dot(z̄, y) with axes put back in x's order (JAX's _dot_general_transpose_lhs), and symmetrically for y.</summary>
-    public void Transpose(Tensor cotangent, ReadOnlySpan<TransposeArg> args, object? parameters, Span<Tensor?> result)
-    {
-        var p = (DotParams)parameters!;
-        if (args[0].IsLinear)
-        {
-            result[0] = TransposeLhs(cotangent, args[0].Aval.Shape.Rank, args[1].Value!, p.ContractLhs.ToArray(), p.ContractRhs.ToArray(), p.BatchLhs.ToArray(), p.BatchRhs.ToArray());
-        }
-        else
-        {
-            result[1] = TransposeRhs(cotangent, args[0].Value!, args[1].Aval.Shape.Rank, p);
-        }
-    }
+    /// <summary>ȳ: see the private overload.</summary>
+    public Tensor TransposeRhs(Tensor cotangent, Tensor x, Aval y, DotParams p) => TransposeRhs(cotangent, x, y.Shape.Rank, p);
 
     /// <summary>
     /// ȳ = dot(x, z̄) contracting x's free axes with their places in z̄ — operands in this order give

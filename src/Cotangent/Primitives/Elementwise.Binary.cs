@@ -1,3 +1,4 @@
+using Cotangent.Core;
 using Cotangent.Runtime;
 using Cotangent.Transforms;
 
@@ -7,20 +8,20 @@ namespace Cotangent.Primitives;
 // the cotangent over the broadcast axes (Lax.Unbroadcast).
 
 /// <summary>add: z = x + y. Linear in both operands.</summary>
-public sealed class Add() : ElementwiseBinary("add", BinaryOp.Add), IJvpRule, ITransposeRule
+public sealed class Add() : ElementwiseBinary("add", BinaryOp.Add), ITangentRule<NoParams>, ITransposeRule<NoParams>
 {
     /// <summary>ż = ẋ + ẏ (each broadcast to z's shape).</summary>
-    public Tensor? Jvp(ReadOnlySpan<Tensor> primals, ReadOnlySpan<Tensor?> tangents, Tensor primalOut, object? parameters)
+    public Tensor? Tangent(ReadOnlySpan<Tensor> primals, ReadOnlySpan<Tensor?> tangents, Tensor primalOut, NoParams p)
     {
         var (dx, dy) = (tangents[0], tangents[1]);
         return Lax.BroadcastTo(dx is null ? dy! : dy is null ? dx : Lax.Add(dx, dy), primalOut.Shape);
     }
 
     /// <summary>Linear only when both operands are (x + c with a nonzero constant c is affine).</summary>
-    public bool AcceptsLinear(ReadOnlySpan<bool> linear, object? parameters) => linear[0] && linear[1];
+    public bool AcceptsLinear(ReadOnlySpan<bool> linear, NoParams p) => linear[0] && linear[1];
 
     /// <summary>x̄ = Σ_broadcast z̄, ȳ = Σ_broadcast z̄.</summary>
-    public void Transpose(Tensor cotangent, ReadOnlySpan<TransposeArg> args, object? parameters, Span<Tensor?> result)
+    public void Transpose(Tensor cotangent, ReadOnlySpan<TransposeArg> args, NoParams p, Span<Tensor?> result)
     {
         if (args[0].IsLinear) result[0] = Lax.Unbroadcast(cotangent, args[0].Aval.Shape);
         if (args[1].IsLinear) result[1] = Lax.Unbroadcast(cotangent, args[1].Aval.Shape);
@@ -28,53 +29,41 @@ public sealed class Add() : ElementwiseBinary("add", BinaryOp.Add), IJvpRule, IT
 }
 
 /// <summary>sub: z = x − y. Linear in both operands.</summary>
-public sealed class Sub() : ElementwiseBinary("sub", BinaryOp.Sub), IJvpRule, ITransposeRule
+public sealed class Sub() : ElementwiseBinary("sub", BinaryOp.Sub), ITangentRule<NoParams>, ITransposeRule<NoParams>
 {
     /// <summary>ż = ẋ − ẏ.</summary>
-    public Tensor? Jvp(ReadOnlySpan<Tensor> primals, ReadOnlySpan<Tensor?> tangents, Tensor primalOut, object? parameters)
+    public Tensor? Tangent(ReadOnlySpan<Tensor> primals, ReadOnlySpan<Tensor?> tangents, Tensor primalOut, NoParams p)
     {
         var (dx, dy) = (tangents[0], tangents[1]);
         return Lax.BroadcastTo(dx is null ? Lax.Neg(dy!) : dy is null ? dx : Lax.Sub(dx, dy), primalOut.Shape);
     }
 
     /// <summary>Linear only when both operands are (x + c with a nonzero constant c is affine).</summary>
-    public bool AcceptsLinear(ReadOnlySpan<bool> linear, object? parameters) => linear[0] && linear[1];
+    public bool AcceptsLinear(ReadOnlySpan<bool> linear, NoParams p) => linear[0] && linear[1];
 
     /// <summary>x̄ = Σ z̄, ȳ = −Σ z̄.</summary>
-    public void Transpose(Tensor cotangent, ReadOnlySpan<TransposeArg> args, object? parameters, Span<Tensor?> result)
+    public void Transpose(Tensor cotangent, ReadOnlySpan<TransposeArg> args, NoParams p, Span<Tensor?> result)
     {
         if (args[0].IsLinear) result[0] = Lax.Unbroadcast(cotangent, args[0].Aval.Shape);
         if (args[1].IsLinear) result[1] = Lax.Unbroadcast(Lax.Neg(cotangent), args[1].Aval.Shape);
     }
 }
 
-/// <summary>mul: z = x · y. Bilinear: linear in exactly one operand at a time.</summary>
-public sealed class Mul() : ElementwiseBinary("mul", BinaryOp.Mul), IJvpRule, ITransposeRule
+/// <summary>mul: z = x · y. Bilinear (the shared rule gives ż = ẋ · y + x · ẏ): linear in exactly one operand at a time.</summary>
+public sealed class Mul() : ElementwiseBinary("mul", BinaryOp.Mul), IBilinearPrimitive<NoParams>
 {
-    /// <summary>ż = ẋ · y + x · ẏ.</summary>
-    public Tensor? Jvp(ReadOnlySpan<Tensor> primals, ReadOnlySpan<Tensor?> tangents, Tensor primalOut, object? parameters)
-    {
-        Tensor? a = tangents[0] is { } dx ? Lax.Mul(dx, primals[1]) : null;
-        Tensor? b = tangents[1] is { } dy ? Lax.Mul(primals[0], dy) : null;
-        return Lax.BroadcastTo(a is null ? b! : b is null ? a : Lax.Add(a, b), primalOut.Shape);
-    }
 
-    /// <inheritdoc/>
-    public bool AcceptsLinear(ReadOnlySpan<bool> linear, object? parameters) => linear[0] != linear[1];
+    /// <summary>x̄ = Σ_broadcast z̄ · y.</summary>
+    public Tensor TransposeLhs(Tensor cotangent, Tensor y, Aval x, NoParams p) => Lax.Unbroadcast(Lax.Mul(cotangent, y), x.Shape);
 
-    /// <summary>x̄ = Σ z̄ · y (or ȳ = Σ x · z̄).</summary>
-    public void Transpose(Tensor cotangent, ReadOnlySpan<TransposeArg> args, object? parameters, Span<Tensor?> result)
-    {
-        if (args[0].IsLinear) result[0] = Lax.Unbroadcast(Lax.Mul(cotangent, args[1].Value!), args[0].Aval.Shape);
-        else result[1] = Lax.Unbroadcast(Lax.Mul(args[0].Value!, cotangent), args[1].Aval.Shape);
-    }
+    /// <summary>ȳ = Σ_broadcast x · z̄.</summary>
+    public Tensor TransposeRhs(Tensor cotangent, Tensor x, Aval y, NoParams p) => Lax.Unbroadcast(Lax.Mul(x, cotangent), y.Shape);
 }
-
 /// <summary>div: z = x / y. Linear in the numerator only.</summary>
-public sealed class Div() : ElementwiseBinary("div", BinaryOp.Div), IJvpRule, ITransposeRule
+public sealed class Div() : ElementwiseBinary("div", BinaryOp.Div), ITangentRule<NoParams>, ITransposeRule<NoParams>
 {
     /// <summary>ż = ẋ / y − ẏ · z / y.</summary>
-    public Tensor? Jvp(ReadOnlySpan<Tensor> primals, ReadOnlySpan<Tensor?> tangents, Tensor primalOut, object? parameters)
+    public Tensor? Tangent(ReadOnlySpan<Tensor> primals, ReadOnlySpan<Tensor?> tangents, Tensor primalOut, NoParams p)
     {
         var y = primals[1];
         Tensor? a = tangents[0] is { } dx ? Lax.Div(dx, y) : null;
@@ -83,10 +72,10 @@ public sealed class Div() : ElementwiseBinary("div", BinaryOp.Div), IJvpRule, IT
     }
 
     /// <inheritdoc/>
-    public bool AcceptsLinear(ReadOnlySpan<bool> linear, object? parameters) => linear[0] && !linear[1];
+    public bool AcceptsLinear(ReadOnlySpan<bool> linear, NoParams p) => linear[0] && !linear[1];
 
     /// <summary>x̄ = Σ z̄ / y.</summary>
-    public void Transpose(Tensor cotangent, ReadOnlySpan<TransposeArg> args, object? parameters, Span<Tensor?> result)
+    public void Transpose(Tensor cotangent, ReadOnlySpan<TransposeArg> args, NoParams p, Span<Tensor?> result)
         => result[0] = Lax.Unbroadcast(Lax.Div(cotangent, args[1].Value!), args[0].Aval.Shape);
 }
 

@@ -1,3 +1,4 @@
+using Cotangent.Core;
 using Cotangent.Runtime;
 using Cotangent.Transforms;
 
@@ -7,16 +8,13 @@ namespace Cotangent.Primitives;
 // SmoothUnary. Only neg is linear, so only neg has a transpose rule.
 
 /// <summary>neg: y = −x. Linear.</summary>
-public sealed class Neg() : ElementwiseUnary("neg", UnaryOp.Neg, floatOnly: false), IJvpRule, ITransposeRule
+public sealed class Neg() : ElementwiseUnary("neg", UnaryOp.Neg, floatOnly: false), ILinearPrimitive<NoParams>
 {
-    /// <summary>ẏ = −ẋ.</summary>
-    public Tensor? Jvp(ReadOnlySpan<Tensor> primals, ReadOnlySpan<Tensor?> tangents, Tensor primalOut, object? parameters) => Lax.Neg(tangents[0]!);
-
     /// <inheritdoc/>
-    public bool AcceptsLinear(ReadOnlySpan<bool> linear, object? parameters) => true;
+    public bool AcceptsLinear(ReadOnlySpan<bool> linear, NoParams p) => true;
 
     /// <summary>x̄ = −ȳ.</summary>
-    public void Transpose(Tensor cotangent, ReadOnlySpan<TransposeArg> args, object? parameters, Span<Tensor?> result) => result[0] = Lax.Neg(cotangent);
+    public void Transpose(Tensor cotangent, ReadOnlySpan<TransposeArg> args, NoParams p, Span<Tensor?> result) => result[0] = Lax.Neg(cotangent);
 }
 
 /// <summary>exp: y = eˣ, y′ = y.</summary>
@@ -177,11 +175,11 @@ public sealed class Erfc() : SmoothUnary("erfc", UnaryOp.Erfc)
 }
 
 /// <summary>abs: y′ = sign x (0 at 0, as in JAX). Accepts int32.</summary>
-public sealed class Abs() : ElementwiseUnary("abs", UnaryOp.Abs, floatOnly: false), IJvpRule
+public sealed class Abs() : ElementwiseUnary("abs", UnaryOp.Abs, floatOnly: false), ITangentRule<NoParams>
 {
     /// <summary>ẏ = ẋ · (x ≥ 0 ? 1 : −1): JAX's convention, so |x|′(0) = 1 (sign x would give 0 and stall
     /// anything started at 0, such as an L1 penalty's first step).</summary>
-    public Tensor? Jvp(ReadOnlySpan<Tensor> primals, ReadOnlySpan<Tensor?> tangents, Tensor primalOut, object? parameters)
+    public Tensor? Tangent(ReadOnlySpan<Tensor> primals, ReadOnlySpan<Tensor?> tangents, Tensor primalOut, NoParams p)
     {
         var x = primals[0];
         var slope = Lax.Select(Lax.Ge(x, Lax.Scalar(0, x)), Lax.Scalar(1, x), Lax.Scalar(-1, x));

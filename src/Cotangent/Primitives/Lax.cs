@@ -93,6 +93,7 @@ public static class Lax
     public static Tensor Pad(Tensor x, Tensor value, ReadOnlySpan<int> low, ReadOnlySpan<int> high, ReadOnlySpan<int> interior) =>
         Catalogue.Pad.Bind(x, value, new PadParams(new Ints(low), new Ints(high), new Ints(interior)));
     public static Tensor Concatenate(ReadOnlySpan<Tensor> xs, int axis) => Catalogue.Concatenate.Bind(xs, new AxisParams(axis));
+    public static Tensor[] Split(Tensor x, ReadOnlySpan<int> sizes, int axis) => Catalogue.Split.Bind([x], new SplitParams(new Ints(sizes), axis));
     public static Tensor Rev(Tensor x, ReadOnlySpan<int> axes) => Catalogue.Rev.Bind(x, new AxesParams(new Ints(axes)));
 
     public static Tensor Gather(Tensor x, Tensor indices, int axis) => Catalogue.Gather.Bind(x, indices, new AxisParams(axis));
@@ -127,16 +128,22 @@ public static class Lax
         return ScalarCache.Get(value, like.DType);
     }
 
-    /// <summary>Zeros with <paramref name="like"/>'s type.</summary>
+    /// <summary>
+    /// Zeros with <paramref name="like"/>'s type, at <paramref name="like"/>'s level: staged when it is a staged
+    /// value (so a zero cotangent or tangent is a <c>zeros</c> equation of the program, not a stored array).
+    /// </summary>
     /// <exception cref="ArgumentNullException">like is null.</exception>
     public static Tensor ZerosLike(Tensor like)
     {
         ArgumentNullException.ThrowIfNull(like);
-        return ZerosLike(like.Aval);
+        return Builtins.ZerosAt(like, like.Aval);
     }
 
-    /// <summary>Zeros of the given type (the <c>zeros</c> builtin, which the linearity checker knows is zero).</summary>
-    public static Tensor ZerosLike(Aval aval) => Builtins.Zeros.Bind([], aval);
+    /// <summary>Zeros of type <paramref name="aval"/> at <paramref name="like"/>'s level (see <see cref="ZerosLike(Tensor)"/>).</summary>
+    public static Tensor ZerosAt(Tensor like, Aval aval) => Builtins.ZerosAt(like, aval);
+
+    /// <summary>Zeros of the given type (the <c>zeros</c> builtin), bound under the current trace.</summary>
+    public static Tensor ZerosLike(Aval aval) => Builtins.Zeros.Bind([], new AvalParams(aval));
 
     /// <summary>NumPy-broadcasts <paramref name="x"/> to <paramref name="shape"/> (no-op when equal).</summary>
     /// <exception cref="ShapeException">The shapes are not broadcast-compatible.</exception>

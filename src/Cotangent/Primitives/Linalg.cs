@@ -14,13 +14,13 @@ namespace Cotangent.Primitives;
 /// cholesky: the lower factor L with L·Lᵀ = A of each [..., n, n] matrix, reading only A's lower triangle (the
 /// symmetric matrix it defines is what is factored, as LAPACK's potrf). Not positive definite: all-NaN factor.
 /// </summary>
-public sealed class Cholesky() : Primitive("cholesky"), IJvpRule
+public sealed class Cholesky() : Primitive<NoParams>("cholesky"), ITangentRule<NoParams>
 {
     /// <inheritdoc/>
-    public override NDArray Impl(ReadOnlySpan<NDArray> args, object? parameters) => Kernels.Cholesky(args[0]);
+    public override NDArray Impl(ReadOnlySpan<NDArray> args, NoParams p) => Kernels.Cholesky(args[0]);
 
     /// <inheritdoc/>
-    public override Aval AbstractEval(ReadOnlySpan<Aval> args, object? parameters)
+    public override Aval AbstractEval(ReadOnlySpan<Aval> args, NoParams p)
     {
         Check.Arity(Name, args, 1);
         Check.Float(Name, args[0]);
@@ -32,7 +32,7 @@ public sealed class Cholesky() : Primitive("cholesky"), IJvpRule
     /// L̇ = L·Φ(L⁻¹ȦₛL⁻ᵀ) (Murray 2016; JAX's _cholesky_jvp_rule), Φ = strict lower triangle plus half the diagonal,
     /// where Ȧₛ = tril(Ȧ) + tril(Ȧ, −1)ᵀ is the symmetric tangent the lower triangle defines.
     /// </summary>
-    public Tensor? Jvp(ReadOnlySpan<Tensor> primals, ReadOnlySpan<Tensor?> tangents, Tensor primalOut, object? parameters)
+    public Tensor? Tangent(ReadOnlySpan<Tensor> primals, ReadOnlySpan<Tensor?> tangents, Tensor primalOut, NoParams p)
     {
         var l = primalOut;
         int n = l.Shape[l.Rank - 1];
@@ -50,20 +50,18 @@ public sealed class Cholesky() : Primitive("cholesky"), IJvpRule
 /// triangular_solve(a, b): X with op(A)·X = B (left) or X·op(A) = B, A triangular [..., m, m], B [..., m, k] (left)
 /// or [..., k, m], same leading extents. Linear in b; non-linear in a.
 /// </summary>
-public sealed class TriangularSolve() : Primitive("triangular_solve"), IJvpRule, ITransposeRule
+public sealed class TriangularSolve() : Primitive<TriangularSolveParams>("triangular_solve"), ITangentRule<TriangularSolveParams>, ITransposeRule<TriangularSolveParams>
 {
     /// <inheritdoc/>
-    public override NDArray Impl(ReadOnlySpan<NDArray> args, object? parameters)
+    public override NDArray Impl(ReadOnlySpan<NDArray> args, TriangularSolveParams p)
     {
-        var p = (TriangularSolveParams)parameters!;
         return Kernels.TriangularSolve(args[0], args[1], p.Left, p.Lower, p.TransposeA, p.UnitDiagonal);
     }
 
     /// <inheritdoc/>
-    public override Aval AbstractEval(ReadOnlySpan<Aval> args, object? parameters)
+    public override Aval AbstractEval(ReadOnlySpan<Aval> args, TriangularSolveParams p)
     {
         Check.Arity(Name, args, 2);
-        var p = (TriangularSolveParams)parameters!;
         var (a, b) = (args[0], args[1]);
         Check.SameDType(Name, a, b);
         Check.Float(Name, a);
@@ -79,9 +77,8 @@ public sealed class TriangularSolve() : Primitive("triangular_solve"), IJvpRule,
     /// Left: Ẋ = op(A)⁻¹(Ḃ − op(M∘Ȧ)·X); right: Ẋ = (Ḃ − X·op(M∘Ȧ))·op(A)⁻¹, with M the triangle the kernel reads.
     /// The tangent of A enters only through a matmul with the primal X, in b's (linear) slot.
     /// </summary>
-    public Tensor? Jvp(ReadOnlySpan<Tensor> primals, ReadOnlySpan<Tensor?> tangents, Tensor primalOut, object? parameters)
+    public Tensor? Tangent(ReadOnlySpan<Tensor> primals, ReadOnlySpan<Tensor?> tangents, Tensor primalOut, TriangularSolveParams p)
     {
-        var p = (TriangularSolveParams)parameters!;
         var a = primals[0];
         Tensor? rhs = tangents[1];
         if (tangents[0] is { } da)
@@ -98,12 +95,11 @@ public sealed class TriangularSolve() : Primitive("triangular_solve"), IJvpRule,
     }
 
     /// <inheritdoc/>
-    public bool AcceptsLinear(ReadOnlySpan<bool> linear, object? parameters) => !linear[0] && linear[1];
+    public bool AcceptsLinear(ReadOnlySpan<bool> linear, TriangularSolveParams p) => !linear[0] && linear[1];
 
     /// <summary>B̄ = op(A)⁻ᵀX̄ (left) or X̄·op(A)⁻ᵀ (right): the same solve with transpose_a flipped.</summary>
-    public void Transpose(Tensor cotangent, ReadOnlySpan<TransposeArg> args, object? parameters, Span<Tensor?> result)
+    public void Transpose(Tensor cotangent, ReadOnlySpan<TransposeArg> args, TriangularSolveParams p, Span<Tensor?> result)
     {
-        var p = (TriangularSolveParams)parameters!;
         result[1] = Bind(args[0].Value!, cotangent, p with { TransposeA = !p.TransposeA });
     }
 }
@@ -114,13 +110,13 @@ public sealed class TriangularSolve() : Primitive("triangular_solve"), IJvpRule,
 /// holds perm as floats. (JAX's lu has three outputs; the core's primitives have one, so the outputs are packed
 /// and sliced apart by the callers.) A singular matrix factors without error: U has a zero pivot.
 /// </summary>
-public sealed class Lu() : Primitive("lu"), IJvpRule
+public sealed class Lu() : Primitive<NoParams>("lu"), ITangentRule<NoParams>
 {
     /// <inheritdoc/>
-    public override NDArray Impl(ReadOnlySpan<NDArray> args, object? parameters) => Kernels.Lu(args[0]);
+    public override NDArray Impl(ReadOnlySpan<NDArray> args, NoParams p) => Kernels.Lu(args[0]);
 
     /// <inheritdoc/>
-    public override Aval AbstractEval(ReadOnlySpan<Aval> args, object? parameters)
+    public override Aval AbstractEval(ReadOnlySpan<Aval> args, NoParams p)
     {
         Check.Arity(Name, args, 1);
         return LinalgRules.PackedSquare(Name, args[0]);
@@ -130,7 +126,7 @@ public sealed class Lu() : Primitive("lu"), IJvpRule
     /// X = L⁻¹(PȦ)U⁻¹, L̇ = L·tril(X, −1), U̇ = triu(X)·U (JAX's _lu_jvp_inner); the packed tangent is L̇ + U̇, and the
     /// permutation row gets a zero tangent (the pivot order is locally constant).
     /// </summary>
-    public Tensor? Jvp(ReadOnlySpan<Tensor> primals, ReadOnlySpan<Tensor?> tangents, Tensor primalOut, object? parameters)
+    public Tensor? Tangent(ReadOnlySpan<Tensor> primals, ReadOnlySpan<Tensor?> tangents, Tensor primalOut, NoParams p)
     {
         var (lu, perm) = LinalgRules.Unpack(primalOut);
         int n = lu.Shape[lu.Rank - 1];
@@ -146,18 +142,18 @@ public sealed class Lu() : Primitive("lu"), IJvpRule
         var low = new int[d.Rank];
         var high = new int[d.Rank];
         high[d.Rank - 2] = 1;
-        return Lax.Pad(d, Lax.Scalar(0, d), low, high, new int[d.Rank]);
+        return Lax.Pad(d, Lax.ZerosAt(d, Aval.ScalarOf(d.DType)), low, high, new int[d.Rank]);
     }
 }
 
 /// <summary>permutation_sign: the sign (±1) of each permutation of 0…n−1 along the last axis (stored as floats, as lu's packed output holds them). Piecewise constant.</summary>
-public sealed class PermutationSign() : Primitive("permutation_sign"), IZeroDerivative
+public sealed class PermutationSign() : Primitive<NoParams>("permutation_sign"), IZeroDerivative
 {
     /// <inheritdoc/>
-    public override NDArray Impl(ReadOnlySpan<NDArray> args, object? parameters) => Kernels.PermutationSign(args[0]);
+    public override NDArray Impl(ReadOnlySpan<NDArray> args, NoParams p) => Kernels.PermutationSign(args[0]);
 
     /// <inheritdoc/>
-    public override Aval AbstractEval(ReadOnlySpan<Aval> args, object? parameters)
+    public override Aval AbstractEval(ReadOnlySpan<Aval> args, NoParams p)
     {
         Check.Arity(Name, args, 1);
         Check.Float(Name, args[0]);
@@ -172,13 +168,13 @@ public sealed class PermutationSign() : Primitive("permutation_sign"), IZeroDeri
 /// packed as [..., n + 1, n]: row 0 holds λ ascending, rows 1…n hold V (eigenvector j in column j). One output
 /// because the core's primitives have one; callers slice it apart.
 /// </summary>
-public sealed class Eigh() : Primitive("eigh"), IJvpRule
+public sealed class Eigh() : Primitive<NoParams>("eigh"), ITangentRule<NoParams>
 {
     /// <inheritdoc/>
-    public override NDArray Impl(ReadOnlySpan<NDArray> args, object? parameters) => Kernels.Eigh(args[0]);
+    public override NDArray Impl(ReadOnlySpan<NDArray> args, NoParams p) => Kernels.Eigh(args[0]);
 
     /// <inheritdoc/>
-    public override Aval AbstractEval(ReadOnlySpan<Aval> args, object? parameters)
+    public override Aval AbstractEval(ReadOnlySpan<Aval> args, NoParams p)
     {
         Check.Arity(Name, args, 1);
         return LinalgRules.PackedSquare(Name, args[0]);
@@ -189,7 +185,7 @@ public sealed class Eigh() : Primitive("eigh"), IJvpRule
     /// F built as 1/(λ_j − λ_i + I) − I). Like JAX's, the rule assumes distinct eigenvalues: a repeated one makes F
     /// infinite, so V's tangent is not finite there (λ̇ stays correct). Ȧₛ is the symmetric tangent of the lower triangle.
     /// </summary>
-    public Tensor? Jvp(ReadOnlySpan<Tensor> primals, ReadOnlySpan<Tensor?> tangents, Tensor primalOut, object? parameters)
+    public Tensor? Tangent(ReadOnlySpan<Tensor> primals, ReadOnlySpan<Tensor?> tangents, Tensor primalOut, NoParams p)
     {
         var (lam, v) = LinalgRules.SplitFirstRow(primalOut);
         int r = v.Rank, n = v.Shape[r - 1];

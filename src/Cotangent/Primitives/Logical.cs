@@ -5,7 +5,7 @@ using Cotangent.Transforms;
 namespace Cotangent.Primitives;
 
 /// <summary>A comparison with broadcasting, giving bool. Zero derivative.</summary>
-public sealed class Compare : Primitive, IZeroDerivative
+public sealed class Compare : Primitive<NoParams>, IZeroDerivative
 {
     internal Compare(string name, CompareOp op) : base(name) => Op = op;
 
@@ -13,10 +13,10 @@ public sealed class Compare : Primitive, IZeroDerivative
     public CompareOp Op { get; }
 
     /// <inheritdoc/>
-    public override NDArray Impl(ReadOnlySpan<NDArray> args, object? parameters) => Kernels.Compare(Op, args[0], args[1]);
+    public override NDArray Impl(ReadOnlySpan<NDArray> args, NoParams p) => Kernels.Compare(Op, args[0], args[1]);
 
     /// <inheritdoc/>
-    public override Aval AbstractEval(ReadOnlySpan<Aval> args, object? parameters)
+    public override Aval AbstractEval(ReadOnlySpan<Aval> args, NoParams p)
     {
         Check.Arity(Name, args, 2);
         Check.SameDType(Name, args[0], args[1]);
@@ -25,7 +25,7 @@ public sealed class Compare : Primitive, IZeroDerivative
 }
 
 /// <summary>Logical and/or on bool tensors with broadcasting. Zero derivative.</summary>
-public sealed class LogicalBinary : Primitive, IZeroDerivative
+public sealed class LogicalBinary : Primitive<NoParams>, IZeroDerivative
 {
     internal LogicalBinary(string name, BinaryOp op) : base(name) => Op = op;
 
@@ -33,10 +33,10 @@ public sealed class LogicalBinary : Primitive, IZeroDerivative
     public BinaryOp Op { get; }
 
     /// <inheritdoc/>
-    public override NDArray Impl(ReadOnlySpan<NDArray> args, object? parameters) => Kernels.Binary(Op, args[0], args[1]);
+    public override NDArray Impl(ReadOnlySpan<NDArray> args, NoParams p) => Kernels.Binary(Op, args[0], args[1]);
 
     /// <inheritdoc/>
-    public override Aval AbstractEval(ReadOnlySpan<Aval> args, object? parameters)
+    public override Aval AbstractEval(ReadOnlySpan<Aval> args, NoParams p)
     {
         Check.Arity(Name, args, 2);
         if (args[0].DType != DType.Bool || args[1].DType != DType.Bool)
@@ -46,13 +46,13 @@ public sealed class LogicalBinary : Primitive, IZeroDerivative
 }
 
 /// <summary>not: logical negation of a bool tensor. Zero derivative.</summary>
-public sealed class Not() : Primitive("not"), IZeroDerivative
+public sealed class Not() : Primitive<NoParams>("not"), IZeroDerivative
 {
     /// <inheritdoc/>
-    public override NDArray Impl(ReadOnlySpan<NDArray> args, object? parameters) => Kernels.Unary(UnaryOp.Not, args[0]);
+    public override NDArray Impl(ReadOnlySpan<NDArray> args, NoParams p) => Kernels.Unary(UnaryOp.Not, args[0]);
 
     /// <inheritdoc/>
-    public override Aval AbstractEval(ReadOnlySpan<Aval> args, object? parameters)
+    public override Aval AbstractEval(ReadOnlySpan<Aval> args, NoParams p)
     {
         Check.Arity(Name, args, 1);
         if (args[0].DType != DType.Bool) throw new DTypeException($"not: expected a bool operand, got {args[0].DType.ShortName()}.");
@@ -61,13 +61,13 @@ public sealed class Not() : Primitive("not"), IZeroDerivative
 }
 
 /// <summary>select_n-style choice: pred ? onTrue : onFalse, all three broadcast. Linear in the cases, never in the predicate.</summary>
-public sealed class Select() : Primitive("select"), IJvpRule, ITransposeRule
+public sealed class Select() : Primitive<NoParams>("select"), ILinearPrimitive<NoParams>
 {
     /// <inheritdoc/>
-    public override NDArray Impl(ReadOnlySpan<NDArray> args, object? parameters) => Kernels.Select(args[0], args[1], args[2]);
+    public override NDArray Impl(ReadOnlySpan<NDArray> args, NoParams p) => Kernels.Select(args[0], args[1], args[2]);
 
     /// <inheritdoc/>
-    public override Aval AbstractEval(ReadOnlySpan<Aval> args, object? parameters)
+    public override Aval AbstractEval(ReadOnlySpan<Aval> args, NoParams p)
     {
         Check.Arity(Name, args, 3);
         if (args[0].DType != DType.Bool) throw new DTypeException($"select: the predicate must be bool, got {args[0].DType.ShortName()}.");
@@ -76,20 +76,11 @@ public sealed class Select() : Primitive("select"), IJvpRule, ITransposeRule
         return new Aval(shape, args[1].DType);
     }
 
-    /// <summary>ż = pred ? ẋ : ẏ (a zero case stays zero).</summary>
-    public Tensor? Jvp(ReadOnlySpan<Tensor> primals, ReadOnlySpan<Tensor?> tangents, Tensor primalOut, object? parameters)
-    {
-        if (tangents[1] is null && tangents[2] is null) return null;
-        var a = tangents[1] ?? Lax.ZerosLike(primals[1]);
-        var b = tangents[2] ?? Lax.ZerosLike(primals[2]);
-        return Lax.Select(primals[0], a, b);
-    }
-
     /// <inheritdoc/>
-    public bool AcceptsLinear(ReadOnlySpan<bool> linear, object? parameters) => !linear[0] && linear[1] && linear[2];
+    public bool AcceptsLinear(ReadOnlySpan<bool> linear, NoParams p) => !linear[0] && linear[1] && linear[2];
 
     /// <summary>x̄ = Σ select(pred, z̄, 0), ȳ = Σ select(pred, 0, z̄).</summary>
-    public void Transpose(Tensor cotangent, ReadOnlySpan<TransposeArg> args, object? parameters, Span<Tensor?> result)
+    public void Transpose(Tensor cotangent, ReadOnlySpan<TransposeArg> args, NoParams p, Span<Tensor?> result)
     {
         var pred = args[0].Value!;
         var zeros = Lax.ZerosLike(cotangent);
@@ -99,26 +90,22 @@ public sealed class Select() : Primitive("select"), IJvpRule, ITransposeRule
 }
 
 /// <summary>convert_element_type. Linear between float dtypes; the derivative is zero into int or bool.</summary>
-public sealed class ConvertElementType() : Primitive("convert_element_type"), IJvpRule, ITransposeRule
+public sealed class ConvertElementType() : Primitive<ConvertParams>("convert_element_type"), ILinearPrimitive<ConvertParams>
 {
     /// <inheritdoc/>
-    public override NDArray Impl(ReadOnlySpan<NDArray> args, object? parameters) => Kernels.Convert(args[0], ((ConvertParams)parameters!).DType);
+    public override NDArray Impl(ReadOnlySpan<NDArray> args, ConvertParams p) => Kernels.Convert(args[0], p.DType);
 
     /// <inheritdoc/>
-    public override Aval AbstractEval(ReadOnlySpan<Aval> args, object? parameters)
+    public override Aval AbstractEval(ReadOnlySpan<Aval> args, ConvertParams p)
     {
         Check.Arity(Name, args, 1);
-        return args[0] with { DType = ((ConvertParams)parameters!).DType };
+        return args[0] with { DType = p.DType };
     }
 
-    /// <summary>ẏ = convert(ẋ) between floats; zero otherwise.</summary>
-    public Tensor? Jvp(ReadOnlySpan<Tensor> primals, ReadOnlySpan<Tensor?> tangents, Tensor primalOut, object? parameters)
-        => Lax.Convert(tangents[0]!, primalOut.DType);
-
     /// <inheritdoc/>
-    public bool AcceptsLinear(ReadOnlySpan<bool> linear, object? parameters) => Aval.CarriesTangent(((ConvertParams)parameters!).DType);
+    public bool AcceptsLinear(ReadOnlySpan<bool> linear, ConvertParams p) => Aval.CarriesTangent(p.DType);
 
     /// <summary>x̄ = convert(ȳ) back to x's dtype.</summary>
-    public void Transpose(Tensor cotangent, ReadOnlySpan<TransposeArg> args, object? parameters, Span<Tensor?> result)
+    public void Transpose(Tensor cotangent, ReadOnlySpan<TransposeArg> args, ConvertParams p, Span<Tensor?> result)
         => result[0] = Lax.Convert(cotangent, args[0].Aval.DType);
 }

@@ -5,7 +5,7 @@ using Cotangent.Transforms;
 namespace Cotangent.Primitives;
 
 /// <summary>A reduction over a set of axes, which are removed from the shape.</summary>
-public abstract class Reduction : Primitive
+public abstract class Reduction : Primitive<AxesParams>
 {
     /// <summary>Creates the primitive.</summary>
     protected Reduction(string name, ReduceOp op) : base(name) => Op = op;
@@ -14,13 +14,13 @@ public abstract class Reduction : Primitive
     public ReduceOp Op { get; }
 
     /// <inheritdoc/>
-    public override NDArray Impl(ReadOnlySpan<NDArray> args, object? parameters) => Kernels.Reduce(Op, args[0], ((AxesParams)parameters!).Axes.Span);
+    public override NDArray Impl(ReadOnlySpan<NDArray> args, AxesParams p) => Kernels.Reduce(Op, args[0], p.Axes.Span);
 
     /// <inheritdoc/>
-    public override Aval AbstractEval(ReadOnlySpan<Aval> args, object? parameters)
+    public override Aval AbstractEval(ReadOnlySpan<Aval> args, AxesParams p)
     {
         Check.Arity(Name, args, 1);
-        var axes = ((AxesParams)parameters!).Axes;
+        var axes = p.Axes;
         var x = args[0];
         Check.Axes(Name, axes.Span, x.Shape.Rank);
         if (x.DType == DType.Bool) throw new DTypeException($"{Name}: bool operands are not supported; convert to int32 or a float first.");
@@ -32,30 +32,27 @@ public abstract class Reduction : Primitive
 }
 
 /// <summary>reduce_sum. Linear; its transpose is a broadcast.</summary>
-public sealed class ReduceSum() : Reduction("reduce_sum", ReduceOp.Sum), IJvpRule, ITransposeRule
+public sealed class ReduceSum() : Reduction("reduce_sum", ReduceOp.Sum), ILinearPrimitive<AxesParams>
 {
-    /// <summary>ẏ = Σ ẋ.</summary>
-    public Tensor? Jvp(ReadOnlySpan<Tensor> primals, ReadOnlySpan<Tensor?> tangents, Tensor primalOut, object? parameters)
-        => Bind(tangents[0]!, parameters);
 
     /// <inheritdoc/>
-    public bool AcceptsLinear(ReadOnlySpan<bool> linear, object? parameters) => true;
+    public bool AcceptsLinear(ReadOnlySpan<bool> linear, AxesParams p) => true;
 
     /// <summary>x̄ = broadcast(ȳ) back over the reduced axes.</summary>
-    public void Transpose(Tensor cotangent, ReadOnlySpan<TransposeArg> args, object? parameters, Span<Tensor?> result)
-        => result[0] = Expand(cotangent, args[0].Aval.Shape, ((AxesParams)parameters!).Axes);
+    public void Transpose(Tensor cotangent, ReadOnlySpan<TransposeArg> args, AxesParams p, Span<Tensor?> result)
+        => result[0] = Expand(cotangent, args[0].Aval.Shape, p.Axes);
 }
 
 /// <summary>reduce_max / reduce_min: the tangent is averaged over the positions attaining the extreme (JAX's rule).</summary>
-public sealed class ReduceChooser : Reduction, IJvpRule
+public sealed class ReduceChooser : Reduction, ITangentRule<AxesParams>
 {
     internal ReduceChooser(string name, ReduceOp op) : base(name, op) { }
 
     /// <summary>ẏ = Σ(ẋ · m) / Σ m with m = [x = y broadcast].</summary>
-    public Tensor? Jvp(ReadOnlySpan<Tensor> primals, ReadOnlySpan<Tensor?> tangents, Tensor primalOut, object? parameters)
+    public Tensor? Tangent(ReadOnlySpan<Tensor> primals, ReadOnlySpan<Tensor?> tangents, Tensor primalOut, AxesParams p)
     {
         var x = primals[0];
-        var axes = ((AxesParams)parameters!).Axes;
+        var axes = p.Axes;
         var mask = Lax.Convert(Lax.Eq(x, Expand(primalOut, x.Shape, axes)), x.DType);
         var counts = Lax.ReduceSum(mask, axes.Span);
         return Lax.Div(Lax.ReduceSum(Lax.Mul(tangents[0]!, mask), axes.Span), counts);
@@ -63,17 +60,17 @@ public sealed class ReduceChooser : Reduction, IJvpRule
 }
 
 /// <summary>reduce_prod.</summary>
-public sealed class ReduceProd() : Reduction("reduce_prod", ReduceOp.Prod), IJvpRule
+public sealed class ReduceProd() : Reduction("reduce_prod", ReduceOp.Prod), ITangentRule<AxesParams>
 {
     /// <summary>
     /// ẏ = Σᵢ ẋᵢ Πⱼ≠ᵢ xⱼ, with the products of the others formed exactly (no division, so zeros are
     /// fine): move the reduced axes last, flatten them to n, and take the product over j of an
     /// (…, n, n) array that holds 1 on the diagonal and xⱼ elsewhere.
     /// </summary>
-    public Tensor? Jvp(ReadOnlySpan<Tensor> primals, ReadOnlySpan<Tensor?> tangents, Tensor primalOut, object? parameters)
+    public Tensor? Tangent(ReadOnlySpan<Tensor> primals, ReadOnlySpan<Tensor?> tangents, Tensor primalOut, AxesParams p)
     {
         var x = primals[0];
-        var axes = ((AxesParams)parameters!).Axes;
+        var axes = p.Axes;
         var kept = Lax.KeptAxes(x.Shape.Rank, axes.Span);
         var perm = kept.Concat(axes.ToArray()).ToArray();
         int n = 1;
@@ -93,7 +90,7 @@ public sealed class ReduceProd() : Reduction("reduce_prod", ReduceOp.Prod), IJvp
 }
 
 /// <summary>argmax / argmin along one axis (int32 result). Zero derivative.</summary>
-public sealed class ArgReduce : Primitive, IZeroDerivative
+public sealed class ArgReduce : Primitive<AxisParams>, IZeroDerivative
 {
     internal ArgReduce(string name, bool max) : base(name) => IsMax = max;
 
@@ -101,13 +98,13 @@ public sealed class ArgReduce : Primitive, IZeroDerivative
     public bool IsMax { get; }
 
     /// <inheritdoc/>
-    public override NDArray Impl(ReadOnlySpan<NDArray> args, object? parameters) => Kernels.ArgReduce(IsMax, args[0], ((AxisParams)parameters!).Axis);
+    public override NDArray Impl(ReadOnlySpan<NDArray> args, AxisParams p) => Kernels.ArgReduce(IsMax, args[0], p.Axis);
 
     /// <inheritdoc/>
-    public override Aval AbstractEval(ReadOnlySpan<Aval> args, object? parameters)
+    public override Aval AbstractEval(ReadOnlySpan<Aval> args, AxisParams p)
     {
         Check.Arity(Name, args, 1);
-        int axis = ((AxisParams)parameters!).Axis;
+        int axis = p.Axis;
         Check.Axes(Name, [axis], args[0].Shape.Rank);
         if (args[0].Shape[axis] == 0) throw new ShapeException($"{Name}: cannot take the arg-extreme of an empty axis {axis} of shape {args[0].Shape}.");
         if (args[0].DType == DType.Bool) throw new DTypeException($"{Name}: bool operands are not supported.");
@@ -116,35 +113,29 @@ public sealed class ArgReduce : Primitive, IZeroDerivative
 }
 
 /// <summary>cumsum along an axis. Linear; its transpose is the cumsum in the other direction.</summary>
-public sealed class CumSum() : Primitive("cumsum"), IJvpRule, ITransposeRule
+public sealed class CumSum() : Primitive<CumSumParams>("cumsum"), ILinearPrimitive<CumSumParams>
 {
     /// <inheritdoc/>
-    public override NDArray Impl(ReadOnlySpan<NDArray> args, object? parameters)
+    public override NDArray Impl(ReadOnlySpan<NDArray> args, CumSumParams p)
     {
-        var p = (CumSumParams)parameters!;
         return Kernels.CumSum(args[0], p.Axis, p.Reverse);
     }
 
     /// <inheritdoc/>
-    public override Aval AbstractEval(ReadOnlySpan<Aval> args, object? parameters)
+    public override Aval AbstractEval(ReadOnlySpan<Aval> args, CumSumParams p)
     {
         Check.Arity(Name, args, 1);
-        Check.Axes(Name, [((CumSumParams)parameters!).Axis], args[0].Shape.Rank);
+        Check.Axes(Name, [p.Axis], args[0].Shape.Rank);
         if (args[0].DType == DType.Bool) throw new DTypeException("cumsum: bool operands are not supported.");
         return args[0];
     }
 
-    /// <summary>ẏ = cumsum(ẋ).</summary>
-    public Tensor? Jvp(ReadOnlySpan<Tensor> primals, ReadOnlySpan<Tensor?> tangents, Tensor primalOut, object? parameters)
-        => Bind(tangents[0]!, parameters);
-
     /// <inheritdoc/>
-    public bool AcceptsLinear(ReadOnlySpan<bool> linear, object? parameters) => true;
+    public bool AcceptsLinear(ReadOnlySpan<bool> linear, CumSumParams p) => true;
 
     /// <summary>x̄ = reverse-cumsum(ȳ).</summary>
-    public void Transpose(Tensor cotangent, ReadOnlySpan<TransposeArg> args, object? parameters, Span<Tensor?> result)
+    public void Transpose(Tensor cotangent, ReadOnlySpan<TransposeArg> args, CumSumParams p, Span<Tensor?> result)
     {
-        var p = (CumSumParams)parameters!;
         result[0] = Bind(cotangent, p with { Reverse = !p.Reverse });
     }
 }

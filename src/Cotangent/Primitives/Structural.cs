@@ -8,55 +8,52 @@ namespace Cotangent.Primitives;
 // reshape ↔ reshape, transpose ↔ inverse permutation, broadcast ↔ sum, slice ↔ pad, concatenate ↔
 // slices, rev ↔ rev.
 
-/// <summary>Base of linear one-operand structural primitives whose JVP applies the same primitive to the tangent.</summary>
-public abstract class StructuralUnary : Primitive, IJvpRule, ITransposeRule
+/// <summary>Base of linear one-operand structural primitives: the JVP applies the same primitive to the tangent (the shared linear rule).</summary>
+/// <typeparam name="TParams">The primitive's parameter record.</typeparam>
+public abstract class StructuralUnary<TParams> : Primitive<TParams>, ILinearPrimitive<TParams> where TParams : Params, IParams<TParams>
 {
     /// <summary>Creates the primitive.</summary>
     protected StructuralUnary(string name) : base(name) { }
 
-    /// <summary>ẏ = op(ẋ).</summary>
-    public Tensor? Jvp(ReadOnlySpan<Tensor> primals, ReadOnlySpan<Tensor?> tangents, Tensor primalOut, object? parameters)
-        => Bind(tangents[0]!, parameters);
+    /// <inheritdoc/>
+    public bool AcceptsLinear(ReadOnlySpan<bool> linear, TParams p) => true;
 
     /// <inheritdoc/>
-    public bool AcceptsLinear(ReadOnlySpan<bool> linear, object? parameters) => true;
-
-    /// <inheritdoc/>
-    public abstract void Transpose(Tensor cotangent, ReadOnlySpan<TransposeArg> args, object? parameters, Span<Tensor?> result);
+    public abstract void Transpose(Tensor cotangent, ReadOnlySpan<TransposeArg> args, TParams p, Span<Tensor?> result);
 }
 
 /// <summary>reshape: same elements in row-major order, new shape.</summary>
-public sealed class Reshape() : StructuralUnary("reshape")
+public sealed class Reshape() : StructuralUnary<ShapeParams>("reshape")
 {
     /// <inheritdoc/>
-    public override NDArray Impl(ReadOnlySpan<NDArray> args, object? parameters) => Kernels.Reshape(args[0], ((ShapeParams)parameters!).Shape);
+    public override NDArray Impl(ReadOnlySpan<NDArray> args, ShapeParams p) => Kernels.Reshape(args[0], p.Shape);
 
     /// <inheritdoc/>
-    public override Aval AbstractEval(ReadOnlySpan<Aval> args, object? parameters)
+    public override Aval AbstractEval(ReadOnlySpan<Aval> args, ShapeParams p)
     {
         Check.Arity(Name, args, 1);
-        var shape = ((ShapeParams)parameters!).Shape;
+        var shape = p.Shape;
         if (shape.Size != args[0].Shape.Size)
             throw new ShapeException($"reshape: cannot reshape {args[0].Shape} ({args[0].Shape.Size} elements) to {shape} ({shape.Size} elements).");
         return args[0] with { Shape = shape };
     }
 
     /// <summary>x̄ = reshape(ȳ, shape of x).</summary>
-    public override void Transpose(Tensor cotangent, ReadOnlySpan<TransposeArg> args, object? parameters, Span<Tensor?> result)
+    public override void Transpose(Tensor cotangent, ReadOnlySpan<TransposeArg> args, ShapeParams p, Span<Tensor?> result)
         => result[0] = Lax.Reshape(cotangent, args[0].Aval.Shape);
 }
 
 /// <summary>transpose: permutes axes.</summary>
-public sealed class TransposeDims() : StructuralUnary("transpose")
+public sealed class TransposeDims() : StructuralUnary<PermutationParams>("transpose")
 {
     /// <inheritdoc/>
-    public override NDArray Impl(ReadOnlySpan<NDArray> args, object? parameters) => Kernels.Transpose(args[0], ((PermutationParams)parameters!).Permutation.Span);
+    public override NDArray Impl(ReadOnlySpan<NDArray> args, PermutationParams p) => Kernels.Transpose(args[0], p.Permutation.Span);
 
     /// <inheritdoc/>
-    public override Aval AbstractEval(ReadOnlySpan<Aval> args, object? parameters)
+    public override Aval AbstractEval(ReadOnlySpan<Aval> args, PermutationParams p)
     {
         Check.Arity(Name, args, 1);
-        var perm = ((PermutationParams)parameters!).Permutation;
+        var perm = p.Permutation;
         int rank = args[0].Shape.Rank;
         if (perm.Length != rank) throw new AxisException($"transpose: permutation {perm} has {perm.Length} axes but the operand {args[0].Shape} has rank {rank}.");
         Check.Axes(Name, perm.Span, rank);
@@ -66,9 +63,9 @@ public sealed class TransposeDims() : StructuralUnary("transpose")
     }
 
     /// <summary>x̄ = transpose(ȳ, inverse permutation).</summary>
-    public override void Transpose(Tensor cotangent, ReadOnlySpan<TransposeArg> args, object? parameters, Span<Tensor?> result)
+    public override void Transpose(Tensor cotangent, ReadOnlySpan<TransposeArg> args, PermutationParams p, Span<Tensor?> result)
     {
-        var perm = ((PermutationParams)parameters!).Permutation;
+        var perm = p.Permutation;
         var inverse = new int[perm.Length];
         for (int i = 0; i < perm.Length; i++) inverse[perm[i]] = i;
         result[0] = Lax.Transpose(cotangent, inverse);
@@ -76,20 +73,18 @@ public sealed class TransposeDims() : StructuralUnary("transpose")
 }
 
 /// <summary>broadcast_in_dim: operand axis i becomes result axis broadcast_dimensions[i]; size-1 axes stretch.</summary>
-public sealed class BroadcastInDim() : StructuralUnary("broadcast_in_dim")
+public sealed class BroadcastInDim() : StructuralUnary<BroadcastParams>("broadcast_in_dim")
 {
     /// <inheritdoc/>
-    public override NDArray Impl(ReadOnlySpan<NDArray> args, object? parameters)
+    public override NDArray Impl(ReadOnlySpan<NDArray> args, BroadcastParams p)
     {
-        var p = (BroadcastParams)parameters!;
         return Kernels.BroadcastInDim(args[0], p.Shape, p.BroadcastDimensions.Span);
     }
 
     /// <inheritdoc/>
-    public override Aval AbstractEval(ReadOnlySpan<Aval> args, object? parameters)
+    public override Aval AbstractEval(ReadOnlySpan<Aval> args, BroadcastParams p)
     {
         Check.Arity(Name, args, 1);
-        var p = (BroadcastParams)parameters!;
         var x = args[0].Shape;
         var dims = p.BroadcastDimensions;
         if (dims.Length != x.Rank) throw new ShapeException($"broadcast_in_dim: {dims.Length} broadcast dimensions given for an operand of rank {x.Rank} ({x}).");
@@ -105,9 +100,8 @@ public sealed class BroadcastInDim() : StructuralUnary("broadcast_in_dim")
     }
 
     /// <summary>x̄ = Σ ȳ over the new and the stretched axes, reshaped to x.</summary>
-    public override void Transpose(Tensor cotangent, ReadOnlySpan<TransposeArg> args, object? parameters, Span<Tensor?> result)
+    public override void Transpose(Tensor cotangent, ReadOnlySpan<TransposeArg> args, BroadcastParams p, Span<Tensor?> result)
     {
-        var p = (BroadcastParams)parameters!;
         var x = args[0].Aval.Shape;
         var sumAxes = new List<int>();
         for (int axis = 0; axis < p.Shape.Rank; axis++)
@@ -122,20 +116,18 @@ public sealed class BroadcastInDim() : StructuralUnary("broadcast_in_dim")
 }
 
 /// <summary>slice: strided slice with static bounds.</summary>
-public sealed class Slice() : StructuralUnary("slice")
+public sealed class Slice() : StructuralUnary<SliceParams>("slice")
 {
     /// <inheritdoc/>
-    public override NDArray Impl(ReadOnlySpan<NDArray> args, object? parameters)
+    public override NDArray Impl(ReadOnlySpan<NDArray> args, SliceParams p)
     {
-        var p = (SliceParams)parameters!;
         return Kernels.Slice(args[0], p.Start.Span, p.Limit.Span, p.Strides.Span);
     }
 
     /// <inheritdoc/>
-    public override Aval AbstractEval(ReadOnlySpan<Aval> args, object? parameters)
+    public override Aval AbstractEval(ReadOnlySpan<Aval> args, SliceParams p)
     {
         Check.Arity(Name, args, 1);
-        var p = (SliceParams)parameters!;
         var x = args[0].Shape;
         if (p.Start.Length != x.Rank || p.Limit.Length != x.Rank || p.Strides.Length != x.Rank)
             throw new ShapeException($"slice: bounds {p.Start}, {p.Limit}, {p.Strides} do not match the operand rank {x.Rank} ({x}).");
@@ -151,9 +143,8 @@ public sealed class Slice() : StructuralUnary("slice")
     }
 
     /// <summary>x̄ = pad(ȳ, 0) with low = start, interior = stride − 1, and the rest high.</summary>
-    public override void Transpose(Tensor cotangent, ReadOnlySpan<TransposeArg> args, object? parameters, Span<Tensor?> result)
+    public override void Transpose(Tensor cotangent, ReadOnlySpan<TransposeArg> args, SliceParams p, Span<Tensor?> result)
     {
-        var p = (SliceParams)parameters!;
         var x = args[0].Aval.Shape;
         int r = x.Rank;
         var low = new int[r];
@@ -173,46 +164,44 @@ public sealed class Slice() : StructuralUnary("slice")
             high[i] = x[i] - (p.Start[i] + ((n - 1) * p.Strides[i]) + 1);
         }
 
-        result[0] = Lax.Pad(cotangent, Lax.Scalar(0, cotangent), low, high, interior);
+        result[0] = Lax.Pad(cotangent, Lax.ZerosAt(cotangent, Aval.ScalarOf(cotangent.DType)), low, high, interior);
     }
 }
 
 /// <summary>rev: reverses the given axes.</summary>
-public sealed class Rev() : StructuralUnary("rev")
+public sealed class Rev() : StructuralUnary<AxesParams>("rev")
 {
     /// <inheritdoc/>
-    public override NDArray Impl(ReadOnlySpan<NDArray> args, object? parameters) => Kernels.Reverse(args[0], ((AxesParams)parameters!).Axes.Span);
+    public override NDArray Impl(ReadOnlySpan<NDArray> args, AxesParams p) => Kernels.Reverse(args[0], p.Axes.Span);
 
     /// <inheritdoc/>
-    public override Aval AbstractEval(ReadOnlySpan<Aval> args, object? parameters)
+    public override Aval AbstractEval(ReadOnlySpan<Aval> args, AxesParams p)
     {
         Check.Arity(Name, args, 1);
-        Check.Axes(Name, ((AxesParams)parameters!).Axes.Span, args[0].Shape.Rank);
+        Check.Axes(Name, p.Axes.Span, args[0].Shape.Rank);
         return args[0];
     }
 
     /// <summary>x̄ = rev(ȳ).</summary>
-    public override void Transpose(Tensor cotangent, ReadOnlySpan<TransposeArg> args, object? parameters, Span<Tensor?> result)
-        => result[0] = Bind(cotangent, parameters);
+    public override void Transpose(Tensor cotangent, ReadOnlySpan<TransposeArg> args, AxesParams p, Span<Tensor?> result)
+        => result[0] = Bind(cotangent, p);
 }
 
 /// <summary>pad: low, high and interior padding with a scalar padding value. Linear in (operand, padding value) jointly.</summary>
-public sealed class Pad() : Primitive("pad"), IJvpRule, ITransposeRule
+public sealed class Pad() : Primitive<PadParams>("pad"), ILinearPrimitive<PadParams>
 {
     /// <inheritdoc/>
-    public override NDArray Impl(ReadOnlySpan<NDArray> args, object? parameters)
+    public override NDArray Impl(ReadOnlySpan<NDArray> args, PadParams p)
     {
-        var p = (PadParams)parameters!;
         return Kernels.Pad(args[0], args[1], p.Low.Span, p.High.Span, p.Interior.Span);
     }
 
     /// <inheritdoc/>
-    public override Aval AbstractEval(ReadOnlySpan<Aval> args, object? parameters)
+    public override Aval AbstractEval(ReadOnlySpan<Aval> args, PadParams p)
     {
         Check.Arity(Name, args, 2);
         Check.SameDType(Name, args[0], args[1]);
         if (args[1].Shape.Rank != 0) throw new ShapeException($"pad: the padding value must be a scalar, got shape {args[1].Shape}.");
-        var p = (PadParams)parameters!;
         var x = args[0].Shape;
         if (p.Low.Length != x.Rank || p.High.Length != x.Rank || p.Interior.Length != x.Rank)
             throw new ShapeException($"pad: padding {p} does not match the operand rank {x.Rank} ({x}).");
@@ -229,19 +218,12 @@ public sealed class Pad() : Primitive("pad"), IJvpRule, ITransposeRule
         return args[0] with { Shape = Shape.Of(dims) };
     }
 
-    /// <summary>ẏ = pad(ẋ, ṗ).</summary>
-    public Tensor? Jvp(ReadOnlySpan<Tensor> primals, ReadOnlySpan<Tensor?> tangents, Tensor primalOut, object? parameters)
-    {
-        return Bind(tangents[0] ?? Lax.ZerosLike(primals[0]), tangents[1] ?? Lax.ZerosLike(primals[1]), parameters);
-    }
-
     /// <inheritdoc/>
-    public bool AcceptsLinear(ReadOnlySpan<bool> linear, object? parameters) => linear[0] && linear[1];
+    public bool AcceptsLinear(ReadOnlySpan<bool> linear, PadParams p) => linear[0] && linear[1];
 
     /// <summary>x̄ = the strided slice of ȳ at the operand's positions; p̄ = Σ ȳ − Σ x̄.</summary>
-    public void Transpose(Tensor cotangent, ReadOnlySpan<TransposeArg> args, object? parameters, Span<Tensor?> result)
+    public void Transpose(Tensor cotangent, ReadOnlySpan<TransposeArg> args, PadParams p, Span<Tensor?> result)
     {
-        var p = (PadParams)parameters!;
         var x = args[0].Aval.Shape;
         int r = x.Rank;
         var start = new int[r];
@@ -265,16 +247,16 @@ public sealed class Pad() : Primitive("pad"), IJvpRule, ITransposeRule
 }
 
 /// <summary>concatenate along an existing axis. Linear in every operand.</summary>
-public sealed class Concatenate() : Primitive("concatenate"), IJvpRule, ITransposeRule
+public sealed class Concatenate() : Primitive<AxisParams>("concatenate"), ILinearPrimitive<AxisParams>
 {
     /// <inheritdoc/>
-    public override NDArray Impl(ReadOnlySpan<NDArray> args, object? parameters) => Kernels.Concatenate(args.ToArray(), ((AxisParams)parameters!).Axis);
+    public override NDArray Impl(ReadOnlySpan<NDArray> args, AxisParams p) => Kernels.Concatenate(args.ToArray(), p.Axis);
 
     /// <inheritdoc/>
-    public override Aval AbstractEval(ReadOnlySpan<Aval> args, object? parameters)
+    public override Aval AbstractEval(ReadOnlySpan<Aval> args, AxisParams p)
     {
         if (args.Length == 0) throw new ShapeException("concatenate: needs at least one operand.");
-        int axis = ((AxisParams)parameters!).Axis;
+        int axis = p.Axis;
         var first = args[0];
         Check.Axes(Name, [axis], first.Shape.Rank);
         long total = 0;   // long: the extents can sum past int.MaxValue
@@ -295,21 +277,13 @@ public sealed class Concatenate() : Primitive("concatenate"), IJvpRule, ITranspo
         return first with { Shape = Shape.Of(dims) };
     }
 
-    /// <summary>ẏ = concatenate(ẋ₁, …, ẋₙ) with zero tangents materialized.</summary>
-    public Tensor? Jvp(ReadOnlySpan<Tensor> primals, ReadOnlySpan<Tensor?> tangents, Tensor primalOut, object? parameters)
-    {
-        var ts = new Tensor[primals.Length];
-        for (int i = 0; i < ts.Length; i++) ts[i] = tangents[i] ?? Lax.ZerosLike(primals[i]);
-        return Bind(ts, parameters);
-    }
-
     /// <inheritdoc/>
-    public bool AcceptsLinear(ReadOnlySpan<bool> linear, object? parameters) => !linear.Contains(false);
+    public bool AcceptsLinear(ReadOnlySpan<bool> linear, AxisParams p) => !linear.Contains(false);
 
     /// <summary>x̄ᵢ = the slice of ȳ that xᵢ occupied.</summary>
-    public void Transpose(Tensor cotangent, ReadOnlySpan<TransposeArg> args, object? parameters, Span<Tensor?> result)
+    public void Transpose(Tensor cotangent, ReadOnlySpan<TransposeArg> args, AxisParams p, Span<Tensor?> result)
     {
-        int axis = ((AxisParams)parameters!).Axis;
+        int axis = p.Axis;
         int r = cotangent.Shape.Rank;
         int offset = 0;
         for (int k = 0; k < args.Length; k++)
@@ -327,5 +301,88 @@ public sealed class Concatenate() : Primitive("concatenate"), IJvpRule, ITranspo
 
             offset += n;
         }
+    }
+}
+
+/// <summary>
+/// split: cuts the operand along an axis into consecutive pieces of the given sizes — a primitive with
+/// several results. Linear; its transpose concatenates the pieces' cotangents (zeros for unused pieces).
+/// </summary>
+public sealed class Split() : MultiResultPrimitive<SplitParams>("split"), IJvpRule, ITransposeRule
+{
+    /// <inheritdoc/>
+    public override NDArray[] Impl(ReadOnlySpan<NDArray> args, SplitParams p)
+    {
+        var x = args[0];
+        int r = x.Rank;
+        var start = new int[r];
+        var limit = x.Shape.ToArray();
+        var strides = new int[r];
+        Array.Fill(strides, 1);
+        var pieces = new NDArray[p.Sizes.Length];
+        int offset = 0;
+        for (int k = 0; k < pieces.Length; k++)
+        {
+            start[p.Axis] = offset;
+            limit[p.Axis] = offset + p.Sizes[k];
+            pieces[k] = Kernels.Slice(x, start, limit, strides);
+            offset += p.Sizes[k];
+        }
+
+        return pieces;
+    }
+
+    /// <inheritdoc/>
+    public override Aval[] AbstractEval(ReadOnlySpan<Aval> args, SplitParams p)
+    {
+        Check.Arity(Name, args, 1);
+        var x = args[0];
+        Check.Axes(Name, [p.Axis], x.Shape.Rank);
+        long total = 0;
+        foreach (var n in p.Sizes.Span)
+        {
+            if (n < 0) throw new ShapeException($"split: piece sizes must be non-negative, got {p.Sizes}.");
+            total += n;
+        }
+
+        if (total != x.Shape[p.Axis])
+            throw new ShapeException($"split: piece sizes {p.Sizes} sum to {total} but axis {p.Axis} of {x.Shape} has extent {x.Shape[p.Axis]}.");
+        var result = new Aval[p.Sizes.Length];
+        var dims = x.Shape.ToArray();
+        for (int k = 0; k < result.Length; k++)
+        {
+            dims[p.Axis] = p.Sizes[k];
+            result[k] = x with { Shape = Shape.Of(dims) };
+        }
+
+        return result;
+    }
+
+    /// <summary>(y₁, …, yₖ) = split(x); ẏᵢ = split(ẋ)ᵢ.</summary>
+    public void Jvp(ReadOnlySpan<Tensor> primals, ReadOnlySpan<Tensor?> tangents, Params parameters, Span<Tensor> primalsOut, Span<Tensor?> tangentsOut)
+    {
+        var p = Typed(parameters);
+        Bind(primals, p).CopyTo(primalsOut);
+        if (tangents[0] is { } t) Bind([t], p).CopyTo(tangentsOut);
+    }
+
+    /// <inheritdoc/>
+    public bool AcceptsLinear(ReadOnlySpan<bool> linear, Params parameters) => linear[0];
+
+    /// <summary>x̄ = concatenate(ȳ₁, …, ȳₖ) along the axis, a zero piece for each zero cotangent.</summary>
+    public void Transpose(ReadOnlySpan<Tensor?> cotangents, ReadOnlySpan<TransposeArg> args, Params parameters, Span<Tensor?> result)
+    {
+        var p = Typed(parameters);
+        Tensor? level = null;
+        foreach (var c in cotangents) level ??= c;
+        var pieces = new Tensor[cotangents.Length];
+        var dims = args[0].Aval.Shape.ToArray();
+        for (int k = 0; k < pieces.Length; k++)
+        {
+            dims[p.Axis] = p.Sizes[k];
+            pieces[k] = cotangents[k] ?? Lax.ZerosAt(level!, args[0].Aval with { Shape = Shape.Of(dims) });
+        }
+
+        result[0] = pieces.Length == 1 ? pieces[0] : Lax.Concatenate(pieces, p.Axis);
     }
 }

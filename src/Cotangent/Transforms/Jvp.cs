@@ -9,18 +9,41 @@ namespace Cotangent.Transforms;
 // under the parent trace, so nesting composes: under Linearize the parent is a partial-evaluation
 // trace that computes the primal now and records the tangent ops into the linear program.
 
-/// <summary>The JVP rule of a primitive: the output tangent from input primals and tangents.</summary>
+/// <summary>
+/// The JVP rule of a primitive, as the JVP trace consults it: primal and tangent results together, so a
+/// rule may compute its own primal (custom rules, calls of sub-programs).
+/// </summary>
 public interface IJvpRule
 {
     /// <summary>
-    /// Returns the output tangent (null for a zero tangent). <paramref name="tangents"/> has a null
-    /// entry for each input whose tangent is zero; at least one is non-null. Bind only through the
-    /// current trace (the parent of the JVP trace).
+    /// Writes each result into <paramref name="primalsOut"/> and its tangent (null for a zero tangent) into
+    /// <paramref name="tangentsOut"/>. <paramref name="tangents"/> has a null entry for each input whose
+    /// tangent is zero; at least one is non-null. Bind only through the current trace (the parent of the
+    /// JVP trace). Tangents of results whose dtype carries none (<see cref="Aval.CarriesTangent"/>) are dropped.
     /// </summary>
-    Tensor? Jvp(ReadOnlySpan<Tensor> primals, ReadOnlySpan<Tensor?> tangents, Tensor primalOut, object? parameters);
+    void Jvp(ReadOnlySpan<Tensor> primals, ReadOnlySpan<Tensor?> tangents, Params parameters, Span<Tensor> primalsOut, Span<Tensor?> tangentsOut);
 }
 
-/// <summary>Marks a primitive whose output never carries a tangent (comparisons, floor, sign, argmax, integer outputs).</summary>
+/// <summary>
+/// The JVP rule of a single-result primitive given as its tangent alone: the trace binds the primal,
+/// and calls the rule only when the result carries a tangent, so no rule tests dtypes.
+/// </summary>
+/// <typeparam name="TParams">The primitive's parameter record.</typeparam>
+public interface ITangentRule<TParams> : IJvpRule where TParams : Params, IParams<TParams>
+{
+    /// <summary>The output tangent (null for zero) from input primals and tangents (null entries: zero) and the primal result.</summary>
+    Tensor? Tangent(ReadOnlySpan<Tensor> primals, ReadOnlySpan<Tensor?> tangents, Tensor primalOut, TParams p);
+
+    void IJvpRule.Jvp(ReadOnlySpan<Tensor> primals, ReadOnlySpan<Tensor?> tangents, Params parameters, Span<Tensor> primalsOut, Span<Tensor?> tangentsOut)
+    {
+        var p = (TParams)parameters;
+        var y = Dispatch.Bind((Primitive)this, primals, p);
+        primalsOut[0] = y;
+        tangentsOut[0] = Aval.CarriesTangent(y.DType) ? Tangent(primals, tangents, y, p) : null;
+    }
+}
+
+/// <summary>Marks a primitive whose results never carry a tangent (comparisons, floor, sign, argmax, integer results).</summary>
 public interface IZeroDerivative;
 
 /// <summary>The forward-mode trace.</summary>
@@ -30,7 +53,7 @@ public sealed class JvpTrace : Trace
     public JvpTrace(string transformation) : base(transformation) { }
 
     /// <inheritdoc/>
-    public override Tensor Process(Primitive primitive, ReadOnlySpan<Tensor> args, object? parameters)
+    public override void Process(Primitive primitive, ReadOnlySpan<Tensor> args, Params parameters, Span<Tensor> results)
     {
         // Operands live on the stack for the usual arities; rules read them as spans.
         OperandBuffer primalStore = default, tangentStore = default;
@@ -58,17 +81,21 @@ public sealed class JvpTrace : Trace
             // Every primal slot was filled above, so the span is non-null throughout.
             ReadOnlySpan<Tensor> known = MemoryMarshal.CreateReadOnlySpan(
                 ref Unsafe.As<Tensor?, Tensor>(ref MemoryMarshal.GetReference(primals)), primals.Length);
-            var primalOut = Dispatch.Bind(primitive, known, parameters);
-            // An output of a dtype without tangents (a comparison, an integer result) has a zero tangent whatever
-            // the rule would say, so no rule needs its own dtype guard.
-            if (!anyTangent || !Aval.CarriesTangent(primalOut.DType)) return primalOut;
-            Tensor? tangentOut = primitive switch
+            if (!anyTangent || primitive is IZeroDerivative)
             {
-                IZeroDerivative => null,
-                IJvpRule rule => rule.Jvp(known, tangents, primalOut, parameters),
-                _ => throw new DifferentiationException($"Differentiation rule for '{primitive.Name}' is not implemented."),
-            };
-            return tangentOut is null ? primalOut : new JvpTracer(this, primalOut, tangentOut);
+                Dispatch.BindInto(primitive, known, parameters, results);
+                return;
+            }
+
+            if (primitive is not IJvpRule rule)
+                throw new DifferentiationException($"Differentiation rule for '{primitive.Name}' is not implemented.");
+            OperandBuffer outStore = default;
+            Span<Tensor?> tangentsOut = results.Length <= 4 ? ((Span<Tensor?>)outStore)[..results.Length] : new Tensor?[results.Length];
+            rule.Jvp(known, tangents, parameters, results, tangentsOut);
+            // A result of a dtype without tangents (a comparison, an integer result) has a zero tangent whatever
+            // the rule said.
+            for (int i = 0; i < results.Length; i++)
+                if (tangentsOut[i] is { } t && Aval.CarriesTangent(results[i].DType)) results[i] = new JvpTracer(this, results[i], t);
         }
     }
 

@@ -6,13 +6,28 @@ namespace Cotangent.Transforms;
 // evaluation: with forwardKnown set, an operation none of whose inputs is one of this trace's tracers
 // is "known" and is computed now by the parent trace; only operations touching a staged value are
 // recorded. Known values a recorded equation reads become the program's constants (the residuals).
+// A primitive may replace that default split with its own partial-evaluation rule (a call of a
+// sub-program inlines itself, so its known part is computed and only its unknown part is recorded).
+
+/// <summary>
+/// The partial-evaluation rule of a primitive: how to apply it when some inputs are known values and
+/// some are staged. Without one, the whole application is staged (the default).
+/// </summary>
+public interface IPartialEvalRule
+{
+    /// <summary>
+    /// Writes one value per result into <paramref name="results"/>: known values computed now (by binding
+    /// under <paramref name="trace"/>'s parent) or staged tracers of <paramref name="trace"/>. Called with
+    /// <paramref name="trace"/> current and at least one input staged.
+    /// </summary>
+    void PartialEval(StagingTrace trace, ReadOnlySpan<Tensor> args, Params parameters, Span<Tensor> results);
+}
 
 /// <summary>A trace that records equations into a program.</summary>
 public sealed class StagingTrace : Trace
 {
     // Each trace numbers its variables densely under its own serial, so passes can index arrays.
-    private static int s_serial;
-    private readonly int _serial = Interlocked.Increment(ref s_serial);
+    private readonly int _serial = Var.NewOwner();
     private int _nextId;
     private readonly bool _forwardKnown;
     private readonly List<Var> _inputs = [];
@@ -63,7 +78,7 @@ public sealed class StagingTrace : Trace
     }
 
     /// <inheritdoc/>
-    public override Tensor Process(Primitive primitive, ReadOnlySpan<Tensor> args, object? parameters)
+    public override void Process(Primitive primitive, ReadOnlySpan<Tensor> args, Params parameters, Span<Tensor> results)
     {
         bool anyStaged = false;
         foreach (var a in args)
@@ -75,11 +90,27 @@ public sealed class StagingTrace : Trace
             }
         }
 
-        if (!anyStaged && _forwardKnown)
+        if (_forwardKnown)
         {
-            using (TraceContext.Enter(Parent)) return Dispatch.Bind(primitive, args, parameters);
+            if (!anyStaged)
+            {
+                using (TraceContext.Enter(Parent)) Dispatch.BindInto(primitive, args, parameters, results);
+                return;
+            }
+
+            if (primitive is IPartialEvalRule rule)
+            {
+                rule.PartialEval(this, args, parameters, results);
+                return;
+            }
         }
 
+        Stage(primitive, args, parameters, results);
+    }
+
+    /// <summary>Records the application as an equation and writes its result tracers into <paramref name="results"/>.</summary>
+    public void Stage(Primitive primitive, ReadOnlySpan<Tensor> args, Params parameters, Span<Tensor> results)
+    {
         var atoms = new Atom[args.Length];
         AvalBuffer avalStore = default;
         Span<Aval> avals = args.Length <= 4 ? ((Span<Aval>)avalStore)[..args.Length] : new Aval[args.Length];
@@ -89,16 +120,33 @@ public sealed class StagingTrace : Trace
             avals[i] = args[i].Aval;
         }
 
-        var output = NewVar(primitive.AbstractEval(avals, parameters));
-        _equations.Add(new Equation(primitive, atoms, output, parameters));
-        return new StagingTracer(this, output);
+        Var[] outputs;
+        if (!primitive.MultipleResults)
+        {
+            outputs = [NewVar(primitive.ResultAval(avals, parameters))];
+        }
+        else
+        {
+            var resultAvals = primitive.ResultAvals(avals, parameters);
+            outputs = new Var[resultAvals.Length];
+            for (int i = 0; i < outputs.Length; i++) outputs[i] = NewVar(resultAvals[i]);
+        }
+
+        _equations.Add(new Equation(primitive, atoms, outputs, parameters));
+        for (int i = 0; i < outputs.Length; i++) results[i] = new StagingTracer(this, outputs[i]);
     }
 
-    /// <summary>Records an equation directly (used to materialize symbolic zeros at a program boundary).</summary>
-    internal Var Emit(Primitive primitive, object? parameters, Aval aval)
+    /// <summary>
+    /// A staged <c>zeros</c> equation of the given type: a zero that belongs to this trace's program (a
+    /// zero tangent or cotangent), never computed now and so never a stored residual array.
+    /// </summary>
+    public Tensor StageZeros(Aval aval) => new StagingTracer(this, Emit(Builtins.Zeros, new AvalParams(aval), aval));
+
+    /// <summary>Records a single-result equation without inputs directly (used to materialize symbolic zeros).</summary>
+    internal Var Emit(Primitive primitive, Params parameters, Aval aval)
     {
         var output = NewVar(aval);
-        _equations.Add(new Equation(primitive, [], output, parameters));
+        _equations.Add(new Equation(primitive, [], [output], parameters));
         return output;
     }
 
@@ -141,7 +189,7 @@ public sealed class StagingTrace : Trace
             if (o is null)
             {
                 var aval = zeroAvals![i];
-                atoms[i] = Emit(Builtins.Zeros, aval, aval);
+                atoms[i] = Emit(Builtins.Zeros, new AvalParams(aval), aval);
             }
             else
             {
@@ -184,5 +232,5 @@ public static class Staging
     }
 
     /// <summary>A zero array of the given type as a tensor, bound under the current trace.</summary>
-    public static Tensor Zeros(Aval aval) => Builtins.Zeros.Bind([], aval);
+    public static Tensor Zeros(Aval aval) => Builtins.Zeros.Bind([], new AvalParams(aval));
 }

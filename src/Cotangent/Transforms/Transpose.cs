@@ -17,20 +17,39 @@ public readonly record struct TransposeArg(Tensor? Value, Aval Aval)
     public bool IsLinear => Value is null;
 }
 
-/// <summary>The transpose rule of a linear primitive.</summary>
+/// <summary>The transpose rule of a linear primitive, as transposition consults it: one cotangent per result.</summary>
 public interface ITransposeRule
 {
     /// <summary>
     /// Whether the primitive is linear when exactly the operands flagged in <paramref name="linear"/> are
     /// linear (e.g. mul: exactly one; div: the numerator only; select: never the predicate).
     /// </summary>
-    bool AcceptsLinear(ReadOnlySpan<bool> linear, object? parameters);
+    bool AcceptsLinear(ReadOnlySpan<bool> linear, Params parameters);
 
     /// <summary>
     /// Writes into <paramref name="result"/> the cotangent of each linear operand (null for zero), each
-    /// with exactly that operand's type. Entries of known operands are ignored.
+    /// with exactly that operand's type, given one cotangent per result (null entries: zero; at least one
+    /// is non-null). Entries of known operands are ignored.
     /// </summary>
-    void Transpose(Tensor cotangent, ReadOnlySpan<TransposeArg> args, object? parameters, Span<Tensor?> result);
+    void Transpose(ReadOnlySpan<Tensor?> cotangents, ReadOnlySpan<TransposeArg> args, Params parameters, Span<Tensor?> result);
+}
+
+/// <summary>The transpose rule of a single-result linear primitive, with its typed parameters.</summary>
+/// <typeparam name="TParams">The primitive's parameter record.</typeparam>
+public interface ITransposeRule<TParams> : ITransposeRule where TParams : Params, IParams<TParams>
+{
+    /// <summary>Whether the primitive is linear when exactly the flagged operands are linear.</summary>
+    bool AcceptsLinear(ReadOnlySpan<bool> linear, TParams p);
+
+    /// <summary>Writes the cotangent of each linear operand (null for zero) given the result's cotangent.</summary>
+    void Transpose(Tensor cotangent, ReadOnlySpan<TransposeArg> args, TParams p, Span<Tensor?> result);
+
+    bool ITransposeRule.AcceptsLinear(ReadOnlySpan<bool> linear, Params parameters) => AcceptsLinear(linear, (TParams)parameters);
+
+    void ITransposeRule.Transpose(ReadOnlySpan<Tensor?> cotangents, ReadOnlySpan<TransposeArg> args, Params parameters, Span<Tensor?> result)
+    {
+        if (cotangents[0] is { } ct) Transpose(ct, args, (TParams)parameters, result);
+    }
 }
 
 /// <summary>Linearity checking, the backward pass, and transposition of whole programs.</summary>
@@ -38,53 +57,44 @@ public static class Transposition
 {
     /// <summary>
     /// Verifies that every value derived from a linear input only flows into linear slots of linear
-    /// primitives, and that every output is linear or zero (a materialized or constant zero: the zero map is linear).
+    /// primitives, and that every output is linear. A float <c>zeros</c> equation is a linear value (the
+    /// zero of the space; transformations stage zero tangents and cotangents that way), so the zero map and
+    /// zero-padded tangents are linear without looking at any value.
     /// </summary>
     /// <exception cref="LinearityException">Names and prints the offending equation.</exception>
     public static void CheckLinearity(Program program)
     {
+        ArgumentNullException.ThrowIfNull(program);
         var linear = LinearVars(program, out _);
         var flags = new List<bool>();
-        var relaxed = new List<bool>();
-        var zeros = new HashSet<Atom>();
-        foreach (var eq in program.Equations)
-            if (ReferenceEquals(eq.Primitive, Builtins.Zeros)) zeros.Add(eq.Output);
-        var constants = new Dictionary<Var, Tensor>(program.ConstVars.Count);
-        for (int i = 0; i < program.ConstVars.Count; i++) constants[program.ConstVars[i]] = program.ConstValues[i];
         for (int e = 0; e < program.Equations.Count; e++)
         {
             var eq = program.Equations[e];
             flags.Clear();
-            relaxed.Clear();
             bool any = false;
             foreach (var a in eq.Inputs)
             {
                 bool l = a is Var v && linear.Contains(v);
                 any |= l;
                 flags.Add(l);
-                // A known float zero (a zeros equation, a 0 literal, an all-zero constant) belongs to every
-                // linear space, so it may fill a linear slot: JVP rules pad tangents with zeros
-                // (pad(ṫ, 0), select(p, ṫ, 0)). It may equally be an ordinary known operand — x·0 is
-                // linear in x, and a bool False predicate or an empty index array is not a tangent at all —
-                // so the equation is accepted if either reading is linear.
-                relaxed.Add(l || (a.Aval.IsDifferentiable && (zeros.Contains(a) || IsZeroConstant(constants, a))));
             }
 
             if (!any) continue;
             var span = CollectionsMarshal.AsSpan(flags);
             if (eq.Primitive is not ITransposeRule rule)
                 throw NotLinear(program, e, $"'{eq.Primitive.Name}' is not a linear primitive, but operand {string.Join(", ", Indices(span))} depends on a linear input");
-            if (!rule.AcceptsLinear(span, eq.Parameters) && !rule.AcceptsLinear(CollectionsMarshal.AsSpan(relaxed), eq.Parameters))
-                throw NotLinear(program, e, $"'{eq.Primitive.Name}' is not linear in operand(s) {string.Join(", ", Indices(span))} taken together (e.g. mul needs exactly one linear operand, div a linear numerator only, select a known predicate)");
+            if (!rule.AcceptsLinear(span, eq.Parameters))
+                throw NotLinear(program, e, $"'{eq.Primitive.Name}' is not linear in operand(s) {string.Join(", ", Indices(span))} taken together (e.g. mul needs exactly one linear operand, div a linear numerator only, select a known predicate, add two linear operands: x + c is affine)");
         }
 
+        // A zeros result of any dtype is the zero map (an int or bool output's tangent space has only zero).
+        var zeros = new HashSet<Var>();
+        foreach (var eq in program.Equations)
+            if (ReferenceEquals(eq.Primitive, Builtins.Zeros)) zeros.Add(eq.Outputs[0]);
         for (int i = 0; i < program.Outputs.Count; i++)
         {
-            var o = program.Outputs[i];
-            if (o is Var v && (linear.Contains(v) || zeros.Contains(v))) continue;
-            // A constant zero output is the zero map, which is linear (its transpose is zero too).
-            if (o.Aval.IsDifferentiable && IsZeroConstant(constants, o)) continue;
-            throw new LinearityException($"Output {i} of the function does not depend linearly on its inputs (it is a constant), so the function is affine, not linear.\n{program}");
+            if (program.Outputs[i] is Var v && (linear.Contains(v) || zeros.Contains(v))) continue;
+            throw new LinearityException($"Output {i} of the function does not depend linearly on its inputs (it is a constant), so the function is affine, not linear. Constants are never inspected, even all-zero ones: write the zero map as Np.ZerosLike(x), a zero at the input's level.\n{program}");
         }
     }
 
@@ -93,21 +103,6 @@ public static class Transposition
         var list = new List<int>();
         for (int i = 0; i < flags.Length; i++) if (flags[i]) list.Add(i);
         return list;
-    }
-
-    private static bool IsZeroConstant(Dictionary<Var, Tensor> constants, Atom a)
-    {
-        Tensor? value = a switch
-        {
-            Literal l => l.Value,
-            Var v when constants.TryGetValue(v, out var c) => c,
-            _ => null,
-        };
-
-        if (value?.Array is not { } array) return false;
-        for (int i = 0; i < array.Size; i++)
-            if (array.GetDouble(i) != 0) return false;
-        return true;
     }
 
     private static LinearityException NotLinear(Program program, int e, string why)
@@ -121,7 +116,10 @@ public static class Transposition
         return new LinearityException($"The function is not linear: in equation {e}, `{line}`: {why}.\n{text}");
     }
 
-    /// <summary>The variables that depend on a linear input; also the indices of equations that produce them.</summary>
+    /// <summary>
+    /// The linear variables: those that depend on a linear input, and the results of float <c>zeros</c>
+    /// equations (staged zero tangents); also the indices of the equations that produce them.
+    /// </summary>
     private static VarSet LinearVars(Program program, out List<int> linearEquations)
     {
         var linear = new VarSet(program);
@@ -130,15 +128,20 @@ public static class Transposition
         linearEquations = [];
         for (int e = 0; e < program.Equations.Count; e++)
         {
-            foreach (var a in program.Equations[e].Inputs)
+            var eq = program.Equations[e];
+            bool isLinear = ReferenceEquals(eq.Primitive, Builtins.Zeros) && eq.Outputs[0].Aval.IsDifferentiable;
+            foreach (var a in eq.Inputs)
             {
                 if (a is Var v && linear.Contains(v))
                 {
-                    linear.Add(program.Equations[e].Output);
-                    linearEquations.Add(e);
+                    isLinear = true;
                     break;
                 }
             }
+
+            if (!isLinear) continue;
+            foreach (var o in eq.Outputs) linear.Add(o);
+            linearEquations.Add(e);
         }
 
         return linear;
@@ -172,7 +175,7 @@ public static class Transposition
             var eq = program.Equations[e];
             args.Clear();
             foreach (var a in eq.Inputs) args.Add(a is Literal l ? l.Value : known[(Var)a]);
-            known.Set(eq.Output, Dispatch.Bind(eq.Primitive, CollectionsMarshal.AsSpan(args), eq.Parameters));
+            Program.BindEquation(eq, CollectionsMarshal.AsSpan(args), known);
         }
 
         var cts = new VarMap<Tensor>(program);
@@ -184,10 +187,20 @@ public static class Transposition
 
         var targs = new List<TransposeArg>();
         var results = new List<Tensor?>();
+        var outCts = new List<Tensor?>();
         for (int k = linearEquations.Count - 1; k >= 0; k--)
         {
             var eq = program.Equations[linearEquations[k]];
-            if (!cts.Remove(eq.Output, out var ct)) continue;   // zero cotangent: nothing flows back
+            outCts.Clear();
+            bool any = false;
+            foreach (var o in eq.Outputs)
+            {
+                var ct = cts.Remove(o, out var c) ? c : null;
+                any |= ct is not null;
+                outCts.Add(ct);
+            }
+
+            if (!any || eq.Inputs.Length == 0) continue;   // zero cotangent, or a staged zero: nothing flows back
             if (eq.Primitive is not ITransposeRule rule)
                 throw new LinearityException($"'{eq.Primitive.Name}' has no transpose rule: it is not linear. Only linear primitives can be transposed.\n{program}");
             targs.Clear();
@@ -204,7 +217,7 @@ public static class Transposition
                 results.Add(null);
             }
 
-            rule.Transpose(ct, CollectionsMarshal.AsSpan(targs), eq.Parameters, CollectionsMarshal.AsSpan(results));
+            rule.Transpose(CollectionsMarshal.AsSpan(outCts), CollectionsMarshal.AsSpan(targs), eq.Parameters, CollectionsMarshal.AsSpan(results));
             for (int i = 0; i < eq.Inputs.Length; i++)
             {
                 if (results[i] is { } r && eq.Inputs[i] is Var v && linear.Contains(v))
@@ -232,8 +245,8 @@ public static class Transposition
     /// </summary>
     public static Program TransposeProgram(Program program)
     {
-        var outputAvals = new Aval[program.Outputs.Count];
-        for (int i = 0; i < outputAvals.Length; i++) outputAvals[i] = program.Outputs[i].Aval;
+        ArgumentNullException.ThrowIfNull(program);
+        var outputAvals = program.OutputAvals();
         return StagingTrace.Run("LinearTranspose", forwardKnown: true, trace =>
         {
             var inputCts = trace.Call(outputAvals, cts => BackwardPass(program, cts));

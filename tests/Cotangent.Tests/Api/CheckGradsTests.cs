@@ -12,52 +12,52 @@ namespace Cotangent.Tests.Api;
 public class CheckGradsTests
 {
     /// <summary>sin with a wrong JVP rule: ẏ = 1.01·cos(x)·ẋ.</summary>
-    private sealed class SloppySin() : Primitive("sloppy_sin"), IJvpRule
+    private sealed class SloppySin() : Primitive<NoParams>("sloppy_sin"), ITangentRule<NoParams>
     {
-        public override NDArray Impl(ReadOnlySpan<NDArray> args, object? parameters) => Kernels.Unary(UnaryOp.Sin, args[0]);
+        public override NDArray Impl(ReadOnlySpan<NDArray> args, NoParams p) => Kernels.Unary(UnaryOp.Sin, args[0]);
 
-        public override Aval AbstractEval(ReadOnlySpan<Aval> args, object? parameters) => args[0];
+        public override Aval AbstractEval(ReadOnlySpan<Aval> args, NoParams p) => args[0];
 
-        public Tensor? Jvp(ReadOnlySpan<Tensor> primals, ReadOnlySpan<Tensor?> tangents, Tensor primalOut, object? parameters)
+        public Tensor? Tangent(ReadOnlySpan<Tensor> primals, ReadOnlySpan<Tensor?> tangents, Tensor primalOut, NoParams p)
             => Lax.Mul(tangents[0]!, Lax.Mul(Lax.Scalar(1.01, primals[0]), Lax.Cos(primals[0])));
     }
 
     /// <summary>y = 2x with a correct JVP but a wrong transpose (x̄ = 3ȳ).</summary>
-    private sealed class BadDouble() : Primitive("bad_double"), IJvpRule, ITransposeRule
+    private sealed class BadDouble() : Primitive<NoParams>("bad_double"), ITangentRule<NoParams>, ITransposeRule<NoParams>
     {
-        public override NDArray Impl(ReadOnlySpan<NDArray> args, object? parameters) => Kernels.Binary(BinaryOp.Mul, args[0], NDArray.Scalar(args[0].DType, 2));
+        public override NDArray Impl(ReadOnlySpan<NDArray> args, NoParams p) => Kernels.Binary(BinaryOp.Mul, args[0], NDArray.Scalar(args[0].DType, 2));
 
-        public override Aval AbstractEval(ReadOnlySpan<Aval> args, object? parameters) => args[0];
+        public override Aval AbstractEval(ReadOnlySpan<Aval> args, NoParams p) => args[0];
 
-        public Tensor? Jvp(ReadOnlySpan<Tensor> primals, ReadOnlySpan<Tensor?> tangents, Tensor primalOut, object? parameters) => Bind(tangents[0]!);
+        public Tensor? Tangent(ReadOnlySpan<Tensor> primals, ReadOnlySpan<Tensor?> tangents, Tensor primalOut, NoParams p) => Bind(tangents[0]!);
 
-        public bool AcceptsLinear(ReadOnlySpan<bool> linear, object? parameters) => true;
+        public bool AcceptsLinear(ReadOnlySpan<bool> linear, NoParams p) => true;
 
-        public void Transpose(Tensor cotangent, ReadOnlySpan<TransposeArg> args, object? parameters, Span<Tensor?> result)
+        public void Transpose(Tensor cotangent, ReadOnlySpan<TransposeArg> args, NoParams p, Span<Tensor?> result)
             => result[0] = Lax.Mul(cotangent, Lax.Scalar(3, cotangent));
     }
 
     /// <summary>sin whose derivative is bad_cos, a cos whose own JVP has the wrong sign: right at order 1, wrong at order 2.</summary>
-    private sealed class SinWithBadCos() : Primitive("sin_bad_cos"), IJvpRule
+    private sealed class SinWithBadCos() : Primitive<NoParams>("sin_bad_cos"), ITangentRule<NoParams>
     {
         public static readonly SinWithBadCos Instance = new();
         private static readonly BadCos s_cos = new();
 
-        public override NDArray Impl(ReadOnlySpan<NDArray> args, object? parameters) => Kernels.Unary(UnaryOp.Sin, args[0]);
+        public override NDArray Impl(ReadOnlySpan<NDArray> args, NoParams p) => Kernels.Unary(UnaryOp.Sin, args[0]);
 
-        public override Aval AbstractEval(ReadOnlySpan<Aval> args, object? parameters) => args[0];
+        public override Aval AbstractEval(ReadOnlySpan<Aval> args, NoParams p) => args[0];
 
-        public Tensor? Jvp(ReadOnlySpan<Tensor> primals, ReadOnlySpan<Tensor?> tangents, Tensor primalOut, object? parameters)
+        public Tensor? Tangent(ReadOnlySpan<Tensor> primals, ReadOnlySpan<Tensor?> tangents, Tensor primalOut, NoParams p)
             => Lax.Mul(tangents[0]!, s_cos.Bind(primals[0]));
 
-        private sealed class BadCos() : Primitive("bad_cos"), IJvpRule
+        private sealed class BadCos() : Primitive<NoParams>("bad_cos"), ITangentRule<NoParams>
         {
-            public override NDArray Impl(ReadOnlySpan<NDArray> args, object? parameters) => Kernels.Unary(UnaryOp.Cos, args[0]);
+            public override NDArray Impl(ReadOnlySpan<NDArray> args, NoParams p) => Kernels.Unary(UnaryOp.Cos, args[0]);
 
-            public override Aval AbstractEval(ReadOnlySpan<Aval> args, object? parameters) => args[0];
+            public override Aval AbstractEval(ReadOnlySpan<Aval> args, NoParams p) => args[0];
 
             // Wrong: d/dx cos x = −sin x.
-            public Tensor? Jvp(ReadOnlySpan<Tensor> primals, ReadOnlySpan<Tensor?> tangents, Tensor primalOut, object? parameters)
+            public Tensor? Tangent(ReadOnlySpan<Tensor> primals, ReadOnlySpan<Tensor?> tangents, Tensor primalOut, NoParams p)
                 => Lax.Mul(tangents[0]!, Lax.Sin(primals[0]));
         }
     }

@@ -18,7 +18,7 @@ public class ProgramCheckerTests
     {
         var a = new Var(s_vec3);
         var b = new Var(s_vec3);
-        ProgramChecker.Check(Make([a], [new Equation(Catalogue.Sin, [a], b, null)], [b]));
+        ProgramChecker.Check(Make([a], [new Equation(Catalogue.Sin, [a], [b], NoParams.Instance)], [b]));
     }
 
     [Fact]
@@ -28,7 +28,7 @@ public class ProgramCheckerTests
         var b = new Var(s_vec3);
         var c = new Var(s_vec3);
         var ex = Assert.Throws<ProgramCheckException>(() => ProgramChecker.Check(Make([a],
-            [new Equation(Catalogue.Sin, [b], c, null), new Equation(Catalogue.Cos, [a], b, null)], [c])));
+            [new Equation(Catalogue.Sin, [b], [c], NoParams.Instance), new Equation(Catalogue.Cos, [a], [b], NoParams.Instance)], [c])));
         Assert.Contains("before it is defined", ex.Message, StringComparison.Ordinal);
     }
 
@@ -38,7 +38,7 @@ public class ProgramCheckerTests
         var a = new Var(s_vec3);
         var b = new Var(s_vec3);
         var ex = Assert.Throws<ProgramCheckException>(() => ProgramChecker.Check(Make([a],
-            [new Equation(Catalogue.Sin, [a], b, null), new Equation(Catalogue.Cos, [a], b, null)], [b])));
+            [new Equation(Catalogue.Sin, [a], [b], NoParams.Instance), new Equation(Catalogue.Cos, [a], [b], NoParams.Instance)], [b])));
         Assert.Contains("not SSA", ex.Message, StringComparison.Ordinal);
     }
 
@@ -46,7 +46,7 @@ public class ProgramCheckerTests
     public void InputRedefinedByEquation_IsRejected()
     {
         var a = new Var(s_vec3);
-        Assert.Throws<ProgramCheckException>(() => ProgramChecker.Check(Make([a], [new Equation(Catalogue.Sin, [a], a, null)], [a])));
+        Assert.Throws<ProgramCheckException>(() => ProgramChecker.Check(Make([a], [new Equation(Catalogue.Sin, [a], [a], NoParams.Instance)], [a])));
     }
 
     [Fact]
@@ -54,7 +54,7 @@ public class ProgramCheckerTests
     {
         var a = new Var(s_vec3);
         var b = new Var(s_scalar);
-        var ex = Assert.Throws<ProgramCheckException>(() => ProgramChecker.Check(Make([a], [new Equation(Catalogue.Sin, [a], b, null)], [b])));
+        var ex = Assert.Throws<ProgramCheckException>(() => ProgramChecker.Check(Make([a], [new Equation(Catalogue.Sin, [a], [b], NoParams.Instance)], [b])));
         Assert.Contains("declares output f64[]", ex.Message, StringComparison.Ordinal);
     }
 
@@ -64,7 +64,7 @@ public class ProgramCheckerTests
         var a = new Var(s_vec3);
         var b = new Var(new Aval(Shape.Of(2), DType.Float64));
         var c = new Var(s_vec3);
-        var ex = Assert.Throws<ProgramCheckException>(() => ProgramChecker.Check(Make([a, b], [new Equation(Catalogue.Add, [a, b], c, null)], [c])));
+        var ex = Assert.Throws<ProgramCheckException>(() => ProgramChecker.Check(Make([a, b], [new Equation(Catalogue.Add, [a, b], [c], NoParams.Instance)], [c])));
         Assert.Contains("ill-typed", ex.Message, StringComparison.Ordinal);
     }
 

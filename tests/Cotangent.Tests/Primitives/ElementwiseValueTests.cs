@@ -1,3 +1,4 @@
+using Cotangent.Core;
 using Cotangent.Primitives;
 using Cotangent.Runtime;
 
@@ -70,7 +71,7 @@ public class ElementwiseValueTests
         foreach (var c in spec.For(dtype))
         {
             var x = Gen.Values(c.Args[0]);
-            var y = Gen.Values(spec.Primitive.Bind(c.Args));
+            var y = Gen.Values(Dispatch.Bind(spec.Primitive, c.Args, c.Params));
             for (int i = 0; i < x.Length; i++) AssertClose(reference(x[i]), y[i], dtype, $"{name}({x[i]:R})");
         }
     }
@@ -83,7 +84,7 @@ public class ElementwiseValueTests
         var reference = s_binary[name];
         foreach (var c in spec.For(dtype))
         {
-            var z = spec.Primitive.Bind(c.Args);
+            var z = Dispatch.Bind(spec.Primitive, c.Args, c.Params);
             var shape = z.Shape;
             var x = Gen.Values(Lax.BroadcastTo(c.Args[0], shape));
             var y = Gen.Values(Lax.BroadcastTo(c.Args[1], shape));

@@ -1,3 +1,4 @@
+using Cotangent.Core;
 using Cotangent.Primitives;
 using Cotangent.Runtime;
 
@@ -16,10 +17,10 @@ public static partial class PrimitiveSpecs
             Primitive = Catalogue.Cholesky,
             Cases = (r, d) =>
             [
-                new("1x1", [LinalgGen.Spd(r, d, [], 1)], null),
-                new("3x3", [LinalgGen.Spd(r, d, [], 3)], null),
-                new("batched-2x4x4", [LinalgGen.Spd(r, d, [2], 4)], null),
-                new("zero-size", [LinalgGen.Spd(r, d, [], 0)], null),
+                new("1x1", [LinalgGen.Spd(r, d, [], 1)], NoParams.Instance),
+                new("3x3", [LinalgGen.Spd(r, d, [], 3)], NoParams.Instance),
+                new("batched-2x4x4", [LinalgGen.Spd(r, d, [2], 4)], NoParams.Instance),
+                new("zero-size", [LinalgGen.Spd(r, d, [], 0)], NoParams.Instance),
             ],
         };
 
@@ -35,10 +36,10 @@ public static partial class PrimitiveSpecs
             Primitive = Catalogue.Lu,
             Cases = (r, d) =>
             [
-                new("1x1", [LinalgGen.PivotStable(r, d, [], 1)], null),
-                new("3x3", [LinalgGen.PivotStable(r, d, [], 3)], null),
-                new("batched-2x4x4", [LinalgGen.PivotStable(r, d, [2], 4)], null),
-                new("zero-size", [LinalgGen.PivotStable(r, d, [], 0)], null),
+                new("1x1", [LinalgGen.PivotStable(r, d, [], 1)], NoParams.Instance),
+                new("3x3", [LinalgGen.PivotStable(r, d, [], 3)], NoParams.Instance),
+                new("batched-2x4x4", [LinalgGen.PivotStable(r, d, [2], 4)], NoParams.Instance),
+                new("zero-size", [LinalgGen.PivotStable(r, d, [], 0)], NoParams.Instance),
             ],
         };
 
@@ -47,10 +48,10 @@ public static partial class PrimitiveSpecs
             Primitive = Catalogue.Eigh,
             Cases = (r, d) =>
             [
-                new("1x1", [LinalgGen.SpreadSymmetric(r, d, [], 1)], null),
-                new("3x3", [LinalgGen.SpreadSymmetric(r, d, [], 3)], null),
-                new("batched-2x4x4", [LinalgGen.SpreadSymmetric(r, d, [2], 4)], null),
-                new("zero-size", [LinalgGen.SpreadSymmetric(r, d, [], 0)], null),
+                new("1x1", [LinalgGen.SpreadSymmetric(r, d, [], 1)], NoParams.Instance),
+                new("3x3", [LinalgGen.SpreadSymmetric(r, d, [], 3)], NoParams.Instance),
+                new("batched-2x4x4", [LinalgGen.SpreadSymmetric(r, d, [2], 4)], NoParams.Instance),
+                new("zero-size", [LinalgGen.SpreadSymmetric(r, d, [], 0)], NoParams.Instance),
             ],
         };
 
@@ -60,9 +61,9 @@ public static partial class PrimitiveSpecs
             Kind = Differentiability.Zero,
             Cases = (r, d) =>
             [
-                new("identity", [Gen.FromDoubles([0, 1, 2], d, Shape.Of(3))], null),
-                new("batched", [Gen.FromDoubles([1, 0, 2, 2, 0, 1, 0, 2, 1], d, Shape.Of(3, 3))], null),
-                new("empty", [Gen.FromDoubles([], d, Shape.Of(0))], null),
+                new("identity", [Gen.FromDoubles([0, 1, 2], d, Shape.Of(3))], NoParams.Instance),
+                new("batched", [Gen.FromDoubles([1, 0, 2, 2, 0, 1, 0, 2, 1], d, Shape.Of(3, 3))], NoParams.Instance),
+                new("empty", [Gen.FromDoubles([], d, Shape.Of(0))], NoParams.Instance),
             ],
         };
     }

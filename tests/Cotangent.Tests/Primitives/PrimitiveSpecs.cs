@@ -23,7 +23,7 @@ public enum Differentiability
 /// <param name="Args">The operands (float, int32 indices, bool predicates).</param>
 /// <param name="Params">The primitive's parameters.</param>
 /// <param name="Differentiable">False to exclude the case from derivative checks (e.g. a reduction over an empty axis, whose value is ±∞).</param>
-public sealed record PrimitiveCase(string Name, Tensor[] Args, object? Params, bool Differentiable = true)
+public sealed record PrimitiveCase(string Name, Tensor[] Args, Params Params, bool Differentiable = true)
 {
     /// <summary>Indices of the float operands (the differentiable ones).</summary>
     public int[] FloatOperands => Enumerable.Range(0, Args.Length).Where(i => Args[i].DType.IsFloat()).ToArray();
@@ -167,6 +167,7 @@ public static partial class PrimitiveSpecs
         yield return PadSpec();
         yield return ConcatenateSpec();
         yield return RevSpec();
+        yield return SplitSpec();
 
         // ---- indexing ----
         yield return GatherSpec();
@@ -181,6 +182,7 @@ public static partial class PrimitiveSpecs
         // ---- builtins ----
         yield return AddAnySpec();
         yield return ZerosSpec();
+        yield return ClosedCallSpec();
     }
 
     private static PrimitiveSpec Unary(Primitive p, Func<Random, DType, int[], Tensor> gen, DType[]? dtypes = null,
@@ -190,7 +192,7 @@ public static partial class PrimitiveSpecs
             DTypes = dtypes ?? [DType.Float64, DType.Float32],
             Kind = kind,
             LinearSets = linear ? [[0]] : [],
-            Cases = (r, d) => s_unaryShapes.Select(s => new PrimitiveCase($"{p.Name}{Shape.Format(s)}", [gen(r, d, s)], null)),
+            Cases = (r, d) => s_unaryShapes.Select(s => new PrimitiveCase($"{p.Name}{Shape.Format(s)}", [gen(r, d, s)], NoParams.Instance)),
         };
 
     private static PrimitiveSpec Binary(Primitive p, Func<Random, DType, int[], Tensor> genX, Func<Random, DType, int[], Tensor> genY,
@@ -200,7 +202,7 @@ public static partial class PrimitiveSpecs
             DTypes = dtypes ?? [DType.Float64, DType.Float32],
             Kind = kind,
             LinearSets = linearSets ?? [],
-            Cases = (r, d) => s_binaryShapes.Select(s => new PrimitiveCase($"{p.Name}{Shape.Format(s.X)},{Shape.Format(s.Y)}", [genX(r, d, s.X), genY(r, d, s.Y)], null)),
+            Cases = (r, d) => s_binaryShapes.Select(s => new PrimitiveCase($"{p.Name}{Shape.Format(s.X)},{Shape.Format(s.Y)}", [genX(r, d, s.X), genY(r, d, s.Y)], NoParams.Instance)),
         };
 
     /// <summary>rem(x, y) jumps where x/y crosses an integer: x = (k + u)·y with u ∈ [0.2, 0.8], y broadcasting into x.</summary>
@@ -216,7 +218,7 @@ public static partial class PrimitiveSpecs
                 var y = Gen.AwayFromZero(r, d, s.Y, 0.5, 2);
                 var q = Gen.Map(Gen.Uniform(r, DType.Float64, s.X, 0, 1), v => Math.Round((v * 5) - 2.5) + 0.2 + (0.6 * r.NextDouble()), d);
                 var x = new Tensor(Kernels.Binary(BinaryOp.Mul, q.Value, Kernels.BroadcastInDim(y.Value, q.Shape, BroadcastDims(s.Y.Length, s.X.Length))));
-                return new PrimitiveCase($"rem{Shape.Format(s.X)},{Shape.Format(s.Y)}", [x, y], null);
+                return new PrimitiveCase($"rem{Shape.Format(s.X)},{Shape.Format(s.Y)}", [x, y], NoParams.Instance);
             });
         },
     };
@@ -235,7 +237,7 @@ public static partial class PrimitiveSpecs
                 ([], [], []), ([2, 3], [2, 3], [2, 3]), ([], [3], [3]), ([2, 3], [3], []), ([2, 1], [1, 3], [2, 3]), ([3], [2, 3], [2, 1]), ([0, 3], [3], []),
             ];
             return shapes.Select(s => new PrimitiveCase($"select{Shape.Format(s.P)},{Shape.Format(s.A)},{Shape.Format(s.B)}",
-                [Gen.Bools(r, DType.Bool, s.P), Gen.Std(r, d, s.A), Gen.Std(r, d, s.B)], null));
+                [Gen.Bools(r, DType.Bool, s.P), Gen.Std(r, d, s.A), Gen.Std(r, d, s.B)], NoParams.Instance));
         },
     };
 
@@ -426,6 +428,24 @@ public static partial class PrimitiveSpecs
         ],
     };
 
+    // split has several results: every check runs on all of them (a cotangent per result in the transpose identity).
+    private static PrimitiveSpec SplitSpec() => new()
+    {
+        Primitive = Catalogue.Split,
+        DTypes = s_floatsAndInt,
+        LinearSets = [[0]],
+        Cases = (r, d) =>
+        [
+            new("vector-three", [Gen.Std(r, d, [6])], SplitP(0, 1, 2, 3)),
+            new("matrix-axis1", [Gen.Std(r, d, [2, 5])], SplitP(1, 2, 3)),
+            new("one-piece", [Gen.Std(r, d, [3, 2])], SplitP(0, 3)),
+            new("with-empty", [Gen.Std(r, d, [4])], SplitP(0, 0, 4, 0)),
+            new("zero-size", [Gen.Std(r, d, [0, 3])], SplitP(1, 1, 2)),
+        ],
+    };
+
+    private static SplitParams SplitP(int axis, params int[] sizes) => new(new Ints(sizes), axis);
+
     private static PrimitiveSpec RevSpec() => new()
     {
         Primitive = Catalogue.Rev,
@@ -496,11 +516,11 @@ public static partial class PrimitiveSpecs
         LinearSets = [[0, 1]],
         Cases = (r, d) =>
         [
-            new("vector", [Gen.Std(r, d, [5]), Gen.Std(r, d, [2]), I(1)], null),
-            new("vector-clamped", [Gen.Std(r, d, [5]), Gen.Std(r, d, [3]), I(4)], null),
-            new("matrix", [Gen.Std(r, d, [3, 4]), Gen.Std(r, d, [2, 2]), I(1), I(1)], null),
-            new("scalar", [Gen.Std(r, d, []), Gen.Std(r, d, [])], null),
-            new("empty-update", [Gen.Std(r, d, [4]), Gen.Std(r, d, [0]), I(2)], null),
+            new("vector", [Gen.Std(r, d, [5]), Gen.Std(r, d, [2]), I(1)], NoParams.Instance),
+            new("vector-clamped", [Gen.Std(r, d, [5]), Gen.Std(r, d, [3]), I(4)], NoParams.Instance),
+            new("matrix", [Gen.Std(r, d, [3, 4]), Gen.Std(r, d, [2, 2]), I(1), I(1)], NoParams.Instance),
+            new("scalar", [Gen.Std(r, d, []), Gen.Std(r, d, [])], NoParams.Instance),
+            new("empty-update", [Gen.Std(r, d, [4]), Gen.Std(r, d, [0]), I(2)], NoParams.Instance),
         ],
     };
 
@@ -544,8 +564,23 @@ public static partial class PrimitiveSpecs
         Primitive = Builtins.AddAny,
         DTypes = s_floatsAndInt,
         LinearSets = [[0, 1]],
-        Cases = (r, d) => new int[][] { [], [3], [2, 3], [0, 2] }.Select(s => new PrimitiveCase($"add_any{Shape.Format(s)}", [Gen.Std(r, d, s), Gen.Std(r, d, s)], null)),
+        Cases = (r, d) => new int[][] { [], [3], [2, 3], [0, 2] }.Select(s => new PrimitiveCase($"add_any{Shape.Format(s)}", [Gen.Std(r, d, s), Gen.Std(r, d, s)], NoParams.Instance)),
     };
+
+    // closed_call holds a program: one with a single result and one with two (a multi-result call), both non-linear.
+    private static PrimitiveSpec ClosedCallSpec() => new()
+    {
+        Primitive = Builtins.ClosedCall,
+        Cases = (r, d) =>
+        [
+            new("sin-times", [Gen.Std(r, d, [3]), Gen.Std(r, d, [3])], CallP(xs => [Lax.Mul(Lax.Sin(xs[0]), xs[1])], d, [3], [3])),
+            new("two-results", [Gen.Std(r, d, [2, 3]), Gen.Std(r, d, [])], CallP(xs => [Lax.Exp(xs[0]), Lax.Mul(xs[1], xs[1])], d, [2, 3], [])),
+            new("scalar", [Gen.Std(r, d, [])], CallP(xs => [Lax.Tanh(xs[0])], d, new int[][] { [] })),
+        ],
+    };
+
+    private static ProgramParams CallP(Func<Tensor[], Tensor[]> f, DType d, params int[][] shapes) =>
+        new(Staging.MakeProgram(f, shapes.Select(s => new Aval(Shape.Of(s), d)).ToArray()));
 
     private static PrimitiveSpec ZerosSpec() => new()
     {
@@ -554,10 +589,10 @@ public static partial class PrimitiveSpecs
         Kind = Differentiability.None,
         Cases = (r, d) =>
         [
-            new("scalar", [], Aval.ScalarOf(d)),
-            new("matrix", [], new Aval(Shape.Of(2, 3), d)),
-            new("zero-size", [], new Aval(Shape.Of(0, 3), d)),
-            new("int", [], new Aval(Shape.Of(2), DType.Int32)),
+            new("scalar", [], new AvalParams(Aval.ScalarOf(d))),
+            new("matrix", [], new AvalParams(new Aval(Shape.Of(2, 3), d))),
+            new("zero-size", [], new AvalParams(new Aval(Shape.Of(0, 3), d))),
+            new("int", [], new AvalParams(new Aval(Shape.Of(2), DType.Int32))),
         ],
     };
 

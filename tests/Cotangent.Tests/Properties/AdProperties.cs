@@ -94,6 +94,24 @@ public sealed class AdProperties(ITestOutputHelper output)
     });
 
     /// <summary>
+    /// The text form is lossless (issue #8): for the traced program, its linear program and the transposed program,
+    /// print → parse → print is the identity, the parsed program passes the checker, and it evaluates bit for bit like
+    /// the original — 10,000 random programs, 30,000 round trips per run.
+    /// </summary>
+    [Fact]
+    public void Text_PrintParsePrint_IsTheIdentity_AndParseThenEvalEqualsEval() => ForAll(ProgramGen.Programs(ProgramSizes.Default), 10000, p =>
+    {
+        var f = p.Function();
+        var xs = p.Inputs(p.DType);
+        TextRoundTrip.Check(Ad.MakeProgram(f, xs), xs, "the traced program");
+        var (_, linear) = Ad.Linearize(f, xs);
+        var ts = p.Tangents(p.DType, 1);
+        TextRoundTrip.Check(linear.Program, ts, "the linear program");
+        var transposed = linear.Transpose();
+        TextRoundTrip.Check(transposed.Program, [linear.Apply(ts)], "the transposed program");
+    });
+
+    /// <summary>
     /// Jvp agrees with central finite differences. The derivative is checked on the float64 reference copy
     /// of the program (converts removed) against Richardson-extrapolated differences; a point where the
     /// two extrapolations disagree has a kink or jump within the step (max/min/select/rem/abs) and is
