@@ -46,8 +46,10 @@ public abstract class Primitive
 /// <typeparam name="TParams">The parameter record (<see cref="NoParams"/> when there are none).</typeparam>
 public abstract class Primitive<TParams> : Primitive where TParams : Params, IParams<TParams>
 {
-    // The parameters passed when a caller gives none: only meaningful for NoParams.
-    private static readonly TParams? s_none = NoParams.Instance as TParams;
+    // Instance fields, not statics of the generic class: reading a static of a shared generic instantiation costs a
+    // dictionary lookup on every eager call.
+    private readonly TParams? _none = NoParams.Instance as TParams;   // what a caller giving no parameters passes
+    private readonly Type _paramsType = typeof(TParams);
 
     /// <summary>Creates a primitive with the name printed in programs (JAX's snake_case spelling).</summary>
     protected Primitive(string name) : base(name) { }
@@ -78,7 +80,11 @@ public abstract class Primitive<TParams> : Primitive where TParams : Params, IPa
     internal sealed override NDArray Evaluate(ReadOnlySpan<NDArray> args, Params parameters) => Impl(args, Typed(parameters));
 
     /// <summary>The parameters as this primitive's record; the one place an untyped record is narrowed.</summary>
-    protected TParams Typed(Params parameters) => parameters as TParams ?? throw WrongParams(parameters);
+    protected TParams Typed(Params parameters) =>
+        // Parameter records are sealed, so an exact type test suffices and avoids a generic cast helper.
+        parameters is not null && ReferenceEquals(parameters.GetType(), _paramsType)
+            ? System.Runtime.CompilerServices.Unsafe.As<TParams>(parameters)
+            : throw WrongParams(parameters);
 
     private ArgumentException WrongParams(Params? parameters) =>
         new($"{Name}: expected parameters of type {typeof(TParams).Name}, got {parameters?.GetType().Name ?? "none"}.");
@@ -101,7 +107,7 @@ public abstract class Primitive<TParams> : Primitive where TParams : Params, IPa
     /// <summary>Binds a two-input primitive without parameters.</summary>
     public Tensor Bind(Tensor x, Tensor y) => Dispatch.Bind(this, [x, y], None);
 
-    private TParams None => s_none ?? throw WrongParams(null);
+    private TParams None => _none ?? throw WrongParams(null);
 }
 
 /// <summary>A primitive with several results and parameters of type <typeparamref name="TParams"/>.</summary>
