@@ -31,6 +31,14 @@ public static partial class Ad
     /// <summary>The gradient of a scalar-valued function: x ↦ ∇f(x), a tree shaped like x.</summary>
     /// <exception cref="DifferentiationException">f's output is not a float scalar, or x has integer leaves.</exception>
     /// <exception cref="ArgumentNullException">f is null, or the returned function is given null.</exception>
+    /// <example><code>
+    /// Func&lt;Tensor, Tensor&gt; loss = w => Np.Sum(Np.Square(w - 3.0));
+    /// Tensor g = Ad.Grad(loss)(Np.Array(1.0, 2.0));             // 2(w − 3) = [-4, -2]
+    ///
+    /// // Any tree: the gradient of a function of a record is the same record type.
+    /// // record Line(Tensor Slope, Tensor Intercept);
+    /// Line grads = Ad.Grad&lt;Line&gt;(p => Np.Mean(Np.Square(p.Slope * xs + p.Intercept - ys)))(line);
+    /// </code></example>
     public static Func<T, T> Grad<T>(Func<T, Tensor> f)
     {
         ArgumentNullException.ThrowIfNull(f);
@@ -39,6 +47,10 @@ public static partial class Ad
 
     /// <summary>x ↦ (f(x), ∇f(x)) from one evaluation.</summary>
     /// <exception cref="ArgumentNullException">f is null, or the returned function is given null.</exception>
+    /// <example><code>
+    /// Func&lt;Tensor, Tensor&gt; loss = w => Np.Sum(Np.Square(w - 3.0));
+    /// var (value, grad) = Ad.ValueAndGrad(loss)(Np.Array(1.0, 2.0));   // 5 and [-4, -2]
+    /// </code></example>
     public static Func<T, (Tensor Value, T Grad)> ValueAndGrad<T>(Func<T, Tensor> f)
     {
         ArgumentNullException.ThrowIfNull(f);
@@ -83,6 +95,9 @@ public static partial class Ad
 
     /// <summary>The gradient of f(x, y) with respect to y.</summary>
     /// <exception cref="ArgumentNullException">f is null, or the returned function is given null.</exception>
+    /// <example><code>
+    /// var dx = Ad.Grad&lt;Tensor, Tensor&gt;((w, x) => Np.Sum(w * x), Wrt.Second)(Np.Array(1.0, 2.0), Np.Array(3.0, 4.0));   // = w = [1, 2]
+    /// </code></example>
     public static Func<T1, T2, T2> Grad<T1, T2>(Func<T1, T2, Tensor> f, WrtSecond wrt)
     {
         ArgumentNullException.ThrowIfNull(f);

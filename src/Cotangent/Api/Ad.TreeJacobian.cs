@@ -26,6 +26,9 @@ public static partial class Ad
     /// <summary>The reverse-mode Jacobian of a function of a tree, raveled as in <see cref="JacFwd{T}(Func{T, Tensor})"/>: shape f(x).Shape + [n].</summary>
     /// <exception cref="ArgumentNullException">f is null, or the returned function is given null.</exception>
     /// <exception cref="DTypeException">The tree's leaves have different dtypes.</exception>
+    /// <example><code>
+    /// Tensor j = Ad.JacRev&lt;Mlp&gt;(p => Predict(p, inputs))(parameters);   // [batch, n], n = Tree.Size(parameters)
+    /// </code></example>
     public static Func<T, Tensor> JacRev<T>(Func<T, Tensor> f)
     {
         ArgumentNullException.ThrowIfNull(f);
@@ -58,6 +61,9 @@ public static partial class Ad
     /// <summary>The Hessian-vector product H(x)·v of a scalar function of a tree, as a tree like x: the JVP of Grad(f) at x along v.</summary>
     /// <exception cref="ArgumentNullException">f, x or v is null.</exception>
     /// <exception cref="TreeStructureException">v's structure differs from x's.</exception>
+    /// <example><code>
+    /// Mlp hv = Ad.HessianVectorProduct(loss, parameters, direction);     // a tree like parameters
+    /// </code></example>
     public static T HessianVectorProduct<T>(Func<T, Tensor> f, T x, T v)
     {
         ArgumentNullException.ThrowIfNull(f);

@@ -17,6 +17,11 @@ public static partial class Ad
     /// <exception cref="ArgumentNullException">f, primals or tangents is null.</exception>
     /// <exception cref="ShapeException">A tangent's shape differs from its primal's.</exception>
     /// <exception cref="DTypeException">A tangent's dtype differs from its primal's.</exception>
+    /// <example><code>
+    /// Func&lt;Tensor, Tensor&gt; f = v => Np.Sin(v) * v;
+    /// var (y, yDot) = Ad.Jvp(f, Np.Array(0.5, 1.0, 2.0), Np.Array(1.0, 0.0, 0.0));
+    /// // y = sin(x)·x; yDot = J·ẋ = [cos(0.5)·0.5 + sin(0.5), 0, 0] = [0.918, 0, 0]
+    /// </code></example>
     public static (TOut Output, TOut Tangent) Jvp<TIn, TOut>(Func<TIn, TOut> f, TIn primals, TIn tangents)
     {
         ArgumentNullException.ThrowIfNull(f);
@@ -43,6 +48,14 @@ public static partial class Ad
     /// without re-running f; it prints, and it transposes.
     /// </summary>
     /// <exception cref="ArgumentNullException">f or primals is null.</exception>
+    /// <example><code>
+    /// Func&lt;Tensor, Tensor&gt; f = v => Np.Sin(v) * v;
+    /// var (y, linear) = Ad.Linearize(f, Np.Array(0.5, 1.0, 2.0));
+    /// Console.WriteLine(linear);                                // the linear program, reading residuals cos x, x, sin x
+    /// Tensor yDot = linear.Apply(Np.Array(1.0, 0.0, 0.0));      // J·ẋ without re-running f
+    /// Tensor xBar = linear.ApplyTranspose(Np.Ones(3));          // Jᵀ·ȳ: reverse mode is this transpose
+    /// Console.WriteLine(linear.Transpose());                    // the transposed program
+    /// </code></example>
     public static (TOut Output, Linear<TIn, TOut> Linear) Linearize<TIn, TOut>(Func<TIn, TOut> f, TIn primals)
     {
         ArgumentNullException.ThrowIfNull(f);
@@ -60,6 +73,11 @@ public static partial class Ad
     /// </summary>
     /// <exception cref="ArgumentNullException">f or examplePrimals is null.</exception>
     /// <exception cref="LinearityException">f is not linear.</exception>
+    /// <example><code>
+    /// var a = Np.Array(new double[,] { { 1, 2 }, { 3, 4 }, { 5, 6 } });
+    /// var aT = Ad.LinearTranspose&lt;Tensor, Tensor&gt;(v => Np.MatMul(a, v), Np.Zeros(2));   // v ↦ A·v is linear
+    /// Tensor u = aT.Apply(Np.Array(1.0, 0.0, 0.0));             // Aᵀ·[1, 0, 0] = [1, 2]
+    /// </code></example>
     public static Linear<TOut, TIn> LinearTranspose<TIn, TOut>(Func<TIn, TOut> f, TIn examplePrimals)
     {
         ArgumentNullException.ThrowIfNull(f);
@@ -78,6 +96,12 @@ public static partial class Ad
     /// the transpose of <see cref="Linearize{TIn, TOut}"/>'s linear program and may be called any number of times.
     /// Inputs f does not depend on get zero cotangents.
     /// </summary>
+    /// <example><code>
+    /// Func&lt;Tensor, Tensor&gt; f = v => Np.Sin(v) * v;
+    /// var (y, pullback) = Ad.Vjp(f, Np.Array(0.5, 1.0, 2.0));
+    /// Tensor xBar = pullback(Np.Ones(3));                       // Jᵀ·ȳ = cos(x)·x + sin(x) for ȳ = 1
+    /// Tensor again = pullback(Np.Array(0.0, 1.0, 0.0));         // another ȳ, without re-running f
+    /// </code></example>
     public static (TOut Output, Func<TOut, TIn> Pullback) Vjp<TIn, TOut>(Func<TIn, TOut> f, TIn primals)
     {
         var (output, linear) = Linearize(f, primals);
@@ -86,6 +110,10 @@ public static partial class Ad
 
     /// <summary>Traces <paramref name="f"/> at the types of <paramref name="example"/> into a program (JAX's make_jaxpr).</summary>
     /// <exception cref="ArgumentNullException">f or example is null.</exception>
+    /// <example><code>
+    /// Console.WriteLine(Ad.MakeProgram&lt;Tensor, Tensor&gt;(v => Np.Sin(v) * v, Np.Zeros(3)));
+    /// // { lambda ; a:f64[3] .  let b:f64[3] = sin a;  c:f64[3] = mul b a  in ( c ) }   (the exact layout may change)
+    /// </code></example>
     public static Program MakeProgram<TIn, TOut>(Func<TIn, TOut> f, TIn example)
     {
         ArgumentNullException.ThrowIfNull(f);

@@ -15,6 +15,9 @@ namespace Cotangent;
 public static partial class Np
 {
     /// <summary>A tensor of <paramref name="shape"/> filled with 0.</summary>
+    /// <example><code>
+    /// var z = Np.Zeros([2, 3], DType.Float32);                  // f32[2, 3] of zeros
+    /// </code></example>
     public static Tensor Zeros(int[] shape, DType dtype = DType.Float64) => Full(shape, 0, dtype);
 
     /// <summary>A tensor of <paramref name="shape"/> filled with 0.</summary>
@@ -26,11 +29,18 @@ public static partial class Np
     /// <summary>A float64 tensor of zeros with the given dimensions: <c>Zeros(5)</c>, <c>Zeros(2, 3)</c>; <c>Zeros()</c> is a scalar.</summary>
     /// <exception cref="ArgumentNullException">shape is null.</exception>
     /// <exception cref="ShapeException">A dimension is negative.</exception>
+    /// <example><code>
+    /// var b = Np.Zeros(16);                                     // f64[16]
+    /// var w = Np.Zeros(2, 3);                                   // f64[2, 3]
+    /// </code></example>
     public static Tensor Zeros(params int[] shape) => Full(shape, 0, DType.Float64);
 
     /// <summary>A float64 tensor of ones with the given dimensions: <c>Ones(5)</c>, <c>Ones(2, 3)</c>; <c>Ones()</c> is a scalar.</summary>
     /// <exception cref="ArgumentNullException">shape is null.</exception>
     /// <exception cref="ShapeException">A dimension is negative.</exception>
+    /// <example><code>
+    /// var x = Np.Zeros(2, 3) + Np.Ones(3);                      // broadcasting: f64[2, 3] of ones
+    /// </code></example>
     public static Tensor Ones(params int[] shape) => Full(shape, 1, DType.Float64);
 
     /// <summary>A tensor of <paramref name="shape"/> filled with 1.</summary>
@@ -39,6 +49,9 @@ public static partial class Np
     /// <summary>A tensor of <paramref name="shape"/> whose elements are all <paramref name="value"/> (converted to <paramref name="dtype"/>).</summary>
     /// <exception cref="ShapeException">An extent is negative, or the tensor is too large to allocate.</exception>
     /// <exception cref="DTypeException">dtype is int32 and the value is NaN, infinite or outside the int32 range.</exception>
+    /// <example><code>
+    /// var half = Np.Full([2, 2], 0.5);                          // [[0.5, 0.5], [0.5, 0.5]]
+    /// </code></example>
     public static Tensor Full(int[] shape, double value, DType dtype = DType.Float64)
     {
         ArgumentNullException.ThrowIfNull(shape);
@@ -81,11 +94,17 @@ public static partial class Np
     }
 
     /// <summary>The int32 values 0, 1, …, stop − 1.</summary>
+    /// <example><code>
+    /// var i = Np.Arange(5);                                     // i32: [0, 1, 2, 3, 4]
+    /// </code></example>
     public static Tensor Arange(int stop) => Arange(0, stop, 1);
 
     /// <summary>The int32 values start, start + step, … while below stop (above it for a negative step).</summary>
     /// <exception cref="ValueException">step is 0.</exception>
     /// <exception cref="ShapeException">The range has more than <see cref="int.MaxValue"/> values, or is too large to allocate.</exception>
+    /// <example><code>
+    /// var i = Np.Arange(2, 10, 3);                              // i32: [2, 5, 8]
+    /// </code></example>
     public static Tensor Arange(int start, int stop, int step = 1)
     {
         if (step == 0) throw new ValueException("arange: step cannot be zero (the range would never reach stop).");
@@ -110,6 +129,9 @@ public static partial class Np
     /// <exception cref="ValueException">step is 0 or a bound is not finite.</exception>
     /// <exception cref="ShapeException">The range has more than <see cref="int.MaxValue"/> values, or is too large to allocate.</exception>
     /// <exception cref="DTypeException">dtype is bool, or int32 and a value is outside the int32 range.</exception>
+    /// <example><code>
+    /// var t = Np.Arange(0.0, 1.0, 0.25);                        // f64: [0, 0.25, 0.5, 0.75]
+    /// </code></example>
     public static Tensor Arange(double start, double stop, double step = 1, DType dtype = DType.Float64)
     {
         if (step == 0 || !double.IsFinite(step) || !double.IsFinite(start) || !double.IsFinite(stop))
@@ -126,6 +148,9 @@ public static partial class Np
     /// </summary>
     /// <exception cref="ShapeException">num is negative, or the result is too large to allocate.</exception>
     /// <exception cref="DTypeException">dtype is bool, or int32 and a value is outside the int32 range.</exception>
+    /// <example><code>
+    /// var t = Np.Linspace(0, 1, 5);                             // [0, 0.25, 0.5, 0.75, 1]
+    /// </code></example>
     public static Tensor Linspace(double start, double stop, int num = 50, bool endpoint = true, DType dtype = DType.Float64)
     {
         if (num < 0) throw new ShapeException($"linspace: the number of samples num = {num} is negative; it is the length of the result.");
@@ -136,6 +161,10 @@ public static partial class Np
 
     /// <summary>The n×m matrix with ones on diagonal k (k &gt; 0 above the main diagonal, k &lt; 0 below) and zeros elsewhere.</summary>
     /// <exception cref="ShapeException">n or m is negative, or the matrix is too large to allocate.</exception>
+    /// <example><code>
+    /// var i3 = Np.Eye(3);                                       // the 3×3 identity
+    /// var shift = Np.Eye(2, 3, k: 1);                           // [[0, 1, 0], [0, 0, 1]]
+    /// </code></example>
     public static Tensor Eye(int n, int? m = null, int k = 0, DType dtype = DType.Float64)
     {
         int cols = m ?? n;
@@ -155,6 +184,9 @@ public static partial class Np
     public static Tensor Identity(int n, DType dtype = DType.Float64) => Eye(n, n, 0, dtype);
 
     /// <summary>A 1-d float64 tensor of the values (copied).</summary>
+    /// <example><code>
+    /// var x = Np.Array(0.5, 1.0, 2.0);                          // f64[3]; Tensor.FromArray(data, shape) for other shapes
+    /// </code></example>
     public static Tensor Array(params double[] values) => Tensor.FromArray(values);
 
     /// <summary>A 1-d float32 tensor of the values (copied).</summary>
@@ -167,6 +199,9 @@ public static partial class Np
     public static Tensor Array(params bool[] values) => Tensor.FromArray(values);
 
     /// <summary>A 2-d float64 tensor of the values (copied, row-major).</summary>
+    /// <example><code>
+    /// var m = Np.Array(new double[,] { { 1, 2 }, { 3, 4 } });   // f64[2, 2]
+    /// </code></example>
     public static Tensor Array(double[,] values)
     {
         ArgumentNullException.ThrowIfNull(values);

@@ -29,7 +29,21 @@ public static class Optim
 
     /// <summary>Adam (Kingma and Ba, 2015): update −lr·m̂/(√v̂ + ε) with bias-corrected moments.</summary>
     /// <exception cref="ArgumentNullException">learningRate is null.</exception>
-    /// <example><code>var opt = Optim.Adam(1e-3);</code></example>
+    /// <example><code>
+    /// // Fit y = 2x with a record of parameters; Adam's state is a tree like the parameters.
+    /// // record Line(Tensor Slope, Tensor Intercept);
+    /// var (xs, ys) = (Np.Array(1.0, 2.0, 3.0), Np.Array(2.0, 4.0, 6.0));
+    /// Func&lt;Line, Tensor&gt; loss = p => Np.Mean(Np.Square(p.Slope * xs + p.Intercept - ys));
+    /// var parameters = new Line(Np.Array(0.0), Np.Array(0.0));
+    /// var opt = Optim.Adam(0.1);                        // or Optim.Adam(Schedule.CosineDecay(0.1, 500))
+    /// var state = opt.Init(parameters);
+    /// for (int step = 0; step &lt; 500; step++)
+    /// {
+    ///     (var updates, state) = opt.Update(Ad.Grad(loss)(parameters), state, parameters);
+    ///     parameters = Optim.ApplyUpdates(parameters, updates);
+    /// }
+    /// // parameters ≈ (2, 0)
+    /// </code></example>
     public static GradientTransformation Adam(Schedule learningRate, double beta1 = 0.9, double beta2 = 0.999, double epsilon = 1e-8)
     {
         ArgumentNullException.ThrowIfNull(learningRate);
