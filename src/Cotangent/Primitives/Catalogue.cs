@@ -77,7 +77,6 @@ public static partial class Catalogue
     public static readonly Pad Pad = new();
     public static readonly Concatenate Concatenate = new();
     public static readonly Rev Rev = new();
-    public static readonly Split Split = new();
 
     public static readonly Gather Gather = new();
     public static readonly ScatterAdd ScatterAdd = new();

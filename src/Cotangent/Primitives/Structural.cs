@@ -304,6 +304,13 @@ public sealed class Concatenate() : Primitive<AxisParams>("concatenate"), ILinea
     }
 }
 
+/// <summary>The catalogue entry of split, declared beside its class (the "add a primitive" recipe in ARCHITECTURE.md).</summary>
+public static partial class Catalogue
+{
+    /// <summary>split: see <see cref="Primitives.Split"/>.</summary>
+    public static readonly Split Split = new();
+}
+
 /// <summary>
 /// split: cuts the operand along an axis into consecutive pieces of the given sizes — a primitive with
 /// several results. Linear; its transpose concatenates the pieces' cotangents (zeros for unused pieces).

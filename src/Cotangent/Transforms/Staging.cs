@@ -36,6 +36,8 @@ public sealed class StagingTrace : Trace
     private readonly List<Tensor> _constValues = [];
     private readonly Dictionary<Tensor, Var> _constIndex = new(ReferenceEqualityComparer.Instance);
     private readonly Literal?[] _recentLiterals = new Literal?[8];
+    private Var[] _outputChunk = [];   // single results are handed out from chunks, not one array each
+    private int _outputNext;
 
     /// <summary>Creates a staging trace nested in the current one.</summary>
     /// <param name="transformation">Name used in errors (e.g. "MakeProgram", "Linearize").</param>
@@ -120,20 +122,33 @@ public sealed class StagingTrace : Trace
             avals[i] = args[i].Aval;
         }
 
-        Var[] outputs;
+        VarList outputs;
         if (!primitive.MultipleResults)
         {
-            outputs = [NewVar(primitive.ResultAval(avals, parameters))];
+            outputs = One(NewVar(primitive.ResultAval(avals, parameters)));
         }
         else
         {
             var resultAvals = primitive.ResultAvals(avals, parameters);
-            outputs = new Var[resultAvals.Length];
-            for (int i = 0; i < outputs.Length; i++) outputs[i] = NewVar(resultAvals[i]);
+            var vars = new Var[resultAvals.Length];
+            for (int i = 0; i < vars.Length; i++) vars[i] = NewVar(resultAvals[i]);
+            outputs = vars;
         }
 
         _equations.Add(new Equation(primitive, atoms, outputs, parameters));
         for (int i = 0; i < outputs.Length; i++) results[i] = new StagingTracer(this, outputs[i]);
+    }
+
+    private VarList One(Var v)
+    {
+        if (_outputNext == _outputChunk.Length)
+        {
+            _outputChunk = new Var[Math.Clamp(_outputChunk.Length * 2, 16, 1024)];
+            _outputNext = 0;
+        }
+
+        _outputChunk[_outputNext] = v;
+        return new VarList(_outputChunk, _outputNext++, 1);
     }
 
     /// <summary>
@@ -146,7 +161,7 @@ public sealed class StagingTrace : Trace
     internal Var Emit(Primitive primitive, Params parameters, Aval aval)
     {
         var output = NewVar(aval);
-        _equations.Add(new Equation(primitive, [], [output], parameters));
+        _equations.Add(new Equation(primitive, [], One(output), parameters));
         return output;
     }
 
