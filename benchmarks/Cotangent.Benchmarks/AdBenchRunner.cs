@@ -5,7 +5,8 @@ using Cotangent.Workloads;
 namespace Cotangent.Benchmarks;
 
 /// <summary>
-/// <c>--adbench [minimum-measurable-seconds] [runs] [time-limit-seconds]</c>: tF, tJ and tJ/tF for the ADBench instances,
+/// <c>--adbench [minimum-measurable-seconds] [runs] [time-limit-seconds] [--only text]</c>: tF, tJ and tJ/tF for the ADBench
+/// instances (with <c>--only</c>, those whose name contains the text, e.g. <c>--only hand</c>),
 /// measured as ADBench does (docs/Methodology.md): after a time-based warm-up, find the smallest power-of-2 repeat
 /// count whose back-to-back calls take at least the minimum measurable time, then take samples of that many calls
 /// until <c>runs</c> samples or the time limit, and report the minimum per call. ADBench's defaults are 0.5 s, 10, 10 s;
@@ -15,15 +16,23 @@ internal static class AdBenchRunner
 {
     private const double WarmupSeconds = 0.5;
 
+    private static string? s_only;
+
     public static int Run(string[] args)
     {
+        int onlyAt = Array.IndexOf(args, "--only");
+        if (onlyAt >= 0)
+        {
+            s_only = onlyAt + 1 < args.Length ? args[onlyAt + 1] : throw new ArgumentException("--only needs a name fragment, e.g. --only hand.");
+            args = [.. args[..onlyAt], .. args[(onlyAt + 2)..]];
+        }
         double minimum = args.Length > 0 ? double.Parse(args[0], CultureInfo.InvariantCulture) : 0.1;
         int runs = args.Length > 1 ? int.Parse(args[1], CultureInfo.InvariantCulture) : 10;
         double limit = args.Length > 2 ? double.Parse(args[2], CultureInfo.InvariantCulture) : 2;
         Console.WriteLine($"ADBench protocol: warm-up {WarmupSeconds} s, minimum measurable time {minimum} s, {runs} runs, time limit {limit} s; minimum per call.");
         Console.WriteLine($"Repository data: {AdBenchData.RepositoryFolder ?? "not found"}; shared data: {AdBenchData.SharedFolder ?? "absent (set COTANGENT_ADBENCH_DATA)"}");
         Console.WriteLine();
-        Console.WriteLine($"{"instance",-26} {"tF",12} {"tJ",12} {"tJ/tF",8} {"C++ manual",11}  target");
+        Console.WriteLine($"{"instance",-28} {"tF",12} {"tJ",12} {"tJ/tF",8} {"C++ manual",11}  target");
 
         foreach (var (name, file, cpp) in new[]
         {
@@ -56,8 +65,20 @@ internal static class AdBenchRunner
             var lstm = LstmInstance.Load(path);
             Report(name, () => LstmModel.Objective(lstm.Parameters, lstm), () => LstmModel.Gradient(lstm), cpp, 1, minimum, runs, limit);
         }
-        Console.WriteLine($"{"gmm 2.5M d2 K5 (rep)",-26} not run: the vectorised objective materialises (K, n, d) = 25M-element intermediates.");
-        Console.WriteLine($"{"hand simple/complicated",-26} not run: the hand objective is not implemented yet.");
+        foreach (var (name, file, complicated, cpp) in new[]
+        {
+            ("hand simple small c100", "hand/simple_small/hand1_t26_c100.txt", false, 4.75),
+            ("hand complicated small c100", "hand/complicated_small/hand1_t26_c100.txt", true, 5.08),
+        })
+        {
+            if (Locate(name, file) is not { } path) continue;
+            var hand = HandInstance.Load(path, complicated);
+            if (complicated)
+                Report(name, () => Hand.ComplicatedObjective(hand.Theta, hand.Us!, hand), () => Hand.ComplicatedJacobian(hand), cpp, 1.5, minimum, runs, limit);
+            else
+                Report(name, () => Hand.SimpleObjective(hand.Theta, hand), () => Hand.SimpleJacobian(hand), cpp, 1.5, minimum, runs, limit);
+        }
+        Console.WriteLine($"{"gmm 2.5M d2 K5 (rep)",-28} not run: the vectorised objective materialises (K, n, d) = 25M-element intermediates.");
         Console.WriteLine();
         Console.WriteLine("What dominates where a target is missed (measured with probes, see README):");
         Console.WriteLine("  LSTM: ~50k primitives on 14-element vectors. Eager f costs ~0.15-0.3 us per primitive, Linearize ~8-10 us");
@@ -71,8 +92,9 @@ internal static class AdBenchRunner
 
     private static string? Locate(string name, string file)
     {
+        if (s_only is not null && !name.Contains(s_only, StringComparison.OrdinalIgnoreCase)) return null;
         var path = AdBenchData.Find(file);
-        if (path is null) Console.WriteLine($"{name,-26} skipped: {file} is in neither data folder.");
+        if (path is null) Console.WriteLine($"{name,-28} skipped: {file} is in neither data folder.");
         return path;
     }
 
@@ -84,7 +106,7 @@ internal static class AdBenchRunner
         double ratio = tj / tf;
         double target = cpp * allowance;
         string verdict = ratio <= target ? "met" : $"missed (≤ {target:0.##})";
-        Console.WriteLine($"{name,-26} {Format(tf),12} {Format(tj),12} {ratio,8:0.00} {cpp,11:0.00}  {verdict}");
+        Console.WriteLine($"{name,-28} {Format(tf),12} {Format(tj),12} {ratio,8:0.00} {cpp,11:0.00}  {verdict}");
     }
 
     private static double Measure<T>(Func<T> action, double minimum, int runs, double limit)

@@ -132,6 +132,23 @@ public class HandTests
             }
     }
 
+    [Theory]
+    [InlineData("hand/simple_small/hand1_t26_c100.txt", false)]
+    [InlineData("hand/complicated_small/hand1_t26_c100.txt", true)]
+    public void WithReferencedVerticesOnly_KeepsResidualsAndJacobianOfTheFullModel(string file, bool complicated)
+    {
+        var hand = HandInstance.Load(AdBenchData.Require(file), complicated);
+        var cut = hand.WithReferencedVerticesOnly();
+        Assert.True(cut.Model.VertexCount < hand.Model.VertexCount);
+        Tensor Residuals(HandInstance h, Tensor theta) =>
+            complicated ? Hand.ComplicatedObjective(theta, hand.Us!, h) : Hand.SimpleObjective(theta, h);
+        Assert.InRange(Rho.Max(Residuals(cut, hand.Theta).ToArray<double>(), Residuals(hand, hand.Theta).ToArray<double>()), 0, 1e-15);
+        // ∂err/∂θ of the full model by JacFwd, against the θ columns of the Jacobian (computed on the cut model).
+        var full = Ad.JacFwd(theta => Residuals(hand, theta))(hand.Theta).ToArray<double>();
+        var j = complicated ? Hand.ComplicatedJacobian(hand)[.., 2..].ToArray<double>() : Hand.SimpleJacobian(hand).ToArray<double>();
+        Assert.InRange(Rho.Max(j, full), 0, 1e-14);
+    }
+
     private static void AssertColumn(double[] j, int columns, int column, double[] fd, string name)
     {
         for (int row = 0; row < fd.Length; row++)

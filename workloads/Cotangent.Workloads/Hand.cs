@@ -129,26 +129,32 @@ public static class Hand
     }
 
     /// <summary>
-    /// The simple Jacobian ∂err/∂θ, 3N × 26, by forward mode (<see cref="Ad.JacFwd(Func{Tensor, Tensor})"/>): one
-    /// linearization and 26 tangent passes, against 3N cotangent passes for reverse mode (3N ≥ 6 &gt; 26 / 4 for every instance,
-    /// and N = 100 gives 300).
+    /// The simple Jacobian ∂err/∂θ, 3N × 26, by forward mode (<see cref="Ad.JacFwd(Func{Tensor, Tensor})"/>) of
+    /// <see cref="SimpleObjective"/> on <see cref="HandInstance.WithReferencedVerticesOnly"/> (the same residuals, skinning
+    /// only the N vertices they read). Forward mode: one linearization and 26 tangent passes; reverse mode would need one
+    /// cotangent pass per residual, 3N = 300 for N = 100.
     /// </summary>
-    public static Tensor SimpleJacobian(HandInstance instance) =>
-        Ad.JacFwd(theta => SimpleObjective(theta, instance))(instance.Theta);
+    public static Tensor SimpleJacobian(HandInstance instance)
+    {
+        var cut = instance.WithReferencedVerticesOnly();
+        return Ad.JacFwd(theta => SimpleObjective(theta, cut))(instance.Theta);
+    }
 
     /// <summary>
     /// The complicated Jacobian, 3N × 28 as ADBench lays it out: column 0 of row 3i+j is ∂err_{3i+j}/∂u_{i,0}, column 1 is
     /// ∂err_{3i+j}/∂u_{i,1}, columns 2..27 are ∂err/∂θ. Residual i depends only on its own u_i, so the 2N u-columns compress
     /// into 2: the tangent with u̇_{i,0} = 1 for every i gives column 0 exactly (likewise column 1). One linearization of
-    /// (θ, u) ↦ err, then 2 + 26 forward passes.
+    /// (θ, u) ↦ err on <see cref="HandInstance.WithReferencedVerticesOnly"/> (skinning only the corners the residuals read),
+    /// then 2 + 26 forward passes.
     /// </summary>
     /// <exception cref="ArgumentException">The instance is not the complicated variant.</exception>
     public static Tensor ComplicatedJacobian(HandInstance instance)
     {
         var us = instance.Us ?? throw new ArgumentException("The simple variant has no u's; use SimpleJacobian.", nameof(instance));
         int n = instance.N;
+        var cut = instance.WithReferencedVerticesOnly();
         var (_, linear) = Ad.Linearize<(Tensor Theta, Tensor Us), Tensor>(
-            p => ComplicatedObjective(p.Theta, p.Us, instance), (instance.Theta, us));
+            p => ComplicatedObjective(p.Theta, p.Us, cut), (instance.Theta, us));
         var noTheta = Zeros([ThetaCount]);
         var noUs = Zeros([n, 2]);
         var columns = new Tensor[2 + ThetaCount];

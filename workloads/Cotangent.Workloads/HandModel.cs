@@ -110,6 +110,43 @@ public sealed record HandInstance(HandModel Model, Tensor Theta, int[] Correspon
     public bool IsComplicated => Us is not null;
 
     /// <summary>
+    /// The same residuals on a model cut down to the vertices the correspondences read (ADBench's objective skins all M
+    /// and then reads N of them; residual i depends on vertex corr_i, or on triangle corr_i's three corners, only).
+    /// Vertices keep their rest positions and weights; correspondences and triangles are renumbered, so every residual
+    /// and every derivative is unchanged while skinning costs O(N) instead of O(M).
+    /// </summary>
+    public HandInstance WithReferencedVerticesOnly()
+    {
+        var model = Model;
+        // The vertices each correspondence reads, in first-use order: one (simple) or three (complicated) per point.
+        var read = IsComplicated
+            ? Correspondences.SelectMany(t => new[] { model.Triangles[t, 0], model.Triangles[t, 1], model.Triangles[t, 2] }).ToArray()
+            : Correspondences;
+        var kept = read.Distinct().ToArray();
+        var renumber = new Dictionary<int, int>();
+        for (int k = 0; k < kept.Length; k++) renumber[kept[k]] = k;
+        var keptIndex = Tensor.FromArray(kept, kept.Length);
+        var cut = model with
+        {
+            BasePositions = Np.Take(model.BasePositions, keptIndex, axis: 1),
+            Weights = Np.Take(model.Weights, keptIndex, axis: 1),
+            Triangles = IsComplicated ? new int[N, 3] : new int[0, 3],
+        };
+        var correspondences = new int[N];
+        for (int i = 0; i < N; i++)
+        {
+            if (!IsComplicated)
+            {
+                correspondences[i] = renumber[Correspondences[i]];
+                continue;
+            }
+            correspondences[i] = i;                                    // point i reads the cut model's triangle i
+            for (int k = 0; k < 3; k++) cut.Triangles[i, k] = renumber[model.Triangles[Correspondences[i], k]];
+        }
+        return this with { Model = cut, Correspondences = correspondences };
+    }
+
+    /// <summary>
     /// Reads an ADBench hand instance: <c>N n_theta</c>, N lines <c>corr y0 y1 y2</c>, in the complicated variant N lines
     /// <c>u0 u1</c>, then n_theta values of θ. The model is read from <paramref name="modelFolder"/>, by default the
     /// <c>model</c> folder beside the file (ADBench's layout).
