@@ -24,6 +24,27 @@ public sealed record HandModel(
     /// <summary>Number of vertices M.</summary>
     public int VertexCount => BasePositions.Shape[1];
 
+    private Skinning? _skinning;
+
+    /// <summary>
+    /// The 4B × M matrix S with S[4b + k, j] = W[b, j] · x̃_j[k], x̃_j = [x_j; 1]: linear blend skinning
+    /// v_j = Σ_b W[b,j] (T_b x̃_j)[0..2] = Σ_{b,k} T_b[0..2, k] · S[4b + k, j] is then one product [T_0[0..2] | … | T_{B−1}[0..2]] · S.
+    /// Computed once per (positions, weights).
+    /// </summary>
+    public Tensor SkinningMatrix
+    {
+        get
+        {
+            var cached = _skinning;
+            if (cached is not null && ReferenceEquals(cached.Positions, BasePositions) && ReferenceEquals(cached.Weights, Weights)) return cached.Matrix;
+            var matrix = Np.Reshape(Weights[.., Np.NewAxis, ..] * BasePositions[Np.NewAxis, .., ..], [4 * BoneCount, VertexCount]);
+            _skinning = new Skinning(BasePositions, Weights, matrix);
+            return matrix;
+        }
+    }
+
+    private sealed record Skinning(Tensor Positions, Tensor Weights, Tensor Matrix);
+
     /// <summary>
     /// Reads <c>bones.txt</c>, <c>vertices.txt</c> and <c>triangles.txt</c> from <paramref name="folder"/>, ':'-separated,
     /// as ADBench's <c>read_hand_model</c> does:
