@@ -63,6 +63,25 @@ public class HandTests
     }
 
     [Fact]
+    public void EulerAnglesToRotationMatrix_IsTheProductOfTheElementaryRotations()
+    {
+        double[] tx = [0.3, -1.2, 2.5], ty = [0.0, 0.7, -0.4], tz = [-0.9, 0.1, 1.7];
+        var r = Hand.EulerAnglesToRotationMatrix(Tensor.FromArray(tx, 3), Tensor.FromArray(ty, 3), Tensor.FromArray(tz, 3));
+        Assert.Equal([3, 3, 3], r.Shape.Dims);
+        for (int b = 0; b < 3; b++)
+        {
+            var (c, s) = (Math.Cos(tx[b]), Math.Sin(tx[b]));
+            var rx = Tensor.FromArray([1, 0, 0, 0, c, -s, 0, s, c], 3, 3);
+            (c, s) = (Math.Cos(ty[b]), Math.Sin(ty[b]));
+            var ry = Tensor.FromArray([c, 0, s, 0, 1, 0, -s, 0, c], 3, 3);
+            (c, s) = (Math.Cos(tz[b]), Math.Sin(tz[b]));
+            var rz = Tensor.FromArray([c, -s, 0, s, c, 0, 0, 0, 1], 3, 3);
+            var product = Np.MatMul(Np.MatMul(rz, ry), rx).ToArray<double>();
+            Assert.InRange(Rho.Max(r[b].ToArray<double>(), product), 0, 1e-15);
+        }
+    }
+
+    [Fact]
     public void SimpleTestInstance_ObjectiveAndJacobian_MatchAdBenchsPublishedValues()
     {
         var hand = HandInstance.Load(AdBenchData.Require("hand/test.txt"), complicated: false);

@@ -34,24 +34,22 @@ public static class Hand
 
     /// <summary>
     /// R = Rz(tz)·Ry(ty)·Rx(tx) for each of B bones (each argument has shape (…, B)), with the right-handed elementary
-    /// rotations Rx = [[1,0,0],[0,c,−s],[0,s,c]], Ry = [[c,0,s],[0,1,0],[−s,0,c]], Rz = [[c,−s,0],[s,c,0],[0,0,1]]. Shape (…, B, 3, 3).
+    /// rotations Rx = [[1,0,0],[0,cx,−sx],[0,sx,cx]], Ry = [[cy,0,sy],[0,1,0],[−sy,0,cy]], Rz = [[cz,−sz,0],[sz,cz,0],[0,0,1]].
+    /// Multiplied out (the product of the three, entry by entry, so no 3×3 products are formed per bone):
+    /// R = [[cz·cy, cz·sy·sx − sz·cx, cz·sy·cx + sz·sx],
+    ///      [sz·cy, sz·sy·sx + cz·cx, sz·sy·cx − cz·sx],
+    ///      [−sy,   cy·sx,            cy·cx]].
+    /// Shape (…, B, 3, 3).
     /// </summary>
     public static Tensor EulerAnglesToRotationMatrix(Tensor tx, Tensor ty, Tensor tz)
     {
-        var (zero, one) = (ZerosLike(tx), OnesLike(tx));
         var (cx, sx) = (Cos(tx), Sin(tx));
         var (cy, sy) = (Cos(ty), Sin(ty));
         var (cz, sz) = (Cos(tz), Sin(tz));
-        var rx = Matrix3(one, zero, zero,
-                         zero, cx, -sx,
-                         zero, sx, cx);
-        var ry = Matrix3(cy, zero, sy,
-                         zero, one, zero,
-                         -sy, zero, cy);
-        var rz = Matrix3(cz, -sz, zero,
-                         sz, cz, zero,
-                         zero, zero, one);
-        return MatMul(MatMul(rz, ry), rx);
+        var (sysx, sycx) = (sy * sx, sy * cx);
+        return Matrix3(cz * cy, cz * sysx - sz * cx, cz * sycx + sz * sx,
+                       sz * cy, sz * sysx + cz * cx, sz * sycx - cz * sx,
+                       -sy, cy * sx, cy * cx);
     }
 
     /// <summary>
