@@ -1,12 +1,14 @@
 using System.Diagnostics;
 using System.Globalization;
+using System.Runtime.InteropServices;
 using Cotangent.Workloads;
 
 namespace Cotangent.Benchmarks;
 
 /// <summary>
-/// <c>--adbench [minimum-measurable-seconds] [runs] [time-limit-seconds] [--only text]</c>: tF, tJ and tJ/tF for the ADBench
-/// instances (with <c>--only</c>, those whose name contains the text, e.g. <c>--only hand</c>),
+/// <c>--adbench [minimum-measurable-seconds] [runs] [time-limit-seconds] [--only text] [--cpu]</c>: tF, tJ and tJ/tF for the
+/// ADBench instances (with <c>--only</c>, those whose name contains the text, e.g. <c>--only hand</c>; with <c>--cpu</c>, the
+/// process's CPU time instead of wall time, which a loaded machine disturbs far less),
 /// measured as ADBench does (docs/Methodology.md): after a time-based warm-up, find the smallest power-of-2 repeat
 /// count whose back-to-back calls take at least the minimum measurable time, then take samples of that many calls
 /// until <c>runs</c> samples or the time limit, and report the minimum per call. ADBench's defaults are 0.5 s, 10, 10 s;
@@ -17,6 +19,7 @@ internal static class AdBenchRunner
     private const double WarmupSeconds = 0.5;
 
     private static string? s_only;
+    private static Func<double> s_clock = WallSeconds;
 
     public static int Run(string[] args)
     {
@@ -26,10 +29,16 @@ internal static class AdBenchRunner
             s_only = onlyAt + 1 < args.Length ? args[onlyAt + 1] : throw new ArgumentException("--only needs a name fragment, e.g. --only hand.");
             args = [.. args[..onlyAt], .. args[(onlyAt + 2)..]];
         }
+        int cpuAt = Array.IndexOf(args, "--cpu");
+        if (cpuAt >= 0)
+        {
+            s_clock = ProcessCpuSeconds;
+            args = [.. args[..cpuAt], .. args[(cpuAt + 1)..]];
+        }
         double minimum = args.Length > 0 ? double.Parse(args[0], CultureInfo.InvariantCulture) : 0.1;
         int runs = args.Length > 1 ? int.Parse(args[1], CultureInfo.InvariantCulture) : 10;
         double limit = args.Length > 2 ? double.Parse(args[2], CultureInfo.InvariantCulture) : 2;
-        Console.WriteLine($"ADBench protocol: warm-up {WarmupSeconds} s, minimum measurable time {minimum} s, {runs} runs, time limit {limit} s; minimum per call.");
+        Console.WriteLine($"ADBench protocol: warm-up {WarmupSeconds} s, minimum measurable time {minimum} s, {runs} runs, time limit {limit} s; minimum per call; {(cpuAt >= 0 ? "process CPU time" : "wall time")}.");
         Console.WriteLine($"Repository data: {AdBenchData.RepositoryFolder ?? "not found"}; shared data: {AdBenchData.SharedFolder ?? "absent (set COTANGENT_ADBENCH_DATA)"}");
         Console.WriteLine();
         Console.WriteLine($"{"instance",-28} {"tF",12} {"tJ",12} {"tJ/tF",8} {"C++ manual",11}  target");
@@ -131,10 +140,30 @@ internal static class AdBenchRunner
 
     private static double TimeBatch<T>(Func<T> action, int repeats)
     {
-        var clock = Stopwatch.StartNew();
+        double start = s_clock();
         for (int i = 0; i < repeats; i++) GC.KeepAlive(action());
-        return clock.Elapsed.TotalSeconds / repeats;
+        return (s_clock() - start) / repeats;
     }
+
+    private static double WallSeconds() => Stopwatch.GetTimestamp() / (double)Stopwatch.Frequency;
+
+    /// <summary>CPU time of every thread of this process (clock_gettime(CLOCK_PROCESS_CPUTIME_ID)), so GC threads count too.</summary>
+    private static double ProcessCpuSeconds()
+    {
+        if (!OperatingSystem.IsLinux()) throw new PlatformNotSupportedException("--cpu reads CLOCK_PROCESS_CPUTIME_ID, available on Linux.");
+        if (ClockGetTime(2, out var t) != 0) throw new InvalidOperationException("clock_gettime(CLOCK_PROCESS_CPUTIME_ID) failed.");
+        return t.Seconds + t.Nanoseconds * 1e-9;
+    }
+
+    [StructLayout(LayoutKind.Sequential)]
+    private struct TimeSpec
+    {
+        public long Seconds;
+        public long Nanoseconds;
+    }
+
+    [DllImport("libc", EntryPoint = "clock_gettime")]
+    private static extern int ClockGetTime(int clock, out TimeSpec time);
 
     private static string Format(double seconds) => seconds switch
     {

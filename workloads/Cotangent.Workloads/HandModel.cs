@@ -134,9 +134,25 @@ public sealed record HandInstance(HandModel Model, Tensor Theta, int[] Correspon
     /// The same residuals on a model cut down to the vertices the correspondences read (ADBench's objective skins all M
     /// and then reads N of them; residual i depends on vertex corr_i, or on triangle corr_i's three corners, only).
     /// Vertices keep their rest positions and weights; correspondences and triangles are renumbered, so every residual
-    /// and every derivative is unchanged while skinning costs O(N) instead of O(M).
+    /// and every derivative is unchanged while skinning costs O(N) instead of O(M). Computed once per instance and cached
+    /// (it depends on the model and the correspondences only).
     /// </summary>
     public HandInstance WithReferencedVerticesOnly()
+    {
+        var cached = _cut;
+        if (cached is not null && ReferenceEquals(cached.Model, Model) && ReferenceEquals(cached.Correspondences, Correspondences)) return cached.Cut;
+        var cut = CutToReferencedVertices();
+        _cut = new CutCache(Model, Correspondences, cut);
+        return cut;
+    }
+
+    // The cut instance depends only on the model and the correspondences, never on θ or u: it is computed once per
+    // instance (ADBench's untimed Prepare step) and reused by every Jacobian call.
+    private CutCache? _cut;
+
+    private sealed record CutCache(HandModel Model, int[] Correspondences, HandInstance Cut);
+
+    private HandInstance CutToReferencedVertices()
     {
         var model = Model;
         // The vertices each correspondence reads, in first-use order: one (simple) or three (complicated) per point.
@@ -164,7 +180,8 @@ public sealed record HandInstance(HandModel Model, Tensor Theta, int[] Correspon
             correspondences[i] = i;                                    // point i reads the cut model's triangle i
             for (int k = 0; k < 3; k++) cut.Triangles[i, k] = renumber[model.Triangles[Correspondences[i], k]];
         }
-        return this with { Model = cut, Correspondences = correspondences };
+        _ = cut.SkinningMatrix;                                        // computed here, once
+        return this with { Model = cut, Correspondences = correspondences, _cut = null };
     }
 
     /// <summary>
