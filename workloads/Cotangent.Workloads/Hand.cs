@@ -148,13 +148,10 @@ public static class Hand
     public static Tensor ComplicatedObjective(Tensor theta, Tensor us, HandInstance instance)
     {
         var poseParams = ToPoseParams(theta, instance.Model.BoneCount);
-        var vertices = SwapAxes(GetSkinnedVertexPositions(instance.Model, poseParams, applyGlobal: true), -1, -2);   // (…, M, 3)
-        var corners = TriangleCornerIndex(instance);                                 // (3, N): a, b, c of each point's triangle
-        var va = Take(vertices, corners[0], axis: -2);
-        var vb = Take(vertices, corners[1], axis: -2);
-        var vc = Take(vertices, corners[2], axis: -2);
-        var (u0, u1) = (us[Ellipsis, .., 0..1], us[Ellipsis, .., 1..2]);            // (…, N, 1) each
-        var handPoint = u0 * va + u1 * vb + (1 - u0 - u1) * vc;
+        var vertices = GetSkinnedVertexPositions(instance.Model, poseParams, applyGlobal: true);       // (…, 3, M)
+        var corners = Take(vertices, TriangleCornerIndex(instance), axis: -1);                       // V[:, (a, b, c) of triangle corr_i], (…, 3, N, 3)
+        var weights = Concatenate([us, 1 - Sum(us, -1, keepDims: true)], -1);                       // (u_i0, u_i1, 1 − u_i0 − u_i1), (…, N, 3)
+        var handPoint = SwapAxes(Sum(corners * weights[Ellipsis, NewAxis, .., ..], -1), -1, -2);   // Σ_k weight_ik V[:, corner_ik], (…, N, 3)
         return Flat(instance.Points - handPoint);
     }
 
@@ -243,14 +240,14 @@ public static class Hand
 
     private static Tensor CorrespondenceIndex(HandInstance instance) => Tensor.FromArray(instance.Correspondences, instance.N);
 
-    /// <summary>(3, N): row k holds corner k of triangle corr_i for every i.</summary>
+    /// <summary>(N, 3): the corners (a, b, c) of triangle corr_i in row i.</summary>
     private static Tensor TriangleCornerIndex(HandInstance instance)
     {
         int n = instance.N;
-        var corners = new int[3 * n];
-        for (int k = 0; k < 3; k++)
-            for (int i = 0; i < n; i++) corners[k * n + i] = instance.Model.Triangles[instance.Correspondences[i], k];
-        return Tensor.FromArray(corners, 3, n);
+        var corners = new int[n * 3];
+        for (int i = 0; i < n; i++)
+            for (int k = 0; k < 3; k++) corners[i * 3 + k] = instance.Model.Triangles[instance.Correspondences[i], k];
+        return Tensor.FromArray(corners, n, 3);
     }
 
     /// <summary>(28, 26): the θ tangents of the complicated Jacobian's columns, 0 for the two u columns, then the identity.</summary>
