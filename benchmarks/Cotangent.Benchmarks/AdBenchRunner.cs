@@ -106,8 +106,8 @@ internal static class AdBenchRunner
         Console.WriteLine("        87 (234) vertices the residuals read; f skins all 544. No vmap, so the primal is computed 26 times too (~1/3");
         Console.WriteLine("        of J). Of J simple (~1.8 ms CPU): posed relatives ~0.45 ms, relatives->absolutes ~0.5 ms (batched 4x4");
         Console.WriteLine("        products: 0.18 us per 4x4 product, ~3 ns per multiply-add, x3 in the Jvp), skinning ~0.4 ms, global ~0.15 ms.");
-        Console.WriteLine("        Complicated adds the 234-vertex skinning product (~0.2 ms each) and the barycentric blend on (28, 100, 3),");
-        Console.WriteLine("        ~0.6 ms of broadcasting elementwise ops at ~3-5 ns per element. The alternatives measured: Ad.JacFwd");
+        Console.WriteLine("        Complicated (~3.3 ms) adds the 234-vertex skinning product (~0.2 ms each, x2 in the Jvp) and the barycentric");
+        Console.WriteLine("        blend on (28, 3, 100, 3), broadcasting elementwise ops at ~3-5 ns per element. The alternatives measured: Ad.JacFwd");
         Console.WriteLine("        (Linearize 0.17 ms + 26 passes of ~0.1 ms over a 126-equation linear program) ~2.7 ms; JacRev (300 passes) ~70 ms.");
         return 0;
     }
