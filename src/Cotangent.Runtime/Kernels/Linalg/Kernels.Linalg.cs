@@ -74,25 +74,34 @@ public static partial class Kernels
     /// <summary>
     /// Symmetric eigendecomposition A = V·diag(λ)·Vᵀ of each [..., n, n] matrix (lower triangle read), packed as one
     /// [..., n + 1, n] array: row 0 holds the eigenvalues λ in ascending order, rows 1…n hold V (eigenvector j is column
-    /// j). Cyclic Jacobi (see <see cref="Jacobi"/>); NaN input gives NaN output.
+    /// j). Householder tridiagonalization and implicit QL (see <see cref="SymmetricEigen"/>); NaN or infinite input gives
+    /// an all-NaN result, as does (never observed) non-convergence.
     /// </summary>
     /// <exception cref="DTypeException">a is not float64 or float32.</exception>
     /// <exception cref="ShapeException">a has rank below 2 or its last two extents differ.</exception>
-    public static NDArray Eigh(NDArray a)
+    public static NDArray Eigh(NDArray a) => EighPacked(a, jacobi: false);
+
+    /// <summary>
+    /// <see cref="Eigh"/> by cyclic Jacobi rotations (see <see cref="Jacobi"/>): the same packed output, slower
+    /// (several n³ per sweep) but with high relative accuracy; kept as a reference for tests.
+    /// </summary>
+    internal static NDArray EighJacobi(NDArray a) => EighPacked(a, jacobi: true);
+
+    private static NDArray EighPacked(NDArray a, bool jacobi)
     {
         var (batch, n) = SquareBatch("eigh", a);
         var shape = Shape.Of([.. a.Shape.Dims[..^2], n + 1, n]);
         var result = NDArray.Trusted(a.DType, shape, NDArray.AllocateUninitialized(a.DType, shape.Size));
         switch (a.DType)
         {
-            case DType.Float64: EighBatch((double[])a.Data, (double[])result.Data, batch, n); break;
-            default: EighBatch((float[])a.Data, (float[])result.Data, batch, n); break;
+            case DType.Float64: EighBatch((double[])a.Data, (double[])result.Data, batch, n, jacobi); break;
+            default: EighBatch((float[])a.Data, (float[])result.Data, batch, n, jacobi); break;
         }
 
         return result;
     }
 
-    private static void EighBatch<T>(T[] a, T[] result, int batch, int n)
+    private static void EighBatch<T>(T[] a, T[] result, int batch, int n, bool jacobi)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
         var work = new T[n * n];
@@ -100,7 +109,8 @@ public static partial class Kernels
         {
             a.AsSpan(q * n * n, n * n).CopyTo(work);
             var m = result.AsSpan(q * (n + 1) * n, (n + 1) * n);
-            Jacobi.Eigh<T>(work, n, m[..n], m[n..]);
+            if (jacobi) Jacobi.Eigh<T>(work, n, m[..n], m[n..]);
+            else SymmetricEigen.Eigh<T>(work, n, m[..n], m[n..]);
         }
     }
 
