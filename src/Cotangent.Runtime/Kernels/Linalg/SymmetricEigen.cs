@@ -18,6 +18,9 @@ namespace Cotangent.Runtime;
 /// </summary>
 internal static unsafe class SymmetricEigen
 {
+    /// <summary>Profiling counters (ticks per phase; rotation count).</summary>
+    internal static readonly long[] PhaseTicks = new long[5];
+
     /// <summary>Eigenvalues ascending into <paramref name="w"/>, eigenvectors as the columns of the row-major n×n <paramref name="v"/>; <paramref name="a"/> (n×n, lower triangle read) is destroyed.</summary>
     public static void Eigh<T>(Span<T> a, int n, Span<T> w, Span<T> v)
         where T : unmanaged, IFloatingPointIeee754<T>
@@ -54,16 +57,21 @@ internal static unsafe class SymmetricEigen
         for (int i = 0; i < n; i++)
             for (int j = 0; j <= i; j++) a[(j * n) + i] = a[(i * n) + j] *= scale;
 
-        int ldw = RoundUp(n, ChunkWidth<T>());
-        var wt = new T[n * ldw];
+        int cw = ChunkWidth<T>(), chunks = (n + cw - 1) / cw;
+        var wt = new T[n * n];
+        var panels = new T[chunks * n * cw];
         var d = new T[n];
         var e = new T[n];
         var rotations = new RotationList<T>(Math.Max(16, n * 4));
         fixed (T* pa = a)
         fixed (T* pw = wt)
+        fixed (T* pp = panels)
         {
+            long t0 = System.Diagnostics.Stopwatch.GetTimestamp();
             Tridiagonalize(pa, n, d, e);
-            FormQTransposed(pa, n, pw, ldw);
+            long t1 = System.Diagnostics.Stopwatch.GetTimestamp();
+            FormQTransposed(pa, n, pw);
+            long t2 = System.Diagnostics.Stopwatch.GetTimestamp();
             if (!Ql(d, e, n, rotations))
             {
                 w.Fill(T.NaN);
@@ -71,7 +79,15 @@ internal static unsafe class SymmetricEigen
                 return;
             }
 
-            ApplyRotations(pw, n, ldw, rotations);
+            long t3 = System.Diagnostics.Stopwatch.GetTimestamp();
+            ToPanels(pw, n, pp);
+            ApplyRotations(pp, n, chunks, rotations);
+            long t4 = System.Diagnostics.Stopwatch.GetTimestamp();
+            PhaseTicks[0] += t1 - t0;
+            PhaseTicks[1] += t2 - t1;
+            PhaseTicks[2] += t3 - t2;
+            PhaseTicks[3] += t4 - t3;
+            PhaseTicks[4] += rotations.Count;
         }
 
         // Ascending eigenvalues (ties keep their index order); Vᵀ's rows are the eigenvectors.
@@ -80,7 +96,7 @@ internal static unsafe class SymmetricEigen
         Array.Sort(order, (x, y) => d[x] != d[y] ? d[x].CompareTo(d[y]) : x.CompareTo(y));
         T unscale = T.ScaleB(T.One, exponent);
         for (int j = 0; j < n; j++) w[j] = d[order[j]] * unscale;
-        Transpose(wt, ldw, order, v, n);
+        FromPanels(panels, n, order, v);
     }
 
     /// <summary>
@@ -141,11 +157,11 @@ internal static unsafe class SymmetricEigen
         }
     }
 
-    /// <summary>W = Qᵀ = H_{n−3}⋯H₀ into the first n columns of the n×ldw <paramref name="w"/> (zero-initialized), as W ← W·H_k for k descending.</summary>
-    private static void FormQTransposed<T>(T* a, int n, T* w, int ldw)
+    /// <summary>W = Qᵀ = H_{n−3}⋯H₀ into the row-major n×n <paramref name="w"/> (zero-initialized), as W ← W·H_k for k descending.</summary>
+    private static void FormQTransposed<T>(T* a, int n, T* w)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
-        for (int i = 0; i < n; i++) w[(i * ldw) + i] = T.One;
+        for (int i = 0; i < n; i++) w[(i * n) + i] = T.One;
         var vb = new T[n];
         fixed (T* v = vb)
         {
@@ -160,7 +176,7 @@ internal static unsafe class SymmetricEigen
                 // Rows above k + 1 are identity rows, zero in columns k + 1…: H_k leaves them alone.
                 for (int r = k + 1; r < n; r++)
                 {
-                    T* row = w + (r * ldw) + k + 1;
+                    T* row = w + (r * n) + k + 1;
                     Vec.Axpy(-tau * Vec.Dot(row, v, len), v, row, len);
                 }
             }
@@ -193,7 +209,7 @@ internal static unsafe class SymmetricEigen
                     // Shift: the eigenvalue of the leading 2×2 block [d_l e_l; e_l d_{l+1}] nearer d_l.
                     T g = d[l];
                     T p = (d[l + 1] - g) / (two * e[l]);
-                    T r = T.Hypot(p, T.One);
+                    T r = Hypot(p, T.One);
                     if (p < T.Zero) r = -r;
                     d[l] = e[l] / (p + r);
                     d[l + 1] = e[l] * (p + r);
@@ -213,7 +229,7 @@ internal static unsafe class SymmetricEigen
                         s2 = s;
                         g = c * e[i];
                         h = c * p;
-                        r = T.Hypot(p, e[i]);
+                        r = Hypot(p, e[i]);
                         e[i + 1] = s * r;
                         s = e[i] / r;
                         c = p / r;
@@ -241,37 +257,37 @@ internal static unsafe class SymmetricEigen
     /// <see cref="ChunkWidth{T}"/> are independent; a block of n rows stays in L2 while the whole list streams past,
     /// and within a QL sweep (i descending) the shared row is carried in registers.
     /// </summary>
-    private static void ApplyRotations<T>(T* w, int n, int ldw, RotationList<T> rotations)
+    private static void ApplyRotations<T>(T* panels, int n, int chunks, RotationList<T> rotations)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
-        int chunks = ldw / ChunkWidth<T>();
         int count = rotations.Count;
         if (count == 0) return;
         fixed (int* idx = rotations.Index)
         fixed (T* cs = rotations.Cs)
         {
-            nint wAddr = (nint)w, idxAddr = (nint)idx, csAddr = (nint)cs;
             if (Gemm.MaxThreads >= 2 && chunks >= 2 && (long)count * n >= 1L << 22)
             {
                 // Two threads, one half of the column blocks each.
+                nint pAddr = (nint)panels, idxAddr = (nint)idx, csAddr = (nint)cs;
                 int half = chunks / 2;
-                var other = Task.Run(() => ApplyChunks<T>((T*)wAddr, ldw, (int*)idxAddr, (T*)csAddr, count, half, chunks));
-                ApplyChunks(w, ldw, idx, cs, count, 0, half);
+                var other = Task.Run(() => ApplyChunks<T>((T*)pAddr, n, (int*)idxAddr, (T*)csAddr, count, half, chunks));
+                ApplyChunks(panels, n, idx, cs, count, 0, half);
                 other.GetAwaiter().GetResult();
                 return;
             }
 
-            ApplyChunks(w, ldw, idx, cs, count, 0, chunks);
+            ApplyChunks(panels, n, idx, cs, count, 0, chunks);
         }
     }
 
-    private static void ApplyChunks<T>(T* w, int ldw, int* idx, T* cs, int count, int chunk0, int chunk1)
+    /// <summary>Rotations on the column blocks chunk0…chunk1−1; block c is the contiguous n×CW panel at c·n·CW.</summary>
+    private static void ApplyChunks<T>(T* panels, int n, int* idx, T* cs, int count, int chunk0, int chunk1)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
-        int vw = Vector<T>.Count;
+        int vw = Vector<T>.Count, ld = ChunkWidth<T>();
         for (int chunk = chunk0; chunk < chunk1; chunk++)
         {
-            T* b = w + (chunk * ChunkWidth<T>());
+            T* b = panels + ((nint)chunk * n * ld);
             // The carried row (its current values in x0…x3) and its index, −1 when none.
             int carried = -1;
             Vector<T> x0 = default, x1 = default, x2 = default, x3 = default;
@@ -280,13 +296,13 @@ internal static unsafe class SymmetricEigen
                 int i = idx[r];
                 var c = new Vector<T>(cs[2 * r]);
                 var s = new Vector<T>(cs[(2 * r) + 1]);
-                T* pi = b + ((nint)i * ldw);
-                T* pj = pi + ldw;
+                T* pi = b + ((nint)i * ld);
+                T* pj = pi + ld;
                 if (carried != i + 1)
                 {
                     if (carried >= 0)
                     {
-                        T* pc = b + ((nint)carried * ldw);
+                        T* pc = b + ((nint)carried * ld);
                         Store(x0, pc);
                         Store(x1, pc + vw);
                         Store(x2, pc + (2 * vw));
@@ -317,7 +333,7 @@ internal static unsafe class SymmetricEigen
 
             if (carried >= 0)
             {
-                T* pc = b + ((nint)carried * ldw);
+                T* pc = b + ((nint)carried * ld);
                 Store(x0, pc);
                 Store(x1, pc + vw);
                 Store(x2, pc + (2 * vw));
@@ -326,18 +342,32 @@ internal static unsafe class SymmetricEigen
         }
     }
 
-    /// <summary>v[i, j] = W[order[j], i]: the sorted eigenvectors as columns, in blocks for cache locality.</summary>
-    private static void Transpose<T>(T[] wt, int ldw, int[] order, Span<T> v, int n)
+    /// <summary>Copies the row-major n×n W into column panels: element (r, j) goes to ((j / CW)·n + r)·CW + j % CW (the panels' tails stay zero).</summary>
+    private static void ToPanels<T>(T* w, int n, T* panels)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
-        const int bs = 32;
-        for (int j0 = 0; j0 < n; j0 += bs)
-            for (int i0 = 0; i0 < n; i0 += bs)
-                for (int j = j0; j < Math.Min(n, j0 + bs); j++)
-                {
-                    int src = order[j] * ldw;
-                    for (int i = i0; i < Math.Min(n, i0 + bs); i++) v[(i * n) + j] = wt[src + i];
-                }
+        int ld = ChunkWidth<T>();
+        for (int c = 0; c * ld < n; c++)
+        {
+            int width = Math.Min(ld, n - (c * ld));
+            for (int r = 0; r < n; r++) new Span<T>(w + (r * n) + (c * ld), width).CopyTo(new Span<T>(panels + ((((nint)c * n) + r) * ld), width));
+        }
+    }
+
+    /// <summary>v[i, j] = Vᵀ[order[j], i] from the panels: the sorted eigenvectors as columns.</summary>
+    private static void FromPanels<T>(T[] panels, int n, int[] order, Span<T> v)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        int ld = ChunkWidth<T>();
+        for (int c = 0; c * ld < n; c++)
+        {
+            int width = Math.Min(ld, n - (c * ld));
+            for (int j = 0; j < n; j++)
+            {
+                int src = ((c * n) + order[j]) * ld;
+                for (int t = 0; t < width; t++) v[(((c * ld) + t) * n) + j] = panels[src + t];
+            }
+        }
     }
 
     /// <summary>Columns per rotation block: four vectors.</summary>
@@ -348,7 +378,13 @@ internal static unsafe class SymmetricEigen
     internal static T MachineEpsilon<T>()
         where T : unmanaged, IFloatingPointIeee754<T> => (T.One - T.BitDecrement(T.One)) * T.CreateTruncating(2);
 
-    private static int RoundUp(int x, int m) => (x + m - 1) / m * m;
+    /// <summary>√(x² + y²): the plain formula while the squares cannot overflow (the matrix is scaled to max |a_ij| ≈ 1), else the careful one.</summary>
+    private static T Hypot<T>(T x, T y)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        T big = T.CreateTruncating(typeof(T) == typeof(double) ? 1e150 : 1e18);
+        return T.Abs(x) < big && T.Abs(y) < big ? T.Sqrt((x * x) + (y * y)) : T.Hypot(x, y);
+    }
 
     private static Vector<T> Load<T>(T* p)
         where T : unmanaged => *(Vector<T>*)p;
@@ -419,6 +455,29 @@ internal static unsafe class Vec
         var va = new Vector<T>(alpha);
         for (; i <= len - vw; i += vw) *(Vector<T>*)(y + i) += va * *(Vector<T>*)(x + i);
         for (; i < len; i++) y[i] += alpha * x[i];
+    }
+
+    /// <summary>The plane rotation (x, y) ← (c·x − s·y, s·x + c·y).</summary>
+    public static void Rotate<T>(T* x, T* y, T c, T s, int len)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        int vw = Vector<T>.Count, i = 0;
+        var vc = new Vector<T>(c);
+        var vs = new Vector<T>(s);
+        for (; i <= len - vw; i += vw)
+        {
+            var a = *(Vector<T>*)(x + i);
+            var b = *(Vector<T>*)(y + i);
+            *(Vector<T>*)(x + i) = (vc * a) - (vs * b);
+            *(Vector<T>*)(y + i) = (vs * a) + (vc * b);
+        }
+
+        for (; i < len; i++)
+        {
+            T a = x[i], b = y[i];
+            x[i] = (c * a) - (s * b);
+            y[i] = (s * a) + (c * b);
+        }
     }
 
     /// <summary>r += α·x + β·y.</summary>
