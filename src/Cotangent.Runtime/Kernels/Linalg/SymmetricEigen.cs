@@ -101,55 +101,92 @@ internal static unsafe class SymmetricEigen
 
     /// <summary>
     /// Reduces the full symmetric row-major n×n <paramref name="a"/> (both triangles valid) to tridiagonal form:
-    /// d = diag T, e[k] = T[k+1, k] (e[n−1] = 0). Reflector k is stored below the subdiagonal of column k (v₀ = 1
-    /// implied) with τ_k on the subdiagonal itself; the strict upper triangle is left stale.
+    /// d = diag T, e[k] = T[k+1, k] (e[n−1] = 0). Reflector k is stored in row k right of the superdiagonal (v₀ = 1
+    /// implied) with τ_k on the superdiagonal itself; the strict lower triangle is left stale.
     /// </summary>
+    /// <remarks>
+    /// Step k's rank-2 update A₂₂ −= v·wᵀ + w·vᵀ is deferred: step k + 1 first applies it to row k + 1 (which, by
+    /// symmetry, holds the column the next reflector is built from), then applies it to every later row and at once
+    /// takes that row's dot product with the new v (p = τ·A₂₂·v). One pass over the trailing block per step instead
+    /// of two reads and a write.
+    /// </remarks>
     private static void Tridiagonalize<T>(T* a, int n, T[] d, T[] e)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
+        // The pending update (vP, wP) of the previous step, indexed from its first row/column k.
         var vb = new T[n];
         var pb = new T[n];
-        fixed (T* v = vb)
-        fixed (T* p = pb)
+        var vpb = new T[n];
+        var wpb = new T[n];
+        bool pending = false;
+        fixed (T* v0 = vb)
+        fixed (T* p0 = pb)
+        fixed (T* vp0 = vpb)
+        fixed (T* wp0 = wpb)
         {
+            T* v = v0, p = p0, vP = vp0, wP = wp0;
             for (int k = 0; k < n - 2; k++)
             {
-                d[k] = a[(k * n) + k];
+                T* rowk = a + ((nint)k * n);
+                if (pending) Vec.Rank2Row(rowk + k, vP, wP, -wP[0], -vP[0], n - k);
+                d[k] = rowk[k];
                 int len = n - k - 1;
-                T* col = a + ((k + 1) * n) + k;
-                T alpha = col[0];
+                T* x = rowk + k + 1;
+                T alpha = x[0];
                 T xnorm2 = T.Zero;
-                for (int i = 1; i < len; i++) xnorm2 += col[i * n] * col[i * n];
+                for (int i = 1; i < len; i++) xnorm2 += x[i] * x[i];
+                T tau = T.Zero;
                 if (xnorm2 == T.Zero)
                 {
                     // Already reduced: H_k = I (τ = 0).
                     e[k] = alpha;
-                    col[0] = T.Zero;
-                    continue;
+                }
+                else
+                {
+                    // dlarfg: H·x = β·e₀ with β = −sign(α)‖x‖, τ = (β − α)/β, v = x/(α − β) with v₀ = 1.
+                    T beta = T.Sqrt((alpha * alpha) + xnorm2);
+                    if (alpha >= T.Zero) beta = -beta;
+                    tau = (beta - alpha) / beta;
+                    T inv = T.One / (alpha - beta);
+                    v[0] = T.One;
+                    for (int i = 1; i < len; i++) v[i] = x[i] *= inv;
+                    e[k] = beta;
                 }
 
-                // dlarfg: H·x = β·e₀ with β = −sign(α)‖x‖, τ = (β − α)/β, v = x/(α − β) with v₀ = 1.
-                T beta = T.Sqrt((alpha * alpha) + xnorm2);
-                if (alpha >= T.Zero) beta = -beta;
-                T tau = (beta - alpha) / beta;
-                T inv = T.One / (alpha - beta);
-                v[0] = T.One;
-                for (int i = 1; i < len; i++) v[i] = col[i * n] *= inv;
-                e[k] = beta;
-                col[0] = tau;
+                x[0] = tau;
+                // Rows k+1…: the pending update, then p_i = τ·(row i)·v while the row is in cache.
+                for (int i = 0; i < len; i++)
+                {
+                    T* ri = a + ((nint)(k + 1 + i) * n) + k + 1;
+                    if (pending) Vec.Rank2Row(ri, vP + 1, wP + 1, -wP[i + 1], -vP[i + 1], len);
+                    if (tau != T.Zero) p[i] = tau * Vec.Dot(ri, v, len);
+                }
 
-                // p = τ·A₂₂·v; w = p − ½τ(pᵀv)·v; A₂₂ −= v·wᵀ + w·vᵀ (all rows of the full trailing block).
-                T* a22 = a + ((k + 1) * n) + k + 1;
-                for (int i = 0; i < len; i++) p[i] = tau * Vec.Dot(a22 + (i * n), v, len);
-                T half = T.CreateTruncating(0.5) * tau * Vec.Dot(p, v, len);
-                for (int i = 0; i < len; i++) p[i] -= half * v[i];
-                for (int i = 0; i < len; i++) Vec.Rank2Row(a22 + (i * n), v, p, -p[i], -v[i], len);
+                pending = tau != T.Zero;
+                if (pending)
+                {
+                    // w = p − ½τ(pᵀv)·v becomes the pending update of A₂₂ = rows/columns k+1….
+                    T half = T.CreateTruncating(0.5) * tau * Vec.Dot(p, v, len);
+                    for (int i = 0; i < len; i++) p[i] -= half * v[i];
+                    T* t = vP;
+                    vP = v;
+                    v = t;
+                    t = wP;
+                    wP = p;
+                    p = t;
+                }
+            }
+
+            int last = Math.Max(0, n - 2);
+            if (pending)
+            {
+                for (int i = last; i < n; i++) Vec.Rank2Row(a + ((nint)i * n) + last, vP, wP, -wP[i - last], -vP[i - last], n - last);
             }
 
             if (n >= 2)
             {
                 d[n - 2] = a[((n - 2) * n) + n - 2];
-                e[n - 2] = a[((n - 1) * n) + n - 2];
+                e[n - 2] = a[((n - 2) * n) + n - 1];
             }
 
             d[n - 1] = a[((n - 1) * n) + n - 1];
@@ -157,7 +194,7 @@ internal static unsafe class SymmetricEigen
         }
     }
 
-    /// <summary>W = Qᵀ = H_{n−3}⋯H₀ into the row-major n×n <paramref name="w"/> (zero-initialized), as W ← W·H_k for k descending.</summary>
+    /// <summary>W = Qᵀ = H_{n−3}⋯H₀ (reflectors as <see cref="Tridiagonalize{T}"/> leaves them) into the row-major n×n <paramref name="w"/> (zero-initialized), as W ← W·H_k for k descending.</summary>
     private static void FormQTransposed<T>(T* a, int n, T* w)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
@@ -168,11 +205,11 @@ internal static unsafe class SymmetricEigen
             for (int k = n - 3; k >= 0; k--)
             {
                 int len = n - k - 1;
-                T* col = a + ((k + 1) * n) + k;
-                T tau = col[0];
+                T* x = a + ((nint)k * n) + k + 1;
+                T tau = x[0];
                 if (tau == T.Zero) continue;
                 v[0] = T.One;
-                for (int i = 1; i < len; i++) v[i] = col[i * n];
+                for (int i = 1; i < len; i++) v[i] = x[i];
                 // Rows above k + 1 are identity rows, zero in columns k + 1…: H_k leaves them alone.
                 for (int r = k + 1; r < n; r++)
                 {
