@@ -3,25 +3,56 @@ using System.Numerics;
 namespace Cotangent.Runtime;
 
 /// <summary>
-/// Householder QR (LAPACK dgeqr2 + dorg2r) and the SVD by QR followed by one-sided Jacobi on R (Hestenes; Drmač–Veselić's
-/// preconditioning idea without the column pivoting), on row-major buffers. Everything a kernel returns is written
+/// Householder QR (LAPACK dgeqr2 + dorg2r, optionally column-pivoted as dgeqp3) and the SVD by pivoted QR followed by
+/// one-sided Jacobi on Rᵀ (Hestenes; Drmač–Veselić's preconditioning: Rᵀ's columns are nearly orthogonal and graded, so
+/// few sweeps are needed), on row-major buffers. Everything a kernel returns is written
 /// here, element by element, so the outputs may come from uninitialized allocations.
 /// </summary>
 internal static unsafe class Orthogonal
 {
     /// <summary>
     /// In-place QR of the row-major m×n <paramref name="a"/>: on return R is on and above the diagonal and reflector j
-    /// (H_j = I − τ_j·v·vᵀ, v₀ = 1 implied) below it in column j, with Q = H₀⋯H_{k−1}, k = min(m, n).
+    /// (H_j = I − τ_j·v·vᵀ, v₀ = 1 implied) below it in column j, with Q = H₀⋯H_{k−1}, k = min(m, n). With
+    /// <paramref name="perm"/> (length n) the columns are pivoted (dgeqp3's rule: step j takes the remaining column of
+    /// largest norm), so A[:, perm] = Q·R with |r₀₀| ≥ |r₁₁| ≥ ….
     /// </summary>
-    public static void Factor<T>(T* a, int m, int n, T* tau)
+    public static void Factor<T>(T* a, int m, int n, T* tau, int[]? perm = null)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
         int k = Math.Min(m, n);
         var wb = new T[Math.Max(n, 1)];
+        var norms = perm is null ? null : new T[n];
+        if (perm is not null)
+        {
+            for (int j = 0; j < n; j++) perm[j] = j;
+        }
+
         fixed (T* w = wb)
         {
             for (int j = 0; j < k; j++)
             {
+                if (norms is not null)
+                {
+                    // Squared norms of the trailing columns (recomputed: no downdating error), then swap the largest in.
+                    Array.Clear(norms);
+                    fixed (T* pn = norms)
+                    {
+                        for (int i = j; i < m; i++) Vec.AddSquares(a + ((nint)i * n) + j, pn + j, n - j);
+                    }
+
+                    int best = j;
+                    for (int c = j + 1; c < n; c++)
+                    {
+                        if (norms[c] > norms[best]) best = c;
+                    }
+
+                    if (best != j)
+                    {
+                        for (int i = 0; i < m; i++) (a[((nint)i * n) + j], a[((nint)i * n) + best]) = (a[((nint)i * n) + best], a[((nint)i * n) + j]);
+                        (perm![j], perm[best]) = (perm[best], perm[j]);
+                    }
+                }
+
                 T* col = a + ((nint)j * n) + j;
                 int len = m - j, rest = n - j - 1;
                 tau[j] = Reflector(col, n, len);
@@ -141,11 +172,13 @@ internal static unsafe class Orthogonal
         fixed (T* py = y)
         fixed (T* pz = z)
         {
-            Factor(px, bigM, bigN, pt);
+            var perm = new int[bigN];
+            Factor(px, bigM, bigN, pt, perm);
             FormQ(px, bigM, bigN, pt, pq, bigN);
+            // Y = R (its rows are the columns of Rᵀ), Z = I.
             for (int i = 0; i < bigN; i++)
             {
-                for (int j = i; j < bigN; j++) py[(j * bigN) + i] = px[(i * bigN) + j];
+                for (int j = i; j < bigN; j++) py[(i * bigN) + j] = px[(i * bigN) + j];
                 pz[(i * bigN) + i] = T.One;
             }
 
@@ -157,17 +190,21 @@ internal static unsafe class Orthogonal
                 return false;
             }
 
-            // σ_j = ‖y_j‖, descending; U_r's column j = y_j/σ_j, completed to an orthonormal basis where σ_j = 0.
+            // Rᵀ·V = U₁·Σ with σ_j = ‖y_j‖ (descending), U₁'s column j = y_j/σ_j (completed to an orthonormal basis where
+            // σ_j = 0) and V's column j = z_j. Then X·P = Q·R = (Q·V)·Σ·U₁ᵀ, so X = U_X·Σ·V_Xᵀ with U_X = Q·V, V_X = P·U₁.
             var sigma = new T[bigN];
             for (int j = 0; j < bigN; j++) sigma[j] = Norm(py + (j * bigN), bigN);
             var order = new int[bigN];
             for (int i = 0; i < bigN; i++) order[i] = i;
             Array.Sort(order, (p1, p2) => sigma[p1] != sigma[p2] ? sigma[p2].CompareTo(sigma[p1]) : p1.CompareTo(p2));
-            var ur = new T[bigN * bigN];
+            var u1 = new T[bigN * bigN];
+            var vz = new T[bigN * bigN];
             var missing = new List<int>();
             T tiny = T.CreateTruncating(typeof(T) == typeof(double) ? 1e-290 : 1e-35);
             for (int j = 0; j < bigN; j++)
             {
+                T* zj = pz + (order[j] * bigN);
+                for (int i = 0; i < bigN; i++) vz[(i * bigN) + j] = zj[i];
                 T sj = sigma[order[j]];
                 if (sj <= tiny)
                 {
@@ -176,26 +213,27 @@ internal static unsafe class Orthogonal
                 }
 
                 T inv = T.One / sj;
-                for (int i = 0; i < bigN; i++) ur[(i * bigN) + j] = py[(order[j] * bigN) + i] * inv;
+                T* yj = py + (order[j] * bigN);
+                for (int i = 0; i < bigN; i++) u1[(i * bigN) + j] = yj[i] * inv;
             }
 
-            if (missing.Count > 0) Complete(ur, bigN, missing);
-            // U_X = Q·U_r (M×N).
+            if (missing.Count > 0) Complete(u1, bigN, missing);
             var ux = new T[bigM * bigN];
-            Gemm.Multiply<T>(q, ur, ux, bigM, bigN, bigN);
+            Gemm.Multiply<T>(q, vz, ux, bigM, bigN, bigN);
             T unscale = T.ScaleB(T.One, exponent);
             for (int j = 0; j < k; j++) s[j] = sigma[order[j]] <= tiny ? T.Zero : sigma[order[j]] * unscale;
             if (!wide)
             {
-                // A = U_X·Σ·Vᵀ: U = U_X (m×k), Vᵀ row j = z_{order[j]}.
+                // A = X: U = U_X (m×k); Vᵀ[j, perm[i]] = U₁[i, j].
                 ux.AsSpan(0, m * k).CopyTo(u);
-                for (int j = 0; j < k; j++) new Span<T>(pz + (order[j] * bigN), n).CopyTo(vt.Slice(j * n, n));
+                for (int i = 0; i < bigN; i++)
+                    for (int j = 0; j < k; j++) vt[(j * n) + perm[i]] = u1[(i * bigN) + j];
             }
             else
             {
-                // A = Xᵀ = V·Σ·U_Xᵀ: U[i, j] = z_{order[j]}[i] (m×k), Vᵀ[j, i] = U_X[i, j] (k×n).
-                for (int i = 0; i < m; i++)
-                    for (int j = 0; j < k; j++) u[(i * k) + j] = pz[(order[j] * bigN) + i];
+                // A = Xᵀ = V_X·Σ·U_Xᵀ: U[perm[i], j] = U₁[i, j] (m×k), Vᵀ[j, i] = U_X[i, j] (k×n).
+                for (int i = 0; i < bigN; i++)
+                    for (int j = 0; j < k; j++) u[(perm[i] * k) + j] = u1[(i * bigN) + j];
                 for (int j = 0; j < k; j++)
                     for (int i = 0; i < n; i++) vt[(j * n) + i] = ux[(i * bigN) + j];
             }

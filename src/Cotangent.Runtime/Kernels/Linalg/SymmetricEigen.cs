@@ -494,6 +494,20 @@ internal static unsafe class Vec
         for (; i < len; i++) y[i] += alpha * x[i];
     }
 
+    /// <summary>s_i += x_i².</summary>
+    public static void AddSquares<T>(T* x, T* s, int len)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        int vw = Vector<T>.Count, i = 0;
+        for (; i <= len - vw; i += vw)
+        {
+            var a = *(Vector<T>*)(x + i);
+            *(Vector<T>*)(s + i) += a * a;
+        }
+
+        for (; i < len; i++) s[i] += x[i] * x[i];
+    }
+
     /// <summary>The plane rotation (x, y) ← (c·x − s·y, s·x + c·y).</summary>
     public static void Rotate<T>(T* x, T* y, T c, T s, int len)
         where T : unmanaged, IFloatingPointIeee754<T>
