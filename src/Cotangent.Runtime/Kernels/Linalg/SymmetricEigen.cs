@@ -18,8 +18,6 @@ namespace Cotangent.Runtime;
 /// </summary>
 internal static unsafe class SymmetricEigen
 {
-    /// <summary>Profiling counters (ticks per phase; rotation count).</summary>
-    internal static readonly long[] PhaseTicks = new long[5];
 
     /// <summary>Eigenvalues ascending into <paramref name="w"/>, eigenvectors as the columns of the row-major n×n <paramref name="v"/>; <paramref name="a"/> (n×n, lower triangle read) is destroyed.</summary>
     public static void Eigh<T>(Span<T> a, int n, Span<T> w, Span<T> v)
@@ -67,11 +65,8 @@ internal static unsafe class SymmetricEigen
         fixed (T* pw = wt)
         fixed (T* pp = panels)
         {
-            long t0 = System.Diagnostics.Stopwatch.GetTimestamp();
             Tridiagonalize(pa, n, d, e);
-            long t1 = System.Diagnostics.Stopwatch.GetTimestamp();
             FormQTransposed(pa, n, pw);
-            long t2 = System.Diagnostics.Stopwatch.GetTimestamp();
             if (!Ql(d, e, n, rotations))
             {
                 w.Fill(T.NaN);
@@ -79,15 +74,8 @@ internal static unsafe class SymmetricEigen
                 return;
             }
 
-            long t3 = System.Diagnostics.Stopwatch.GetTimestamp();
             ToPanels(pw, n, pp);
             ApplyRotations(pp, n, chunks, rotations);
-            long t4 = System.Diagnostics.Stopwatch.GetTimestamp();
-            PhaseTicks[0] += t1 - t0;
-            PhaseTicks[1] += t2 - t1;
-            PhaseTicks[2] += t3 - t2;
-            PhaseTicks[3] += t4 - t3;
-            PhaseTicks[4] += rotations.Count;
         }
 
         // Ascending eigenvalues (ties keep their index order); Vᵀ's rows are the eigenvectors.
