@@ -20,6 +20,33 @@ internal static unsafe class Orthogonal
         where T : unmanaged, IFloatingPointIeee754<T>
     {
         int k = Math.Min(m, n);
+        if (perm is not null || k < 2 * Nb)
+        {
+            FactorUnblocked(a, m, n, n, tau, perm);
+            return;
+        }
+
+        // Blocked (dgeqrf): factor a panel of Nb columns unblocked, then apply its reflectors to the trailing columns at
+        // once as Hᵀ = I − V·Tᵀ·Vᵀ (compact WY), i.e. two GEMMs and a small triangular product.
+        var wy = new WyScratch<T>(m, Nb, n);
+        for (int j0 = 0; j0 < k; j0 += Nb)
+        {
+            int jb = Math.Min(Nb, k - j0), nc = n - j0 - jb;
+            FactorUnblocked(a + ((nint)j0 * n) + j0, m - j0, jb, n, tau + j0, null);
+            if (nc == 0) continue;
+            wy.Build(a + ((nint)j0 * n) + j0, n, m - j0, jb, tau + j0);
+            wy.ApplyLeft(a + ((nint)j0 * n) + j0 + jb, n, nc, transposeT: true);
+        }
+    }
+
+    /// <summary>Panel width of the blocked QR and Q formation.</summary>
+    internal static int Nb = 32;
+
+    /// <summary><see cref="Factor{T}"/> one column at a time (dgeqr2; dgeqp3 with <paramref name="perm"/>) on an m×n block with row stride <paramref name="lda"/>.</summary>
+    private static void FactorUnblocked<T>(T* a, int m, int n, nint lda, T* tau, int[]? perm)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        int k = Math.Min(m, n);
         var wb = new T[Math.Max(n, 1)];
         var norms = perm is null ? null : new T[n];
         if (perm is not null)
@@ -37,7 +64,7 @@ internal static unsafe class Orthogonal
                     Array.Clear(norms);
                     fixed (T* pn = norms)
                     {
-                        for (int i = j; i < m; i++) Vec.AddSquares(a + ((nint)i * n) + j, pn + j, n - j);
+                        for (int i = j; i < m; i++) Vec.AddSquares(a + (i * lda) + j, pn + j, n - j);
                     }
 
                     int best = j;
@@ -48,21 +75,21 @@ internal static unsafe class Orthogonal
 
                     if (best != j)
                     {
-                        for (int i = 0; i < m; i++) (a[((nint)i * n) + j], a[((nint)i * n) + best]) = (a[((nint)i * n) + best], a[((nint)i * n) + j]);
+                        for (int i = 0; i < m; i++) (a[(i * lda) + j], a[(i * lda) + best]) = (a[(i * lda) + best], a[(i * lda) + j]);
                         (perm![j], perm[best]) = (perm[best], perm[j]);
                     }
                 }
 
-                T* col = a + ((nint)j * n) + j;
+                T* col = a + (j * lda) + j;
                 int len = m - j, rest = n - j - 1;
-                tau[j] = Reflector(col, n, len);
+                tau[j] = Reflector(col, lda, len);
                 if (tau[j] == T.Zero || rest == 0) continue;
                 // A[j:, j+1:] ← H·A[j:, j+1:]: w = vᵀA (a combination of rows), then row i −= τ·v_i·w.
                 T* row0 = col + 1;
                 new Span<T>(row0, rest).CopyTo(new Span<T>(w, rest));
-                for (int i = 1; i < len; i++) Vec.Axpy(col[(nint)i * n], row0 + ((nint)i * n), w, rest);
+                for (int i = 1; i < len; i++) Vec.Axpy(col[i * lda], row0 + (i * lda), w, rest);
                 Vec.Axpy(-tau[j], w, row0, rest);
-                for (int i = 1; i < len; i++) Vec.Axpy(-tau[j] * col[(nint)i * n], w, row0 + ((nint)i * n), rest);
+                for (int i = 1; i < len; i++) Vec.Axpy(-tau[j] * col[i * lda], w, row0 + (i * lda), rest);
             }
         }
     }
@@ -71,18 +98,18 @@ internal static unsafe class Orthogonal
     /// dlarfg on x = (x₀, x₁…) read with stride <paramref name="stride"/>: H·x = β·e₀ with β = −sign(x₀)‖x‖; x₀ becomes β
     /// and x₁… become v₁… (v = x/(x₀ − β)); returns τ = (β − x₀)/β, or 0 (H = I) when x₁… are all zero.
     /// </summary>
-    private static T Reflector<T>(T* x, int stride, int len)
+    private static T Reflector<T>(T* x, nint stride, int len)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
         T alpha = x[0], amax = T.Zero;
-        for (int i = 1; i < len; i++) amax = T.Max(amax, T.Abs(x[(nint)i * stride]));
+        for (int i = 1; i < len; i++) amax = T.Max(amax, T.Abs(x[i * stride]));
         if (amax == T.Zero) return T.Zero;
         amax = T.Max(amax, T.Abs(alpha));
         // ‖x‖ = s·√Σ(x_i/s)² with s = max|x_i|: no overflow or underflow in the squares.
         T inv = T.One / amax, sum = T.Zero;
         for (int i = 0; i < len; i++)
         {
-            T t = x[(nint)i * stride] * inv;
+            T t = x[i * stride] * inv;
             sum += t * t;
         }
 
@@ -90,7 +117,7 @@ internal static unsafe class Orthogonal
         if (alpha >= T.Zero) beta = -beta;
         T tau = (beta - alpha) / beta;
         T scale = T.One / (alpha - beta);
-        for (int i = 1; i < len; i++) x[(nint)i * stride] *= scale;
+        for (int i = 1; i < len; i++) x[i * stride] *= scale;
         x[0] = beta;
         return tau;
     }
@@ -110,10 +137,27 @@ internal static unsafe class Orthogonal
             if (i < qc) row[i] = T.One;
         }
 
+        // Blocked (dorgqr): the trailing blocks of Nb reflectors, last first, each as Q[j0:, j0:] −= V·(T·(Vᵀ·Q[j0:, j0:]));
+        // the first (or only) few reflectors one at a time.
+        int unblocked = k;
+        if (k >= 2 * Nb)
+        {
+            var wy = new WyScratch<T>(m, Nb, qc);
+            int j0 = ((k - 1) / Nb) * Nb;
+            for (; j0 >= Nb; j0 -= Nb)
+            {
+                int jb = Math.Min(Nb, k - j0);
+                wy.Build(a + ((nint)j0 * n) + j0, n, m - j0, jb, tau + j0);
+                wy.ApplyLeft(q + ((nint)j0 * qc) + j0, qc, qc - j0, transposeT: false);
+            }
+
+            unblocked = Nb;
+        }
+
         var wb = new T[Math.Max(qc, 1)];
         fixed (T* w = wb)
         {
-            for (int j = k - 1; j >= 0; j--)
+            for (int j = unblocked - 1; j >= 0; j--)
             {
                 if (tau[j] == T.Zero) continue;
                 T* v = a + ((nint)j * n) + j;
@@ -318,6 +362,78 @@ internal static unsafe class Orthogonal
                     filled[j] = true;
                     break;
                 }
+            }
+        }
+    }
+
+    /// <summary>
+    /// Compact WY form of a block of jb reflectors (Schreiber–Van Loan; LAPACK dlarft/dlarfb): H₀⋯H_{jb−1} = I − V·T·Vᵀ
+    /// with V the unit lower trapezoidal reflector matrix and T upper triangular, built from G = VᵀV by
+    /// T[i, i] = τ_i, T[0:i, i] = −τ_i·T[0:i, 0:i]·G[0:i, i].
+    /// </summary>
+    private sealed class WyScratch<T>
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        private readonly T[] _v, _negV, _t, _g, _w1, _w2, _tv;
+        private int _mm, _jb;
+
+        public WyScratch(int m, int nb, int maxCols)
+        {
+            _v = new T[m * nb];
+            _negV = new T[m * nb];
+            _t = new T[nb * nb];
+            _g = new T[nb * nb];
+            _w1 = new T[nb * Math.Max(maxCols, 1)];
+            _w2 = new T[nb * Math.Max(maxCols, 1)];
+            _tv = new T[nb];
+        }
+
+        /// <summary>V, −V and T from the jb reflectors stored below the diagonal of the mm×jb block at <paramref name="a"/> (row stride lda).</summary>
+        public void Build(T* a, nint lda, int mm, int jb, T* tau)
+        {
+            (_mm, _jb) = (mm, jb);
+            for (int i = 0; i < mm; i++)
+                for (int c = 0; c < jb; c++)
+                {
+                    T x = i == c ? T.One : i > c ? a[(i * lda) + c] : T.Zero;
+                    _v[(i * jb) + c] = x;
+                    _negV[(i * jb) + c] = -x;
+                }
+
+            fixed (T* pv = _v)
+            fixed (T* pg = _g)
+            {
+                Gemm.Multiply(jb, jb, mm, pv, 1, jb, pv, jb, 1, pg, jb, false, Gemm.BestIsa, 1);
+            }
+
+            Array.Clear(_t);
+            for (int i = 0; i < jb; i++)
+            {
+                _t[(i * jb) + i] = tau[i];
+                for (int r = 0; r < i; r++) _tv[r] = -tau[i] * _g[(r * jb) + i];
+                for (int r = 0; r < i; r++)
+                {
+                    T sum = T.Zero;
+                    for (int c = r; c < i; c++) sum += _t[(r * jb) + c] * _tv[c];
+                    _t[(r * jb) + i] = sum;
+                }
+            }
+        }
+
+        /// <summary>C ← (I − V·op(T)·Vᵀ)·C for the mm×nc block C at <paramref name="c"/> (row stride ldc); op(T) = Tᵀ applies Hᵀ.</summary>
+        public void ApplyLeft(T* c, nint ldc, int nc, bool transposeT)
+        {
+            int mm = _mm, jb = _jb;
+            fixed (T* pv = _v)
+            fixed (T* pnv = _negV)
+            fixed (T* pt = _t)
+            fixed (T* pw1 = _w1)
+            fixed (T* pw2 = _w2)
+            {
+                // W₁ = Vᵀ·C, W₂ = op(T)·W₁, C += (−V)·W₂.
+                Gemm.Multiply(jb, nc, mm, pv, 1, jb, c, ldc, 1, pw1, nc, false, Gemm.BestIsa, Gemm.MaxThreads);
+                Gemm.Multiply(jb, nc, jb, pt, transposeT ? 1 : jb, transposeT ? jb : 1, pw1, nc, 1, pw2, nc, false, Gemm.BestIsa, 1);
+                Gemm.Multiply(mm, nc, jb, pnv, jb, 1, pw2, nc, 1, c, ldc, true, Gemm.BestIsa, Gemm.MaxThreads);
             }
         }
     }
