@@ -124,12 +124,14 @@ internal static unsafe class Orthogonal
 
     /// <summary>
     /// The first <paramref name="qc"/> columns of Q = H₀⋯H_{k−1} (from <see cref="Factor{T}"/>'s output) into the
-    /// row-major m×qc <paramref name="q"/>, by backward accumulation Q ← H_j·Q, which only touches Q[j:, j:].
+    /// row-major m×qc <paramref name="q"/>, by backward accumulation Q ← H_j·Q, which only touches Q[j:, j:]. The
+    /// reflectors' rows are <paramref name="lda"/> apart (0: n).
     /// </summary>
-    public static void FormQ<T>(T* a, int m, int n, T* tau, T* q, int qc)
+    public static void FormQ<T>(T* a, int m, int n, T* tau, T* q, int qc, nint lda = 0)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
         int k = Math.Min(m, n);
+        if (lda == 0) lda = n;
         for (int i = 0; i < m; i++)
         {
             var row = new Span<T>(q + ((nint)i * qc), qc);
@@ -147,7 +149,7 @@ internal static unsafe class Orthogonal
             for (; j0 >= Nb; j0 -= Nb)
             {
                 int jb = Math.Min(Nb, k - j0);
-                wy.Build(a + ((nint)j0 * n) + j0, n, m - j0, jb, tau + j0);
+                wy.Build(a + (j0 * lda) + j0, lda, m - j0, jb, tau + j0);
                 wy.ApplyLeft(q + ((nint)j0 * qc) + j0, qc, qc - j0, transposeT: false);
             }
 
@@ -160,13 +162,13 @@ internal static unsafe class Orthogonal
             for (int j = unblocked - 1; j >= 0; j--)
             {
                 if (tau[j] == T.Zero) continue;
-                T* v = a + ((nint)j * n) + j;
+                T* v = a + (j * lda) + j;
                 T* q0 = q + ((nint)j * qc) + j;
                 int len = m - j, cols = qc - j;
                 new Span<T>(q0, cols).CopyTo(new Span<T>(w, cols));
-                for (int i = 1; i < len; i++) Vec.Axpy(v[(nint)i * n], q0 + ((nint)i * qc), w, cols);
+                for (int i = 1; i < len; i++) Vec.Axpy(v[i * lda], q0 + ((nint)i * qc), w, cols);
                 Vec.Axpy(-tau[j], w, q0, cols);
-                for (int i = 1; i < len; i++) Vec.Axpy(-tau[j] * v[(nint)i * n], w, q0 + ((nint)i * qc), cols);
+                for (int i = 1; i < len; i++) Vec.Axpy(-tau[j] * v[i * lda], w, q0 + ((nint)i * qc), cols);
             }
         }
     }

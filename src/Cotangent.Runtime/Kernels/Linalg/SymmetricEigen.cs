@@ -8,7 +8,8 @@ namespace Cotangent.Runtime;
 /// <list type="number">
 /// <item>A = Q·T·Qᵀ with T tridiagonal: reflectors H_k = I − τ·v·vᵀ zero column k below its subdiagonal, and each is
 /// applied from both sides as one symmetric rank-2 update A₂₂ −= v·wᵀ + w·vᵀ (w = p − ½τ(pᵀv)v, p = τA₂₂v).</item>
-/// <item>W = Qᵀ = H_{n−3}⋯H₀, accumulated by right-multiplication (one pass over each row: a dot and an axpy).</item>
+/// <item>Q = H₀⋯H_{n−3} by the blocked (compact WY, GEMM) backward accumulation of <see cref="Orthogonal.FormQ{T}"/>,
+/// stored transposed as W = Qᵀ.</item>
 /// <item>Implicit QL sweeps on (d, e) only, recording every Givens rotation; T = Z·Λ·Zᵀ.</item>
 /// <item>Vᵀ = Zᵀ·W: the recorded rotations are replayed on the rows of W, one block of columns at a time so the
 /// block stays in cache (and the two threads take different blocks).</item>
@@ -66,7 +67,7 @@ internal static unsafe class SymmetricEigen
         fixed (T* pp = panels)
         {
             Tridiagonalize(pa, n, d, e);
-            FormQTransposed(pa, n, pw);
+            FormQ(pa, n, pw);
             if (!Ql(d, e, n, rotations))
             {
                 w.Fill(T.NaN);
@@ -182,30 +183,40 @@ internal static unsafe class SymmetricEigen
         }
     }
 
-    /// <summary>W = Qᵀ = H_{n−3}⋯H₀ (reflectors as <see cref="Tridiagonalize{T}"/> leaves them) into the row-major n×n <paramref name="w"/> (zero-initialized), as W ← W·H_k for k descending.</summary>
-    private static void FormQTransposed<T>(T* a, int n, T* w)
+    /// <summary>
+    /// Q = H₀⋯H_{n−3} into the row-major n×n <paramref name="q"/>: reflector k (in row k right of the superdiagonal,
+    /// acting on indices k+1…) is copied below the subdiagonal of column k, which is the layout of a QR factorization of
+    /// A[1:, :n−1]; Q = diag(1, Q′) with Q′ formed by the blocked <see cref="Orthogonal.FormQ{T}"/> (GEMM-based).
+    /// </summary>
+    private static void FormQ<T>(T* a, int n, T* q)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
-        for (int i = 0; i < n; i++) w[(i * n) + i] = T.One;
-        var vb = new T[n];
-        fixed (T* v = vb)
+        if (n < 3)
         {
-            for (int k = n - 3; k >= 0; k--)
-            {
-                int len = n - k - 1;
-                T* x = a + ((nint)k * n) + k + 1;
-                T tau = x[0];
-                if (tau == T.Zero) continue;
-                v[0] = T.One;
-                for (int i = 1; i < len; i++) v[i] = x[i];
-                // Rows above k + 1 are identity rows, zero in columns k + 1…: H_k leaves them alone.
-                for (int r = k + 1; r < n; r++)
-                {
-                    T* row = w + (r * n) + k + 1;
-                    Vec.Axpy(-tau * Vec.Dot(row, v, len), v, row, len);
-                }
-            }
+            for (int i = 0; i < n; i++)
+                for (int j = 0; j < n; j++) q[(i * n) + j] = i == j ? T.One : T.Zero;
+            return;
         }
+
+        int r = n - 1;
+        var tau = new T[r];
+        for (int k = 0; k < n - 2; k++)
+        {
+            T* x = a + ((nint)k * n) + k + 1;
+            tau[k] = x[0];
+            for (int t = 1; t < n - k - 1; t++) a[((nint)(k + 1 + t) * n) + k] = x[t];
+        }
+
+        var qp = new T[r * r];
+        fixed (T* pt = tau)
+        fixed (T* pq = qp)
+        {
+            Orthogonal.FormQ(a + n, r, r, pt, pq, r, n);
+        }
+
+        q[0] = T.One;
+        for (int j = 1; j < n; j++) q[j] = q[j * n] = T.Zero;
+        for (int i = 1; i < n; i++) new Span<T>(qp, ((i - 1) * r), r).CopyTo(new Span<T>(q + ((nint)i * n) + 1, r));
     }
 
     /// <summary>
@@ -345,14 +356,14 @@ internal static unsafe class SymmetricEigen
                 var y1 = Load(pi + vw);
                 var y2 = Load(pi + (2 * vw));
                 var y3 = Load(pi + (3 * vw));
-                Store((s * y0) + (c * x0), pj);
-                Store((s * y1) + (c * x1), pj + vw);
-                Store((s * y2) + (c * x2), pj + (2 * vw));
-                Store((s * y3) + (c * x3), pj + (3 * vw));
-                x0 = (c * y0) - (s * x0);
-                x1 = (c * y1) - (s * x1);
-                x2 = (c * y2) - (s * x2);
-                x3 = (c * y3) - (s * x3);
+                Store(MulAdd(s, y0, c * x0), pj);
+                Store(MulAdd(s, y1, c * x1), pj + vw);
+                Store(MulAdd(s, y2, c * x2), pj + (2 * vw));
+                Store(MulAdd(s, y3, c * x3), pj + (3 * vw));
+                x0 = MulAdd(c, y0, -(s * x0));
+                x1 = MulAdd(c, y1, -(s * x1));
+                x2 = MulAdd(c, y2, -(s * x2));
+                x3 = MulAdd(c, y3, -(s * x3));
                 carried = i;
             }
 
@@ -367,15 +378,20 @@ internal static unsafe class SymmetricEigen
         }
     }
 
-    /// <summary>Copies the row-major n×n W into column panels: element (r, j) goes to ((j / CW)·n + r)·CW + j % CW (the panels' tails stay zero).</summary>
-    private static void ToPanels<T>(T* w, int n, T* panels)
+    /// <summary>W = Qᵀ from the row-major n×n Q into column panels: W's element (r, j) = Q[j, r] goes to ((j / CW)·n + r)·CW + j % CW (the panels' tails stay zero).</summary>
+    private static void ToPanels<T>(T* q, int n, T* panels)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
         int ld = ChunkWidth<T>();
         for (int c = 0; c * ld < n; c++)
         {
             int width = Math.Min(ld, n - (c * ld));
-            for (int r = 0; r < n; r++) new Span<T>(w + (r * n) + (c * ld), width).CopyTo(new Span<T>(panels + ((((nint)c * n) + r) * ld), width));
+            T* panel = panels + ((nint)c * n * ld);
+            for (int t = 0; t < width; t++)
+            {
+                T* qrow = q + ((nint)((c * ld) + t) * n);
+                for (int r = 0; r < n; r++) panel[(r * ld) + t] = qrow[r];
+            }
         }
     }
 
@@ -409,6 +425,20 @@ internal static unsafe class SymmetricEigen
     {
         T big = T.CreateTruncating(typeof(T) == typeof(double) ? 1e150 : 1e18);
         return T.Abs(x) < big && T.Abs(y) < big ? T.Sqrt((x * x) + (y * y)) : T.Hypot(x, y);
+    }
+
+    /// <summary>a·b + c, fused (one rounding) where the hardware has FMA, else a multiply and an add.</summary>
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
+    private static Vector<T> MulAdd<T>(Vector<T> a, Vector<T> b, Vector<T> c)
+        where T : unmanaged
+    {
+        if (System.Runtime.Intrinsics.X86.Fma.IsSupported)
+        {
+            if (typeof(T) == typeof(double)) return Vector.FusedMultiplyAdd(a.As<T, double>(), b.As<T, double>(), c.As<T, double>()).As<double, T>();
+            if (typeof(T) == typeof(float)) return Vector.FusedMultiplyAdd(a.As<T, float>(), b.As<T, float>(), c.As<T, float>()).As<float, T>();
+        }
+
+        return (a * b) + c;
     }
 
     private static Vector<T> Load<T>(T* p)
