@@ -1,4 +1,5 @@
 using System.Numerics;
+using System.Runtime.CompilerServices;
 
 namespace Cotangent.Runtime;
 
@@ -18,6 +19,7 @@ internal static unsafe class Factor
     internal static int Nb = 32;
 
     /// <summary>In-place lower Cholesky of the n×n row-major <paramref name="a"/> (lower triangle read; upper zeroed); all NaN when not positive definite.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void Cholesky<T>(Span<T> a, int n)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
@@ -110,6 +112,7 @@ internal static unsafe class Factor
     /// GEMM update from the rows already solved, then a substitution with its diagonal block. The solved rows are
     /// kept negated (so the update is a plain C += A·B) and flipped back at the end.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void SolveLeft<T>(ReadOnlySpan<T> a, Span<T> b, int m, int k, bool lower, bool transA, bool unit)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
@@ -173,6 +176,7 @@ internal static unsafe class Factor
     /// In-place LU with partial pivoting (getrf): panels of <see cref="Nb"/> columns factored unblocked with row swaps
     /// across the whole width, then U₁₂ = L₁₁⁻¹A₁₂ and the GEMM update A₂₂ −= L₂₁U₁₂. A[perm] = L·U.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void Lu<T>(Span<T> a, int n, int[] perm)
         where T : unmanaged, IFloatingPointIeee754<T>
     {

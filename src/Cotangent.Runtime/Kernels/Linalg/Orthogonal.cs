@@ -1,4 +1,5 @@
 using System.Numerics;
+using System.Runtime.CompilerServices;
 
 namespace Cotangent.Runtime;
 
@@ -43,6 +44,7 @@ internal static unsafe class Orthogonal
     internal static int Nb = 32;
 
     /// <summary><see cref="Factor{T}"/> one column at a time (dgeqr2; dgeqp3 with <paramref name="perm"/>) on an m×n block with row stride <paramref name="lda"/>.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void FactorUnblocked<T>(T* a, int m, int n, nint lda, T* tau, int[]? perm)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
@@ -127,6 +129,7 @@ internal static unsafe class Orthogonal
     /// row-major m×qc <paramref name="q"/>, by backward accumulation Q ← H_j·Q, which only touches Q[j:, j:]. The
     /// reflectors' rows are <paramref name="lda"/> apart (0: n).
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void FormQ<T>(T* a, int m, int n, T* tau, T* q, int qc, nint lda = 0)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
@@ -292,6 +295,7 @@ internal static unsafe class Orthogonal
     /// One-sided Jacobi on the rows of the N×N <paramref name="y"/>: rotates pairs (p, q) until every pair is orthogonal
     /// to working accuracy (|y_p·y_q| ≤ ε·‖y_p‖·‖y_q‖), applying the same rotations to the rows of <paramref name="z"/>.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static bool Jacobi<T>(T* y, T* z, int nn)
         where T : unmanaged, IFloatingPointIeee754<T>
     {

@@ -1,4 +1,5 @@
 using System.Numerics;
+using System.Runtime.CompilerServices;
 
 namespace Cotangent.Runtime;
 
@@ -99,6 +100,7 @@ internal static unsafe class SymmetricEigen
     /// takes that row's dot product with the new v (p = τ·A₂₂·v). One pass over the trailing block per step instead
     /// of two reads and a write.
     /// </remarks>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void Tridiagonalize<T>(T* a, int n, T[] d, T[] e)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
@@ -224,6 +226,7 @@ internal static unsafe class SymmetricEigen
     /// G acting on (i, i + 1) is recorded; applying them in order as W ← Gᵀ·W to Qᵀ gives Vᵀ. False when an eigenvalue
     /// fails to converge in 60 sweeps (dsteqr's info &gt; 0).
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static bool Ql<T>(T[] d, T[] e, int n, RotationList<T> rotations)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
@@ -317,6 +320,7 @@ internal static unsafe class SymmetricEigen
     }
 
     /// <summary>Rotations on the column blocks chunk0…chunk1−1; block c is the contiguous n×CW panel at c·n·CW.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void ApplyChunks<T>(T* panels, int n, int* idx, T* cs, int count, int chunk0, int chunk1)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
