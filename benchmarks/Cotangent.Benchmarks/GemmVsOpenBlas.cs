@@ -33,6 +33,12 @@ internal static unsafe partial class GemmVsOpenBlas
     [LibraryImport(Lib, EntryPoint = "openblas_get_corename")]
     private static partial nint OpenBlasGetCorename();
 
+    /// <summary>Sets OpenBLAS's thread count (for the other comparison tools).</summary>
+    internal static void SetThreads(int threads) => OpenBlasSetNumThreads(threads);
+
+    /// <summary>OpenBLAS's build configuration and the core type it runs on.</summary>
+    internal static string Describe() => $"OpenBLAS: {Marshal.PtrToStringAnsi(OpenBlasGetConfig())} (core {Marshal.PtrToStringAnsi(OpenBlasGetCorename())})";
+
     /// <summary>Runs the comparison and prints the table. Returns the process exit code.</summary>
     public static int Run(string[] args)
     {

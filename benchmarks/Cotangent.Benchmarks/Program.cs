@@ -4,6 +4,9 @@ using Cotangent.Benchmarks;
 if (args.Length > 0 && args[0] == "--gemm-vs-openblas")
     return GemmVsOpenBlas.Run(args[1..]);
 
+if (args.Length > 0 && args[0] == "--linalg-vs-lapack")
+    return LinalgVsLapack.Run(args[1..]);
+
 if (args.Length > 0 && args[0] == "--ad-figures")
     return AdFigures.Run();
 

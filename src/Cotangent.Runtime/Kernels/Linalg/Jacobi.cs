@@ -5,8 +5,8 @@ namespace Cotangent.Runtime;
 /// <summary>
 /// Symmetric eigendecomposition by cyclic Jacobi rotations (Golub–Van Loan §8.5; Demmel–Veselić's relative stopping
 /// test): accurate (small eigenvalues to high relative accuracy for definite matrices) and simple, but O(n³) per sweep
-/// with 6–10 sweeps, so meant for n up to a few hundred. Tridiagonalization + implicit QL is the faster algorithm for
-/// large n and is not implemented yet.
+/// with 6–10 sweeps, so meant for n up to a few hundred. <see cref="SymmetricEigen"/> (tridiagonalization + implicit QL)
+/// is the kernel behind Kernels.Eigh; this one stays as a reference (Kernels.EighJacobi).
 /// </summary>
 internal static class Jacobi
 {

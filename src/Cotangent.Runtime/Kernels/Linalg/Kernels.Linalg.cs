@@ -74,25 +74,34 @@ public static partial class Kernels
     /// <summary>
     /// Symmetric eigendecomposition A = V·diag(λ)·Vᵀ of each [..., n, n] matrix (lower triangle read), packed as one
     /// [..., n + 1, n] array: row 0 holds the eigenvalues λ in ascending order, rows 1…n hold V (eigenvector j is column
-    /// j). Cyclic Jacobi (see <see cref="Jacobi"/>); NaN input gives NaN output.
+    /// j). Householder tridiagonalization and implicit QL (see <see cref="SymmetricEigen"/>); NaN or infinite input gives
+    /// an all-NaN result, as does (never observed) non-convergence.
     /// </summary>
     /// <exception cref="DTypeException">a is not float64 or float32.</exception>
     /// <exception cref="ShapeException">a has rank below 2 or its last two extents differ.</exception>
-    public static NDArray Eigh(NDArray a)
+    public static NDArray Eigh(NDArray a) => EighPacked(a, jacobi: false);
+
+    /// <summary>
+    /// <see cref="Eigh"/> by cyclic Jacobi rotations (see <see cref="Jacobi"/>): the same packed output, slower
+    /// (several n³ per sweep) but with high relative accuracy; kept as a reference for tests.
+    /// </summary>
+    internal static NDArray EighJacobi(NDArray a) => EighPacked(a, jacobi: true);
+
+    private static NDArray EighPacked(NDArray a, bool jacobi)
     {
         var (batch, n) = SquareBatch("eigh", a);
         var shape = Shape.Of([.. a.Shape.Dims[..^2], n + 1, n]);
         var result = NDArray.Trusted(a.DType, shape, NDArray.AllocateUninitialized(a.DType, shape.Size));
         switch (a.DType)
         {
-            case DType.Float64: EighBatch((double[])a.Data, (double[])result.Data, batch, n); break;
-            default: EighBatch((float[])a.Data, (float[])result.Data, batch, n); break;
+            case DType.Float64: EighBatch((double[])a.Data, (double[])result.Data, batch, n, jacobi); break;
+            default: EighBatch((float[])a.Data, (float[])result.Data, batch, n, jacobi); break;
         }
 
         return result;
     }
 
-    private static void EighBatch<T>(T[] a, T[] result, int batch, int n)
+    private static void EighBatch<T>(T[] a, T[] result, int batch, int n, bool jacobi)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
         var work = new T[n * n];
@@ -100,8 +109,95 @@ public static partial class Kernels
         {
             a.AsSpan(q * n * n, n * n).CopyTo(work);
             var m = result.AsSpan(q * (n + 1) * n, (n + 1) * n);
-            Jacobi.Eigh<T>(work, n, m[..n], m[n..]);
+            if (jacobi) Jacobi.Eigh<T>(work, n, m[..n], m[n..]);
+            else SymmetricEigen.Eigh<T>(work, n, m[..n], m[n..]);
         }
+    }
+
+    /// <summary>
+    /// Householder QR A = Q·R of each matrix of a [..., m, n] batch, with k = min(m, n): reduced mode gives Q [..., m, k]
+    /// with orthonormal columns and R [..., k, n] upper triangular; <paramref name="complete"/> gives the square
+    /// orthogonal Q [..., m, m] and R [..., m, n] (zero below row k). LAPACK's sign convention (geqrf): R's diagonal
+    /// may be negative. Rank-deficient input factors without error.
+    /// </summary>
+    /// <exception cref="DTypeException">a is not float64 or float32.</exception>
+    /// <exception cref="ShapeException">a has rank below 2.</exception>
+    public static (NDArray Q, NDArray R) Qr(NDArray a, bool complete)
+    {
+        var (batch, m, n) = MatrixBatch("qr", a);
+        int k = Math.Min(m, n), qc = complete ? m : k;
+        var lead = a.Shape.Dims[..^2];
+        var q = NDArray.Trusted(a.DType, Shape.Of([.. lead, m, qc]), NDArray.AllocateUninitialized(a.DType, batch * m * qc));
+        var r = NDArray.Trusted(a.DType, Shape.Of([.. lead, qc, n]), NDArray.AllocateUninitialized(a.DType, batch * qc * n));
+        switch (a.DType)
+        {
+            case DType.Float64: QrBatch((double[])a.Data, (double[])q.Data, (double[])r.Data, batch, m, n, qc); break;
+            default: QrBatch((float[])a.Data, (float[])q.Data, (float[])r.Data, batch, m, n, qc); break;
+        }
+
+        return (q, r);
+    }
+
+    private static unsafe void QrBatch<T>(T[] a, T[] q, T[] r, int batch, int m, int n, int qc)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        var work = new T[m * n];
+        var tau = new T[Math.Max(1, Math.Min(m, n))];
+        fixed (T* pw = work)
+        fixed (T* pt = tau)
+        fixed (T* pq = q)
+        {
+            for (int b = 0; b < batch; b++)
+            {
+                a.AsSpan(b * m * n, m * n).CopyTo(work);
+                Orthogonal.Factor(pw, m, n, pt);
+                Orthogonal.FormQ(pw, m, n, pt, pq + ((nint)b * m * qc), qc);
+                var rb = r.AsSpan(b * qc * n, qc * n);
+                for (int i = 0; i < qc; i++)
+                    for (int j = 0; j < n; j++) rb[(i * n) + j] = j >= i && i < m ? work[(i * n) + j] : T.Zero;
+            }
+        }
+    }
+
+    /// <summary>
+    /// Thin singular value decomposition A = U·diag(s)·Vᵀ of each matrix of a [..., m, n] batch, k = min(m, n): U
+    /// [..., m, k] and Vᵀ [..., k, n] with orthonormal columns and rows, s [..., k] descending and ≥ 0 (NumPy's
+    /// full_matrices=False). Householder QR, then one-sided Jacobi on R, which gives small singular values to high
+    /// relative accuracy. Singular vectors of a zero singular value complete an orthonormal basis. NaN or infinite
+    /// input gives all-NaN outputs.
+    /// </summary>
+    /// <exception cref="DTypeException">a is not float64 or float32.</exception>
+    /// <exception cref="ShapeException">a has rank below 2.</exception>
+    public static (NDArray U, NDArray S, NDArray Vt) Svd(NDArray a)
+    {
+        var (batch, m, n) = MatrixBatch("svd", a);
+        int k = Math.Min(m, n);
+        var lead = a.Shape.Dims[..^2];
+        var u = NDArray.Trusted(a.DType, Shape.Of([.. lead, m, k]), NDArray.AllocateUninitialized(a.DType, batch * m * k));
+        var s = NDArray.Trusted(a.DType, Shape.Of([.. lead, k]), NDArray.AllocateUninitialized(a.DType, batch * k));
+        var vt = NDArray.Trusted(a.DType, Shape.Of([.. lead, k, n]), NDArray.AllocateUninitialized(a.DType, batch * k * n));
+        switch (a.DType)
+        {
+            case DType.Float64: SvdBatch((double[])a.Data, (double[])u.Data, (double[])s.Data, (double[])vt.Data, batch, m, n); break;
+            default: SvdBatch((float[])a.Data, (float[])u.Data, (float[])s.Data, (float[])vt.Data, batch, m, n); break;
+        }
+
+        return (u, s, vt);
+    }
+
+    private static void SvdBatch<T>(T[] a, T[] u, T[] s, T[] vt, int batch, int m, int n)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        int k = Math.Min(m, n);
+        for (int b = 0; b < batch; b++)
+            Orthogonal.Svd<T>(a.AsSpan(b * m * n, m * n), m, n, u.AsSpan(b * m * k, m * k), s.AsSpan(b * k, k), vt.AsSpan(b * k * n, k * n));
+    }
+
+    private static (int Batch, int M, int N) MatrixBatch(string op, NDArray a)
+    {
+        if (!a.DType.IsFloat()) throw new DTypeException($"{op}: expected a float64 or float32 matrix, got {a.DType.ShortName()}{a.Shape}.");
+        if (a.Rank < 2) throw new ShapeException($"{op}: expected a batch of matrices [..., m, n], got {a.Shape}.");
+        return (Shape.Of(a.Shape.Dims[..^2]).Size, a.Shape[a.Rank - 2], a.Shape[a.Rank - 1]);
     }
 
     /// <summary>The sign (+1 or −1) of each permutation along the last axis of a [..., n] batch of permutations of 0…n−1 (stored as floats, read rounded to the nearest integer).</summary>
