@@ -10,52 +10,72 @@ namespace Cotangent.Core;
 public readonly record struct Equation(Primitive Primitive, Atom[] Inputs, VarList Outputs, Params Parameters);
 
 /// <summary>
-/// The variables an equation defines: a read-only view of a slice of an array, so a staging trace can hand out
-/// the one-element lists of single-result equations from a shared chunk instead of allocating an array each.
+/// The variables an equation defines. One field: the variable itself for the usual single result, or an array for
+/// several, so a single-result equation costs no array and the equation stays as small as one reference.
 /// </summary>
 [System.Runtime.CompilerServices.CollectionBuilder(typeof(VarList), nameof(Create))]
 public readonly struct VarList : IReadOnlyList<Var>, IEquatable<VarList>
 {
-    private readonly Var[]? _array;
-    private readonly int _start;
+    private readonly object? _data;   // a Var, a Var[], or null (empty)
 
-    /// <summary>Wraps the whole of <paramref name="array"/> (which must not change afterwards).</summary>
-    public VarList(Var[] array) : this(array, 0, (array ?? throw new ArgumentNullException(nameof(array))).Length) { }
-
-    internal VarList(Var[] array, int start, int length)
+    /// <summary>Wraps <paramref name="array"/> (which must not change afterwards); one element is stored alone.</summary>
+    public VarList(Var[] array)
     {
-        _array = array;
-        _start = start;
-        Length = length;
+        ArgumentNullException.ThrowIfNull(array);
+        _data = array.Length == 1 ? array[0] : array;
     }
 
+    /// <summary>A list of one variable.</summary>
+    public VarList(Var single) => _data = single ?? throw new ArgumentNullException(nameof(single));
+
     /// <summary>The number of variables.</summary>
-    public int Length { get; }
+    public int Length => _data switch
+    {
+        Var => 1,
+        Var[] a => a.Length,
+        _ => 0,
+    };
 
     /// <inheritdoc/>
     int IReadOnlyCollection<Var>.Count => Length;
 
     /// <summary>The <paramref name="index"/>-th variable.</summary>
-    public Var this[int index] => (uint)index < (uint)Length ? _array![_start + index] : throw new ArgumentOutOfRangeException(nameof(index));
+    public Var this[int index] => _data switch
+    {
+        Var v when index == 0 => v,
+        Var[] a when (uint)index < (uint)a.Length => a[index],
+        _ => throw new ArgumentOutOfRangeException(nameof(index)),
+    };
 
-    /// <summary>The variables as a span.</summary>
-    public ReadOnlySpan<Var> AsSpan() => new(_array, _start, Length);
+    /// <summary>A copy as an array.</summary>
+    public Var[] ToArray() => _data switch
+    {
+        Var v => [v],
+        Var[] a => (Var[])a.Clone(),
+        _ => [],
+    };
 
     /// <summary>Enumerates without allocating.</summary>
-    public ReadOnlySpan<Var>.Enumerator GetEnumerator() => AsSpan().GetEnumerator();
+    public Enumerator GetEnumerator() => new(this);
 
-    IEnumerator<Var> IEnumerable<Var>.GetEnumerator() => ((IEnumerable<Var>)new ArraySegment<Var>(_array ?? [], _start, Length)).GetEnumerator();
+    IEnumerator<Var> IEnumerable<Var>.GetEnumerator() => ((IEnumerable<Var>)ToArray()).GetEnumerator();
 
-    IEnumerator IEnumerable.GetEnumerator() => ((IEnumerable<Var>)this).GetEnumerator();
+    IEnumerator IEnumerable.GetEnumerator() => ToArray().GetEnumerator();
 
     /// <summary>Wraps an array.</summary>
     public static implicit operator VarList(Var[] array) => new(array);
 
     /// <summary>A list of the given variables (what a collection expression <c>[a, b]</c> builds).</summary>
-    public static VarList Create(ReadOnlySpan<Var> items) => new(items.ToArray());
+    public static VarList Create(ReadOnlySpan<Var> items) => items.Length == 1 ? new VarList(items[0]) : new VarList(items.ToArray());
 
     /// <summary>Same variables in the same order.</summary>
-    public bool Equals(VarList other) => AsSpan().SequenceEqual(other.AsSpan());
+    public bool Equals(VarList other)
+    {
+        if (Length != other.Length) return false;
+        for (int i = 0; i < Length; i++)
+            if (!ReferenceEquals(this[i], other[i])) return false;
+        return true;
+    }
 
     /// <inheritdoc/>
     public override bool Equals(object? obj) => obj is VarList other && Equals(other);
@@ -64,7 +84,7 @@ public readonly struct VarList : IReadOnlyList<Var>, IEquatable<VarList>
     public override int GetHashCode()
     {
         var h = new HashCode();
-        foreach (var v in AsSpan()) h.Add(v);
+        foreach (var v in this) h.Add(v);
         return h.ToHashCode();
     }
 
@@ -73,4 +93,23 @@ public readonly struct VarList : IReadOnlyList<Var>, IEquatable<VarList>
 
     /// <summary>Value inequality.</summary>
     public static bool operator !=(VarList left, VarList right) => !left.Equals(right);
+
+    /// <summary>The enumerator of a <see cref="VarList"/>.</summary>
+    public struct Enumerator
+    {
+        private readonly VarList _list;
+        private int _index;
+
+        internal Enumerator(VarList list)
+        {
+            _list = list;
+            _index = -1;
+        }
+
+        /// <summary>The current variable.</summary>
+        public readonly Var Current => _list[_index];
+
+        /// <summary>Advances.</summary>
+        public bool MoveNext() => ++_index < _list.Length;
+    }
 }

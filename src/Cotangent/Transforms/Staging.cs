@@ -36,8 +36,6 @@ public sealed class StagingTrace : Trace
     private readonly List<Tensor> _constValues = [];
     private readonly Dictionary<Tensor, Var> _constIndex = new(ReferenceEqualityComparer.Instance);
     private readonly Literal?[] _recentLiterals = new Literal?[8];
-    private Var[] _outputChunk = [];   // single results are handed out from chunks, not one array each
-    private int _outputNext;
 
     /// <summary>Creates a staging trace nested in the current one.</summary>
     /// <param name="transformation">Name used in errors (e.g. "MakeProgram", "Linearize").</param>
@@ -139,17 +137,7 @@ public sealed class StagingTrace : Trace
         for (int i = 0; i < outputs.Length; i++) results[i] = new StagingTracer(this, outputs[i]);
     }
 
-    private VarList One(Var v)
-    {
-        if (_outputNext == _outputChunk.Length)
-        {
-            _outputChunk = new Var[Math.Clamp(_outputChunk.Length * 2, 16, 1024)];
-            _outputNext = 0;
-        }
-
-        _outputChunk[_outputNext] = v;
-        return new VarList(_outputChunk, _outputNext++, 1);
-    }
+    private static VarList One(Var v) => new(v);
 
     /// <summary>
     /// A staged <c>zeros</c> equation of the given type: a zero that belongs to this trace's program (a
