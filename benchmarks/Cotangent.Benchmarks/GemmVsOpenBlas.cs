@@ -128,34 +128,9 @@ internal static unsafe partial class GemmVsOpenBlas
 
             int reps = Math.Max(1, (int)(batchSeconds / (probe.Elapsed.TotalSeconds / probeCalls)));
             double flops = 2.0 * m * n * k * reps;
-            var ours = new double[batches];
-            var blas = new double[batches];
-            for (int bi = 0; bi < batches; bi++)
-            {
-                // Alternate which side goes first so neither always follows the other.
-                for (int side = 0; side < 2; side++)
-                {
-                    bool oursNow = (side == 0) == (bi % 2 == 0);
-                    if (threads > 1)
-                    {
-                        // Idle helper threads spin before they park (OpenBLAS: 2^28 TSC cycles, ~0.1 s; ours: 0.5 ms). Let
-                        // the other side's helpers park so they do not take a core from this batch, then wake ours.
-                        Thread.Sleep(150);
-                        if (oursNow) Ours();
-                        else Blas();
-                    }
-
-                    long t0 = Stopwatch.GetTimestamp();
-                    for (int r = 0; r < reps; r++)
-                    {
-                        if (oursNow) Ours();
-                        else Blas();
-                    }
-
-                    double s = Stopwatch.GetElapsedTime(t0).TotalSeconds;
-                    (oursNow ? ours : blas)[bi] = flops / s / 1e9;
-                }
-            }
+            var (oursSeconds, blasSeconds) = Interleaved.Run(Ours, Blas, batches, reps, threads);
+            var ours = oursSeconds.Select(t => flops / reps / t / 1e9).ToArray();
+            var blas = blasSeconds.Select(t => flops / reps / t / 1e9).ToArray();
 
             Array.Sort(ours);
             Array.Sort(blas);

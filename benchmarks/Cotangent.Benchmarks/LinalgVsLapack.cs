@@ -163,31 +163,9 @@ internal static unsafe partial class LinalgVsLapack
             }
 
             int reps = Math.Max(1, (int)(0.1 / (probe.Elapsed.TotalSeconds / probeCalls)));
-            var ours = new double[batches];
-            var lapack = new double[batches];
-            for (int bi = 0; bi < batches; bi++)
-            {
-                for (int side = 0; side < 2; side++)
-                {
-                    bool oursNow = (side == 0) == (bi % 2 == 0);
-                    if (threads > 1)
-                    {
-                        // Let the other side's spinning helper threads park (see GemmVsOpenBlas), then wake this side's.
-                        Thread.Sleep(150);
-                        if (oursNow) Ours();
-                        else Lapack();
-                    }
-
-                    long t0 = Stopwatch.GetTimestamp();
-                    for (int r = 0; r < reps; r++)
-                    {
-                        if (oursNow) Ours();
-                        else Lapack();
-                    }
-
-                    (oursNow ? ours : lapack)[bi] = Stopwatch.GetElapsedTime(t0).TotalMilliseconds / reps;
-                }
-            }
+            var (oursSeconds, lapackSeconds) = Interleaved.Run(Ours, Lapack, batches, reps, threads);
+            var ours = oursSeconds.Select(t => t * 1e3).ToArray();
+            var lapack = lapackSeconds.Select(t => t * 1e3).ToArray();
 
             Array.Sort(ours);
             Array.Sort(lapack);

@@ -319,6 +319,17 @@ internal static unsafe class SymmetricEigen
         }
     }
 
+    /// <summary>Writes a carried row (four vectors) back to its panel row at <paramref name="p"/>.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void StoreRow<T>(Vector<T> x0, Vector<T> x1, Vector<T> x2, Vector<T> x3, T* p, int vw)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        Store(x0, p);
+        Store(x1, p + vw);
+        Store(x2, p + (2 * vw));
+        Store(x3, p + (3 * vw));
+    }
+
     /// <summary>Rotations on the column blocks chunk0…chunk1−1; block c is the contiguous n×CW panel at c·n·CW.</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void ApplyChunks<T>(T* panels, int n, int* idx, T* cs, int count, int chunk0, int chunk1)
@@ -340,14 +351,7 @@ internal static unsafe class SymmetricEigen
                 T* pj = pi + ld;
                 if (carried != i + 1)
                 {
-                    if (carried >= 0)
-                    {
-                        T* pc = b + ((nint)carried * ld);
-                        Store(x0, pc);
-                        Store(x1, pc + vw);
-                        Store(x2, pc + (2 * vw));
-                        Store(x3, pc + (3 * vw));
-                    }
+                    if (carried >= 0) StoreRow(x0, x1, x2, x3, b + ((nint)carried * ld), vw);
 
                     x0 = Load(pj);
                     x1 = Load(pj + vw);
@@ -371,14 +375,7 @@ internal static unsafe class SymmetricEigen
                 carried = i;
             }
 
-            if (carried >= 0)
-            {
-                T* pc = b + ((nint)carried * ld);
-                Store(x0, pc);
-                Store(x1, pc + vw);
-                Store(x2, pc + (2 * vw));
-                Store(x3, pc + (3 * vw));
-            }
+            if (carried >= 0) StoreRow(x0, x1, x2, x3, b + ((nint)carried * ld), vw);
         }
     }
 
