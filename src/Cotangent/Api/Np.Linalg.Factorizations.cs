@@ -133,8 +133,8 @@ public static partial class Np
         {
             CheckSquare("eigh", a);
             var sym = Lax.Mul(Lax.Add(a, LinalgRules.SwapLast(a)), Lax.Scalar(0.5, a));
-            var (w, v) = LinalgRules.SplitFirstRow(Lax.Eigh(sym));
-            return (Lax.Reshape(w, Shape.Of(a.Shape.Dims[..^1])), v);
+            var wv = Lax.Eigh(sym);
+            return (wv[0], wv[1]);
         }
 
         /// <summary>The eigenvalues of each symmetric matrix, ascending (NumPy's <c>eigvalsh</c>): <see cref="Eigh"/>'s first result.</summary>

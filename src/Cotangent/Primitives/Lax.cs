@@ -117,7 +117,7 @@ public static class Lax
         Catalogue.TriangularSolve.Bind(a, b, new TriangularSolveParams(left, lower, transposeA, unitDiagonal));
     public static Tensor Lu(Tensor a) => Catalogue.Lu.Bind(a);
     public static Tensor PermutationSign(Tensor perm) => Catalogue.PermutationSign.Bind(perm);
-    public static Tensor Eigh(Tensor a) => Catalogue.Eigh.Bind(a);
+    public static Tensor[] Eigh(Tensor a) => Catalogue.Eigh.Bind([a], NoParams.Instance);
 #pragma warning restore CS1591
 
     /// <summary>A rank-0 constant of <paramref name="like"/>'s dtype (weakly typed literal).</summary>

@@ -164,20 +164,35 @@ public sealed class PermutationSign() : Primitive<NoParams>("permutation_sign"),
 }
 
 /// <summary>
-/// eigh: symmetric eigendecomposition A = V·diag(λ)·Vᵀ of each [..., n, n] matrix, reading only A's lower triangle,
-/// packed as [..., n + 1, n]: row 0 holds λ ascending, rows 1…n hold V (eigenvector j in column j). One output
-/// because the core's primitives have one; callers slice it apart.
+/// eigh: symmetric eigendecomposition A = V·diag(λ)·Vᵀ of each [..., n, n] matrix, reading only A's lower triangle.
+/// Two results: λ [..., n] ascending and V [..., n, n] with eigenvector j in column j.
 /// </summary>
-public sealed class Eigh() : Primitive<NoParams>("eigh"), ITangentRule<NoParams>
+public sealed class Eigh() : MultiResultPrimitive<NoParams>("eigh"), IJvpRule
 {
     /// <inheritdoc/>
-    public override NDArray Impl(ReadOnlySpan<NDArray> args, NoParams p) => Kernels.Eigh(args[0]);
+    public override NDArray[] Impl(ReadOnlySpan<NDArray> args, NoParams p)
+    {
+        // The kernel packs λ as row 0 above V; the primitive hands them out separately.
+        var packed = Kernels.Eigh(args[0]);
+        int r = packed.Rank, n = packed.Shape[r - 1];
+        var start = new int[r];
+        var limit = packed.Shape.Dims.ToArray();
+        var strides = Enumerable.Repeat(1, r).ToArray();
+        limit[r - 2] = 1;
+        var w = Kernels.Reshape(Kernels.Slice(packed, start, limit, strides), Shape.Of(packed.Shape.Dims[..^2].ToArray().Append(n).ToArray()));
+        start[r - 2] = 1;
+        limit[r - 2] = n + 1;
+        return [w, Kernels.Slice(packed, start, limit, strides)];
+    }
 
     /// <inheritdoc/>
-    public override Aval AbstractEval(ReadOnlySpan<Aval> args, NoParams p)
+    public override Aval[] AbstractEval(ReadOnlySpan<Aval> args, NoParams p)
     {
         Check.Arity(Name, args, 1);
-        return LinalgRules.PackedSquare(Name, args[0]);
+        Check.Float(Name, args[0]);
+        LinalgRules.CheckSquare(Name, args[0]);
+        var s = args[0].Shape;
+        return [args[0] with { Shape = Shape.Of(s.Dims[..^1]) }, args[0]];
     }
 
     /// <summary>
@@ -185,19 +200,21 @@ public sealed class Eigh() : Primitive<NoParams>("eigh"), ITangentRule<NoParams>
     /// F built as 1/(λ_j − λ_i + I) − I). Like JAX's, the rule assumes distinct eigenvalues: a repeated one makes F
     /// infinite, so V's tangent is not finite there (λ̇ stays correct). Ȧₛ is the symmetric tangent of the lower triangle.
     /// </summary>
-    public Tensor? Tangent(ReadOnlySpan<Tensor> primals, ReadOnlySpan<Tensor?> tangents, Tensor primalOut, NoParams p)
+    public void Jvp(ReadOnlySpan<Tensor> primals, ReadOnlySpan<Tensor?> tangents, Params parameters, Span<Tensor> primalsOut, Span<Tensor?> tangentsOut)
     {
-        var (lam, v) = LinalgRules.SplitFirstRow(primalOut);
+        var outs = Bind(primals, Typed(parameters));
+        outs.CopyTo(primalsOut);
+        var (lam, v) = (outs[0], outs[1]);
         int r = v.Rank, n = v.Shape[r - 1];
         var dtype = v.DType;
         var da = tangents[0]!;
         var sym = Lax.Add(Lax.Mul(da, LinalgRules.Mask(n, dtype, 1, 1, 0)), LinalgRules.SwapLast(Lax.Mul(da, LinalgRules.Mask(n, dtype, 0, 1, 0))));
         var s = LinalgRules.MatMul(LinalgRules.SwapLast(v), LinalgRules.MatMul(sym, v));
         var eye = LinalgRules.Mask(n, dtype, 1, 0, 0);
-        var dlam = Lax.ReduceSum(Lax.Mul(s, eye), [r - 2]);
-        var lamCol = Lax.Reshape(lam, Shape.Of([.. lam.Shape.Dims[..^2], n, 1]));
-        var f = Lax.Sub(Lax.Div(Lax.Scalar(1, v), Lax.Add(Lax.Sub(lam, lamCol), eye)), eye);
-        var dv = LinalgRules.MatMul(v, Lax.Mul(f, s));
-        return Lax.Concatenate([Lax.Reshape(dlam, lam.Shape), dv], r - 2);
+        var lamRow = Lax.Reshape(lam, Shape.Of([.. lam.Shape.Dims, 1]));
+        var lamCol = Lax.Reshape(lam, Shape.Of([.. lam.Shape.Dims[..^1], 1, n]));
+        var f = Lax.Sub(Lax.Div(Lax.Scalar(1, v), Lax.Add(Lax.Sub(lamCol, lamRow), eye)), eye);
+        tangentsOut[0] = Lax.ReduceSum(Lax.Mul(s, eye), [r - 2]);
+        tangentsOut[1] = LinalgRules.MatMul(v, Lax.Mul(f, s));
     }
 }

@@ -13,7 +13,7 @@ internal static class LinalgRules
             throw new ShapeException($"{name}: expected a batch of square matrices [..., n, n], got {s}.");
     }
 
-    /// <summary>The type of a packed [..., n + 1, n] result (lu, eigh) of a float [..., n, n] operand.</summary>
+    /// <summary>The type of lu's packed [..., n + 1, n] result of a float [..., n, n] operand.</summary>
     public static Aval PackedSquare(string name, Aval a)
     {
         Check.Float(name, a);
@@ -62,20 +62,6 @@ internal static class LinalgRules
         limit[r - 2] = n + 1;
         var perm = Lax.Slice(packed, start, limit, strides);
         return (lu, Lax.Reshape(perm, Shape.Of(packed.Shape.Dims[..^2].ToArray().Append(n).ToArray())));
-    }
-
-    /// <summary>Splits eigh's packed [..., n + 1, n] output into λ as [..., 1, n] and V as [..., n, n].</summary>
-    public static (Tensor Row, Tensor Others) SplitFirstRow(Tensor packed)
-    {
-        int r = packed.Rank, n = packed.Shape[r - 1];
-        var start = new int[r];
-        var limit = packed.Shape.Dims.ToArray();
-        var strides = Enumerable.Repeat(1, r).ToArray();
-        limit[r - 2] = 1;
-        var row = Lax.Slice(packed, start, limit, strides);
-        start[r - 2] = 1;
-        limit[r - 2] = n + 1;
-        return (row, Lax.Slice(packed, start, limit, strides));
     }
 
     /// <summary>P with P[i, j] = 1 where perm[i] = j, so (P·A)[i] = A[perm[i]]; piecewise constant in perm.</summary>
