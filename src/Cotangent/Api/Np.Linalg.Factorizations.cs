@@ -137,6 +137,35 @@ public static partial class Np
             return (wv[0], wv[1]);
         }
 
+        /// <summary>
+        /// QR factorization of each matrix (NumPy's/JAX's <c>qr</c>) by Householder reflections: A = Q·R with Q's columns
+        /// orthonormal and R upper triangular. <paramref name="mode"/> "reduced" (default) gives Q [..., m, k] and R
+        /// [..., k, n] with k = min(m, n); "complete" gives Q [..., m, m] and R [..., m, n]. R's diagonal may be negative
+        /// (LAPACK's convention). Differentiable for m ≥ n in reduced mode and for square matrices in complete mode.
+        /// </summary>
+        /// <example><code>
+        /// var (q, r) = Np.Linalg.Qr(a);                       // least squares: x = R⁻¹ Qᵀ b
+        /// var x = Np.Linalg.TriangularSolve(r, Np.MatMul(q.T, b));
+        /// </code></example>
+        /// <returns>(Q, R).</returns>
+        /// <exception cref="ShapeException">a has rank below 2.</exception>
+        /// <exception cref="DTypeException">a is not float.</exception>
+        /// <exception cref="ValueException">mode is neither "reduced" nor "complete".</exception>
+        /// <exception cref="ArgumentNullException">a or mode is null.</exception>
+        public static (Tensor Q, Tensor R) Qr(Tensor a, string mode = "reduced")
+        {
+            ArgumentNullException.ThrowIfNull(a);
+            ArgumentNullException.ThrowIfNull(mode);
+            bool complete = mode switch
+            {
+                "reduced" => false,
+                "complete" => true,
+                _ => throw new ValueException($"qr: mode must be \"reduced\" or \"complete\", got \"{mode}\"."),
+            };
+            var qr = Catalogue.Qr.Bind([a], new QrParams(complete));
+            return (qr[0], qr[1]);
+        }
+
         /// <summary>The eigenvalues of each symmetric matrix, ascending (NumPy's <c>eigvalsh</c>): <see cref="Eigh"/>'s first result.</summary>
         /// <returns>w [..., n].</returns>
         /// <exception cref="ShapeException">a is not a batch of square matrices.</exception>

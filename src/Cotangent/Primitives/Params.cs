@@ -270,3 +270,14 @@ public sealed record TriangularSolveParams(bool Left, bool Lower, bool Transpose
     public static TriangularSolveParams Read(ParamReader reader) =>
         new(reader.Bool("left_side"), reader.Bool("lower"), reader.Bool("transpose_a"), reader.Bool("unit_diagonal"));
 }
+
+/// <summary>qr mode.</summary>
+/// <param name="Complete">Complete mode (square Q); false: reduced (NumPy's default).</param>
+public sealed record QrParams(bool Complete) : Params, IParams<QrParams>
+{
+    /// <inheritdoc/>
+    public override void Write(ParamWriter writer) => writer.Bool("full_matrices", Complete);
+
+    /// <inheritdoc/>
+    public static QrParams Read(ParamReader reader) => new(reader.Bool("full_matrices"));
+}

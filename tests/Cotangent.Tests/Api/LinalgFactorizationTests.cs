@@ -131,6 +131,37 @@ public class LinalgFactorizationTests
     }
 
     [Fact]
+    public void Qr_Reconstructs_IsOrthonormal_AndIsDifferentiable()
+    {
+        var a = Gen.Std(new Random(7), DType.Float64, [6, 4]);
+        var (q, r) = Np.Linalg.Qr(a);
+        Assert.Equal([6, 4], q.Shape.Dims.ToArray());
+        Assert.Equal([4, 4], r.Shape.Dims.ToArray());
+        var qr = V(Np.MatMul(q, r));
+        var av = V(a);
+        for (int i = 0; i < av.Length; i++) Assert.True(Math.Abs(qr[i] - av[i]) <= 1e-12 * (1 + Math.Abs(av[i])), $"Q·R differs from A at {i}");
+        var qtq = V(Np.MatMul(q.T, q));
+        for (int i = 0; i < 4; i++)
+            for (int j = 0; j < 4; j++) Assert.True(Math.Abs(qtq[(i * 4) + j] - (i == j ? 1 : 0)) <= 1e-12, "QᵀQ ≠ I");
+        var rv = V(r);
+        for (int i = 0; i < 4; i++)
+            for (int j = 0; j < i; j++) Assert.Equal(0.0, rv[(i * 4) + j]);
+
+        // The JVP rule (JAX's) against central differences, to second order, through both results.
+        Ad.CheckGrads<Tensor, Tensor>(x =>
+        {
+            var (qx, rx) = Np.Linalg.Qr(x);
+            return Np.Sum(Np.Sin(qx)) + Np.Sum(rx * rx * 0.25);
+        }, a, order: 2);
+
+        var (qc, rc) = Np.Linalg.Qr(a, "complete");
+        Assert.Equal([6, 6], qc.Shape.Dims.ToArray());
+        Assert.Equal([6, 4], rc.Shape.Dims.ToArray());
+        Assert.Throws<ValueException>(() => Np.Linalg.Qr(a, "economic"));
+        Assert.Throws<DifferentiationException>(() => Ad.Grad<Tensor>(x => Np.Sum(Np.Linalg.Qr(x).R))(Gen.Std(new Random(1), DType.Float64, [2, 3])));
+    }
+
+    [Fact]
     public void Solve_VectorRightHandSide_BroadcastsLeadingAxes()
     {
         var a = LinalgGen.PivotStable(new Random(1), DType.Float64, [3], 4);

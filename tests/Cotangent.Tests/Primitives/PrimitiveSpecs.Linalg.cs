@@ -43,6 +43,23 @@ public static partial class PrimitiveSpecs
             ],
         };
 
+        // qr: well-conditioned square (pivot-stable) and Gaussian tall matrices; a wide one only for the shape rule.
+        yield return new PrimitiveSpec
+        {
+            Primitive = Catalogue.Qr,
+            Cases = (r, d) =>
+            [
+                new("1x1", [LinalgGen.PivotStable(r, d, [], 1)], new QrParams(false)),
+                new("3x3", [LinalgGen.PivotStable(r, d, [], 3)], new QrParams(false)),
+                new("tall-5x3", [Gen.Std(r, d, [5, 3])], new QrParams(false)),
+                new("batched-2x4x2", [Gen.Std(r, d, [2, 4, 2])], new QrParams(false)),
+                new("complete-3x3", [LinalgGen.PivotStable(r, d, [], 3)], new QrParams(true)),
+                new("complete-tall-4x2", [Gen.Std(r, d, [4, 2])], new QrParams(true), Differentiable: false),
+                new("wide-2x3", [Gen.Std(r, d, [2, 3])], new QrParams(false), Differentiable: false),
+                new("zero-size", [Gen.Std(r, d, [0, 3])], new QrParams(false), Differentiable: false),
+            ],
+        };
+
         yield return new PrimitiveSpec
         {
             Primitive = Catalogue.Eigh,
