@@ -166,6 +166,23 @@ public static partial class Np
             return (qr[0], qr[1]);
         }
 
+        /// <summary>
+        /// Thin singular value decomposition of each matrix (NumPy's <c>svd(a, full_matrices=False)</c>): A = U·diag(S)·Vᵀ
+        /// with k = min(m, n), S descending and ≥ 0. Householder QR, then one-sided Jacobi (high relative accuracy for
+        /// small singular values). Differentiable where the singular values are distinct and nonzero (JAX's rule); each
+        /// singular vector's sign is arbitrary, as in NumPy.
+        /// </summary>
+        /// <returns>(U [..., m, k], S [..., k], Vt [..., k, n]).</returns>
+        /// <exception cref="ShapeException">a has rank below 2.</exception>
+        /// <exception cref="DTypeException">a is not float.</exception>
+        /// <exception cref="ArgumentNullException">a is null.</exception>
+        public static (Tensor U, Tensor S, Tensor Vt) Svd(Tensor a)
+        {
+            ArgumentNullException.ThrowIfNull(a);
+            var usv = Catalogue.Svd.Bind([a], Core.NoParams.Instance);
+            return (usv[1], usv[0], usv[2]);
+        }
+
         /// <summary>The eigenvalues of each symmetric matrix, ascending (NumPy's <c>eigvalsh</c>): <see cref="Eigh"/>'s first result.</summary>
         /// <returns>w [..., n].</returns>
         /// <exception cref="ShapeException">a is not a batch of square matrices.</exception>

@@ -131,6 +131,27 @@ public class LinalgFactorizationTests
     }
 
     [Fact]
+    public void Svd_Reconstructs_AndItsDerivativeMatchesFiniteDifferences()
+    {
+        foreach (int[] shape in new[] { new[] { 5, 3 }, new[] { 3, 5 }, new[] { 2, 4, 4 } })
+        {
+            var a = Gen.Std(new Random(11), DType.Float64, shape);
+            var (u, s, vt) = Np.Linalg.Svd(a);
+            var rebuilt = V(Np.MatMul(u * Np.ExpandDims(s, -2), vt));
+            var av = V(a);
+            for (int i = 0; i < av.Length; i++) Assert.True(Math.Abs(rebuilt[i] - av[i]) <= 1e-12 * (1 + Math.Abs(av[i])), $"U·S·Vᵀ differs from A at {i} for {string.Join("x", shape)}");
+            var sv = V(s);
+            Assert.All(sv, x => Assert.True(x >= 0));
+            Ad.CheckGrads<Tensor, Tensor>(x =>
+            {
+                var (ux, sx, vtx) = Np.Linalg.Svd(x);
+                // Sign-invariant functions of the singular vectors: uᵢuᵢᵀ and vᵢvᵢᵀ products.
+                return Np.Sum(sx * sx * sx) + Np.Sum(Np.MatMul(ux * ux, Np.ExpandDims(Np.Sin(sx), -1))) + Np.Sum(vtx * vtx * 0.5 * Np.ExpandDims(sx, -1));
+            }, a, order: 1);
+        }
+    }
+
+    [Fact]
     public void Qr_Reconstructs_IsOrthonormal_AndIsDifferentiable()
     {
         var a = Gen.Std(new Random(7), DType.Float64, [6, 4]);

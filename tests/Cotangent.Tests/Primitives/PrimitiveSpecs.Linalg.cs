@@ -60,6 +60,20 @@ public static partial class PrimitiveSpecs
             ],
         };
 
+        // svd: Gaussian matrices (distinct, nonzero singular values almost surely) — tall, square, wide, batched.
+        yield return new PrimitiveSpec
+        {
+            Primitive = Catalogue.Svd,
+            Cases = (r, d) =>
+            [
+                new("1x1", [LinalgGen.PivotStable(r, d, [], 1)], NoParams.Instance),
+                new("3x3", [Gen.Std(r, d, [3, 3])], NoParams.Instance),
+                new("tall-4x2", [Gen.Std(r, d, [4, 2])], NoParams.Instance),
+                new("wide-2x3", [Gen.Std(r, d, [2, 3])], NoParams.Instance),
+                new("batched-2x3x3", [LinalgGen.PivotStable(r, d, [2], 3)], NoParams.Instance),
+            ],
+        };
+
         yield return new PrimitiveSpec
         {
             Primitive = Catalogue.Eigh,
