@@ -183,6 +183,75 @@ public static partial class Np
             return (usv[1], usv[0], usv[2]);
         }
 
+        /// <summary>
+        /// Moore–Penrose pseudo-inverse of each matrix (NumPy's <c>pinv</c>) from the thin SVD: A⁺ = V·diag(s⁺)·Uᵀ with
+        /// s⁺ = 1/s where s &gt; <paramref name="rcond"/>·max(s) and 0 elsewhere (default rcond: machine epsilon × max(m, n)).
+        /// Differentiable through <see cref="Svd"/> where the singular values are distinct and nonzero.
+        /// </summary>
+        /// <returns>A⁺ [..., n, m].</returns>
+        /// <exception cref="ShapeException">a has rank below 2.</exception>
+        /// <exception cref="DTypeException">a is not float.</exception>
+        /// <exception cref="ArgumentNullException">a is null.</exception>
+        public static Tensor Pinv(Tensor a, double? rcond = null)
+        {
+            var (u, s, vt) = Svd(a);
+            var sInv = PseudoInverseOfSingularValues(a, s, rcond, out _);
+            // V·diag(s⁺)·Uᵀ = (Vᵀ)ᵀ scaled row-wise, times Uᵀ.
+            return Np.MatMul(LinalgRules.SwapLast(vt) * Np.ExpandDims(sInv, -2), LinalgRules.SwapLast(u));
+        }
+
+        /// <summary>
+        /// Least-squares solution of a·x ≈ b (NumPy's <c>lstsq</c>) by the pseudo-inverse: the minimum-norm x minimizing
+        /// ‖a·x − b‖₂, for a [m, n] and b [m] or [m, k]. Singular values below <paramref name="rcond"/>·max(s) count as zero
+        /// (default: machine epsilon × max(m, n)).
+        /// </summary>
+        /// <returns>
+        /// (X [n] or [n, k]; Residuals: the squared residual norm per column ([1] for a vector b) when m &gt; n, else an
+        /// empty [0] array — JAX's choice, which keeps the shape independent of the values (NumPy also returns empty when
+        /// a is rank-deficient); Rank: the effective rank as an int32 scalar; S: a's singular values, descending).
+        /// </returns>
+        /// <exception cref="ShapeException">a is not a matrix, or b's leading extent is not a's row count.</exception>
+        /// <exception cref="DTypeException">a is not float.</exception>
+        /// <exception cref="ArgumentNullException">a or b is null.</exception>
+        public static (Tensor X, Tensor Residuals, Tensor Rank, Tensor S) Lstsq(Tensor a, Tensor b, double? rcond = null)
+        {
+            ArgumentNullException.ThrowIfNull(a);
+            ArgumentNullException.ThrowIfNull(b);
+            if (a.Rank != 2) throw new ShapeException($"lstsq: a must be a matrix [m, n], got {a.Shape}.");
+            if (b.Rank is < 1 or > 2 || b.Shape[0] != a.Shape[0])
+                throw new ShapeException($"lstsq: b must be [m] or [m, k] with m = {a.Shape[0]} (a's rows), got {b.Shape}.");
+            var (u, s, vt) = Svd(a);
+            var sInv = PseudoInverseOfSingularValues(a, s, rcond, out var rank);
+            var pinv = Np.MatMul(LinalgRules.SwapLast(vt) * Np.ExpandDims(sInv, -2), LinalgRules.SwapLast(u));
+            var x = Np.MatMul(pinv, b);
+            int m = a.Shape[0], n = a.Shape[1];
+            Tensor residuals;
+            if (m > n)
+            {
+                var r = Np.MatMul(a, x) - b;
+                residuals = b.Rank == 1 ? Np.Reshape(Np.Sum(r * r), [1]) : Np.Sum(r * r, 0);
+            }
+            else
+            {
+                residuals = Np.Zeros([0], a.DType);
+            }
+
+            return (x, residuals, rank, s);
+        }
+
+        // s⁺ = 1/s above the cutoff, 0 below it; the rank counts the singular values above it.
+        private static Tensor PseudoInverseOfSingularValues(Tensor a, Tensor s, double? rcond, out Tensor rank)
+        {
+            int m = a.Shape[a.Rank - 2], n = a.Shape[a.Rank - 1];
+            double eps = a.DType == DType.Float32 ? 1.1920928955078125e-7 : 2.220446049250313e-16;
+            double factor = rcond ?? (eps * Math.Max(m, n));
+            var cutoff = Math.Min(m, n) == 0 ? Np.ZerosLike(s) : Np.Max(s, [s.Rank - 1], keepDims: true) * factor;
+            var keep = s > cutoff;
+            rank = Np.Sum(keep.AsType(DType.Int32), [s.Rank - 1]);
+            var safe = Np.Where(keep, s, Np.OnesLike(s));
+            return Np.Where(keep, 1.0 / safe, Np.ZerosLike(s));
+        }
+
         /// <summary>The eigenvalues of each symmetric matrix, ascending (NumPy's <c>eigvalsh</c>): <see cref="Eigh"/>'s first result.</summary>
         /// <returns>w [..., n].</returns>
         /// <exception cref="ShapeException">a is not a batch of square matrices.</exception>

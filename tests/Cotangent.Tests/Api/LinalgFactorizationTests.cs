@@ -152,6 +152,35 @@ public class LinalgFactorizationTests
     }
 
     [Fact]
+    public void LstsqAndPinv_AgreeWithTheNormalEquations_AndAreDifferentiable()
+    {
+        var a = Gen.Std(new Random(21), DType.Float64, [7, 3]);
+        var b = Gen.Std(new Random(22), DType.Float64, [7, 2]);
+        var (x, residuals, rank, s) = Np.Linalg.Lstsq(a, b);
+        // Full column rank: x solves AᵀA x = Aᵀb.
+        var expected = V(Np.Linalg.Solve(Np.MatMul(a.T, a), Np.MatMul(a.T, b)));
+        var got = V(x);
+        for (int i = 0; i < got.Length; i++) Assert.True(Math.Abs(got[i] - expected[i]) <= 1e-12 * (1 + Math.Abs(expected[i])), $"x[{i}]");
+        Assert.Equal(3, (int)rank.ToDouble());
+        Assert.Equal([3], s.Shape.Dims.ToArray());
+        var r = Np.MatMul(a, x) - b;
+        var rv = V(Np.Sum(r * r, 0));
+        var resid = V(residuals);
+        for (int k = 0; k < 2; k++) Assert.Equal(rv[k], resid[k], 12);
+
+        // A·A⁺·A = A, also for a rank-deficient matrix (a repeated column), whose rank lstsq reports.
+        var deficient = Np.Concatenate([a, a[.., 0..1]], 1);
+        var p = Np.Linalg.Pinv(deficient);
+        var back = V(Np.MatMul(Np.MatMul(deficient, p), deficient));
+        var dv = V(deficient);
+        for (int i = 0; i < dv.Length; i++) Assert.True(Math.Abs(back[i] - dv[i]) <= 1e-12 * (1 + Math.Abs(dv[i])), $"A·A⁺·A at {i}");
+        Assert.Equal(3, (int)Np.Linalg.Lstsq(deficient, b).Rank.ToDouble());
+
+        Ad.CheckGrads<(Tensor A, Tensor B), Tensor>(z => Np.Sum(Np.Sin(Np.Linalg.Lstsq(z.A, z.B).X)), (a, b), order: 1);
+        Ad.CheckGrads<Tensor, Tensor>(m => Np.Sum(Np.Linalg.Pinv(m) * Np.Linalg.Pinv(m)), a, order: 1);
+    }
+
+    [Fact]
     public void Qr_Reconstructs_IsOrthonormal_AndIsDifferentiable()
     {
         var a = Gen.Std(new Random(7), DType.Float64, [6, 4]);
