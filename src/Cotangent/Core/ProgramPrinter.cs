@@ -28,14 +28,14 @@ public static class ProgramPrinter
     internal sealed class Context
     {
         private readonly Dictionary<Var, string> _names = [];
-        private int _next;
+        private readonly IEnumerator<string> _fresh = VarNames().GetEnumerator();
 
         public string Define(Var v)
         {
             if (!_names.TryGetValue(v, out var n))
             {
-                do n = RawName(_next++);
-                while (s_keywords.Contains(n));
+                _fresh.MoveNext();
+                n = _fresh.Current;
                 _names[v] = n;
             }
 
@@ -115,13 +115,15 @@ public static class ProgramPrinter
     };
 
     /// <summary>The <paramref name="index"/>-th name the printer gives: a … z, ba, bb, …, skipping the keywords.</summary>
-    public static string VarName(int index)
+    public static string VarName(int index) => VarNames().ElementAt(index);
+
+    /// <summary>The names the printer gives, in order: a … z, ba, bb, …, skipping the keywords.</summary>
+    public static IEnumerable<string> VarNames()
     {
         for (int raw = 0; ; raw++)
         {
             var n = RawName(raw);
-            if (s_keywords.Contains(n)) continue;
-            if (index-- == 0) return n;
+            if (!s_keywords.Contains(n)) yield return n;
         }
     }
 

@@ -59,11 +59,14 @@ public sealed class LinearFunction
         if (Program.ConstVars.Count > 0)
         {
             sb.Append("\nresiduals:");
+            // The constants are the first names the printer gives, in order.
+            using var names = ProgramPrinter.VarNames().GetEnumerator();
             for (int i = 0; i < Program.ConstVars.Count; i++)
             {
+                names.MoveNext();
                 var value = Program.ConstValues[i];
                 var text = value.Array is null ? value.ToString() : value.ToString().Replace("\n", "\n    ", StringComparison.Ordinal);
-                sb.Append(CultureInfo.InvariantCulture, $"\n  {ProgramPrinter.VarName(i)} = {text}");
+                sb.Append(CultureInfo.InvariantCulture, $"\n  {names.Current} = {text}");
             }
         }
 

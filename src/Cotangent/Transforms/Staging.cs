@@ -123,7 +123,7 @@ public sealed class StagingTrace : Trace
         VarList outputs;
         if (!primitive.MultipleResults)
         {
-            outputs = One(NewVar(primitive.ResultAval(avals, parameters)));
+            outputs = new VarList(NewVar(primitive.ResultAval(avals, parameters)));
         }
         else
         {
@@ -137,8 +137,6 @@ public sealed class StagingTrace : Trace
         for (int i = 0; i < outputs.Length; i++) results[i] = new StagingTracer(this, outputs[i]);
     }
 
-    private static VarList One(Var v) => new(v);
-
     /// <summary>
     /// A staged <c>zeros</c> equation of the given type: a zero that belongs to this trace's program (a
     /// zero tangent or cotangent), never computed now and so never a stored residual array.
@@ -149,7 +147,7 @@ public sealed class StagingTrace : Trace
     internal Var Emit(Primitive primitive, Params parameters, Aval aval)
     {
         var output = NewVar(aval);
-        _equations.Add(new Equation(primitive, [], One(output), parameters));
+        _equations.Add(new Equation(primitive, [], new VarList(output), parameters));
         return output;
     }
 
