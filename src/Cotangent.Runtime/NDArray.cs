@@ -93,19 +93,20 @@ public readonly struct NDArray
         _ => new NDArray(dtype, Shape.Scalar, new[] { value != 0 }),
     };
 
-    /// <summary>A fresh zero-filled buffer for <paramref name="size"/> elements of <paramref name="dtype"/>.</summary>
-    /// <remarks>Always cleared: <c>new T[size]</c>. Kernels that overwrite every element use the internal
-    /// <see cref="AllocateUninitialized"/> instead.</remarks>
+    /// <summary>A zero-filled buffer for <paramref name="size"/> elements of <paramref name="dtype"/>, owned by the caller.</summary>
+    /// <remarks>Always cleared, every element. Large buffers may be recycled from arrays nothing references any more
+    /// (see the architecture notes on memory); they are cleared just the same. Kernels that overwrite every element use
+    /// the internal <see cref="AllocateUninitialized"/> instead.</remarks>
     public static Array Allocate(DType dtype, int size) => dtype switch
     {
-        DType.Float64 => new double[size],
-        DType.Float32 => new float[size],
-        DType.Int32 => new int[size],
+        DType.Float64 => BufferPool.RentCleared<double>(size),
+        DType.Float32 => BufferPool.RentCleared<float>(size),
+        DType.Int32 => BufferPool.RentCleared<int>(size),
         _ => new bool[size],
     };
 
     /// <summary>
-    /// A fresh buffer whose contents are unspecified, for kernels that write every element before anyone reads it
+    /// A buffer whose contents are unspecified (large ones may be recycled, see <see cref="BufferPool"/>), for kernels that write every element before anyone reads it
     /// (skipping the clear saves a pass over large arrays). Under <see cref="RuntimeOptions.PoisonAllocations"/> it is
     /// filled with a sentinel, so a kernel that breaks the promise fails loudly in CI's poisoned run.
     /// </summary>
@@ -114,9 +115,9 @@ public readonly struct NDArray
         if (size == 0) return Allocate(dtype, 0);
         Array data = dtype switch
         {
-            DType.Float64 => GC.AllocateUninitializedArray<double>(size),
-            DType.Float32 => GC.AllocateUninitializedArray<float>(size),
-            DType.Int32 => GC.AllocateUninitializedArray<int>(size),
+            DType.Float64 => BufferPool.RentUninitialized<double>(size),
+            DType.Float32 => BufferPool.RentUninitialized<float>(size),
+            DType.Int32 => BufferPool.RentUninitialized<int>(size),
             _ => new bool[size], // uninitialized bytes other than 0/1 would be invalid bools
         };
         if (RuntimeOptions.PoisonAllocations) Poison(data);
@@ -125,8 +126,9 @@ public readonly struct NDArray
 
     /// <summary><see cref="AllocateUninitialized"/> for a typed buffer.</summary>
     internal static T[] AllocateUninitialized<T>(int size)
+        where T : unmanaged
     {
-        var data = size == 0 ? [] : GC.AllocateUninitializedArray<T>(size);
+        var data = size == 0 ? [] : BufferPool.RentUninitialized<T>(size);
         if (RuntimeOptions.PoisonAllocations && size > 0) Poison(data);
         return data;
     }

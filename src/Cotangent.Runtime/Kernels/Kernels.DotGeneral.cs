@@ -179,6 +179,7 @@ public static partial class Kernels
         /// (free axes for lhs, contracting axes for rhs) come first in memory.
         /// </summary>
         public (T[] Data, bool RowsFirst) AsMatrices<T>(T[] data, Shape shape, bool isLhs)
+            where T : unmanaged
         {
             var freeMajor = Concat(Batch, Free, Contract);
             var contractMajor = Concat(Batch, Contract, Free);
@@ -212,6 +213,7 @@ public static partial class Kernels
 
         /// <summary>A row-major copy of <paramref name="data"/> with its axes reordered: result axis i is input axis perm[i].</summary>
         private static T[] PermuteCopy<T>(T[] data, Shape shape, int[] perm)
+            where T : unmanaged
         {
             int size = shape.Size;
             var result = NDArray.AllocateUninitialized<T>(size);

@@ -27,8 +27,8 @@ public static partial class Kernels
         if (x.Size == 0) return NDArray.Wrap(x.DType, x.Shape, result); // some TensorPrimitives calls reject empty spans
         switch (x.DType)
         {
-            case DType.Float64: UnaryFloat(op, x.ReadOnlySpan<double>(), ((double[])result).AsSpan()); break;
-            case DType.Float32: UnaryFloat(op, x.ReadOnlySpan<float>(), ((float[])result).AsSpan()); break;
+            case DType.Float64: RangeSplit.Run(new UnaryFloatBody<double>(op, (double[])x.Data, (double[])result), x.Size, UnaryThreshold(op)); break;
+            case DType.Float32: RangeSplit.Run(new UnaryFloatBody<float>(op, (float[])x.Data, (float[])result), x.Size, UnaryThreshold(op)); break;
             case DType.Int32:
                 var xi = x.ReadOnlySpan<int>();
                 var yi = ((int[])result).AsSpan();
@@ -42,6 +42,19 @@ public static partial class Kernels
         }
 
         return NDArray.Wrap(x.DType, x.Shape, result);
+    }
+
+    /// <summary>Element count from which a float unary op is split over two threads: sooner for the functions that cost tens of operations.</summary>
+    private static int UnaryThreshold(UnaryOp op)
+        => op is UnaryOp.Neg or UnaryOp.Abs or UnaryOp.Sign or UnaryOp.Floor or UnaryOp.Ceil or UnaryOp.Round or UnaryOp.Sqrt or UnaryOp.Rsqrt
+            ? RangeSplit.CheapThreshold
+            : RangeSplit.CostlyThreshold;
+
+    /// <summary>One float unary op over a range of a contiguous array, as a splittable loop body.</summary>
+    private readonly struct UnaryFloatBody<T>(UnaryOp op, T[] x, T[] y) : IRangeBody
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        public void Run(int from, int to) => UnaryFloat(op, x.AsSpan(from, to - from), y.AsSpan(from, to - from));
     }
 
     /// <summary>
@@ -166,12 +179,47 @@ public static partial class Kernels
         if (shape.Size == 0) return;
         if (xs == shape && ys == shape)
         {
-            BinaryDriver.Contiguous<T, TOp>(ref MemoryMarshal.GetArrayDataReference(x), ref MemoryMarshal.GetArrayDataReference(y), ref MemoryMarshal.GetArrayDataReference(d), shape.Size);
+            RangeSplit.Run(new ContiguousBinaryBody<T, TOp>(x, y, d), shape.Size, RangeSplit.CheapThreshold);
+            return;
+        }
+
+        // A scalar against a full array (x · 1.01, 1 − t²): one contiguous run with a repeated operand.
+        if (xs == shape && ys.Size == 1 && shape.Size >= RangeSplit.CheapThreshold)
+        {
+            RangeSplit.Run(new ScalarBinaryBody<T, TOp>(x, y[0], d, scalarLeft: false), shape.Size, RangeSplit.CheapThreshold);
+            return;
+        }
+
+        if (ys == shape && xs.Size == 1 && shape.Size >= RangeSplit.CheapThreshold)
+        {
+            RangeSplit.Run(new ScalarBinaryBody<T, TOp>(y, x[0], d, scalarLeft: true), shape.Size, RangeSplit.CheapThreshold);
             return;
         }
 
         var run = new BinaryRun<T, TOp>(x, y, d);
         StridedLoop.Run(ref run, shape.Dims, Shape.BroadcastStrides(xs, shape), 0, Shape.BroadcastStrides(ys, shape), 0, default, 0);
+    }
+
+    /// <summary>A binary operator over a range of three equal-shaped contiguous arrays, as a splittable loop body.</summary>
+    private readonly struct ContiguousBinaryBody<T, TOp>(T[] x, T[] y, T[] d) : IRangeBody
+        where TOp : struct, IBinaryOperator<T>
+    {
+        public void Run(int from, int to) => BinaryDriver.Contiguous<T, TOp>(
+            ref Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(x), from), ref Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(y), from),
+            ref Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(d), from), to - from);
+    }
+
+    /// <summary>A binary operator between a contiguous array and a repeated scalar, over a range, as a splittable loop body.</summary>
+    private readonly struct ScalarBinaryBody<T, TOp>(T[] array, T scalar, T[] d, bool scalarLeft) : IRangeBody
+        where TOp : struct, IBinaryOperator<T>
+    {
+        public void Run(int from, int to)
+        {
+            ref T a = ref Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(array), from);
+            ref T r = ref Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(d), from);
+            if (scalarLeft) BinaryDriver.ScalarLeft<T, TOp>(scalar, ref a, ref r, to - from);
+            else BinaryDriver.ScalarRight<T, TOp>(ref a, scalar, ref r, to - from);
+        }
     }
 
     /// <summary>Elementwise comparison with broadcasting; same dtype in; bool out (false &lt; true for bool).</summary>

@@ -1,0 +1,142 @@
+using System.Runtime.CompilerServices;
+
+namespace Cotangent.Runtime;
+
+/// <summary>
+/// Reuses large buffers without asking anyone to Dispose. A buffer of at least <see cref="MinBytes"/> is handed out
+/// together with a small finalizable <em>reclaimer</em>, attached to the array through a
+/// <see cref="ConditionalWeakTable{TKey, TValue}"/>: the table never keeps the array alive, so the reclaimer becomes
+/// garbage exactly when the array does — when no tensor, view, span or user variable can reach it any more — and its
+/// finalizer puts the array back. Reuse therefore never needs an ownership protocol and cannot alias live data.
+/// Fresh large arrays cost a large-object-heap allocation (a full collection every few calls, and fresh pages);
+/// a recycled one costs only the write.
+/// <para>
+/// Buckets are keyed by element type and exact length (training loops repeat shapes exactly). The pool holds at most
+/// <see cref="LimitBytes"/>; beyond that, reclaimed arrays are simply dropped for the collector.
+/// </para>
+/// </summary>
+internal static class BufferPool
+{
+    /// <summary>Buffers smaller than this are left to the generation-0 allocator, which is already cheap for them
+    /// (the large-object heap starts at 85,000 bytes).</summary>
+    public const int MinBytes = 1 << 17;
+
+    private static readonly ConditionalWeakTable<Array, Reclaimer> s_tracked = new();
+    private static readonly Dictionary<(Type, int), Stack<Array>> s_buckets = [];
+    private static readonly object s_gate = new();
+    private static long s_pooledBytes;
+    private static long s_reused;
+    private static long s_outstanding;
+    private static long s_induced;
+
+    /// <summary>The most the pool keeps: a thirty-second of the memory the GC may use, between 32 MB and 512 MB. It is
+    /// also how many bytes of handed-out buffers may await reclamation before the pool asks for a collection.</summary>
+    public static long LimitBytes { get; internal set; } =
+        Math.Clamp(GC.GetGCMemoryInfo().TotalAvailableMemoryBytes / 32, 32L << 20, 512L << 20);
+
+    /// <summary>Bytes of tracked buffers handed out and not yet reclaimed (live or awaiting a collection).</summary>
+    public static long OutstandingBytes => Interlocked.Read(ref s_outstanding);
+
+    /// <summary>Collections the pool has asked for since the process started.</summary>
+    public static long InducedCollections => Interlocked.Read(ref s_induced);
+
+    /// <summary>Bytes currently held in the pool (not in use).</summary>
+    public static long PooledBytes => Interlocked.Read(ref s_pooledBytes);
+
+    /// <summary>How many requests were served by a recycled buffer since the process started.</summary>
+    public static long Reused => Interlocked.Read(ref s_reused);
+
+    /// <summary>An array of exactly <paramref name="length"/> elements with unspecified contents: recycled when one
+    /// of that length is free, fresh otherwise; large arrays are tracked so they come back once unreachable.</summary>
+    public static T[] RentUninitialized<T>(int length)
+        where T : unmanaged
+    {
+        if ((long)length * Unsafe.SizeOf<T>() < MinBytes) return GC.AllocateUninitializedArray<T>(length);
+        var array = (T[]?)TryTake(typeof(T), length);
+        if (array is null)
+        {
+            // A miss. The collector sizes its large-object budget by what survives, and every tracked buffer survives
+            // its first collection (its reclaimer's finalizer still has to run), so left alone it would collect ever
+            // less often and the process would grow. Ask for a collection once enough handed-out memory awaits one.
+            if (Interlocked.Read(ref s_outstanding) > LimitBytes)
+            {
+                Interlocked.Exchange(ref s_outstanding, 0);
+                Interlocked.Increment(ref s_induced);
+                GC.Collect(2, GCCollectionMode.Forced, blocking: true, compacting: false);
+            }
+
+            array = GC.AllocateUninitializedArray<T>(length);
+        }
+
+        Interlocked.Add(ref s_outstanding, (long)length * Unsafe.SizeOf<T>());
+        s_tracked.AddOrUpdate(array, new Reclaimer(array));
+        return array;
+    }
+
+    /// <summary><see cref="RentUninitialized{T}"/> and then cleared: every element is zero.</summary>
+    public static T[] RentCleared<T>(int length)
+        where T : unmanaged
+    {
+        if ((long)length * Unsafe.SizeOf<T>() < MinBytes) return new T[length];
+        var array = RentUninitialized<T>(length);
+        array.AsSpan().Clear();
+        return array;
+    }
+
+    private static Array? TryTake(Type element, int length)
+    {
+        lock (s_gate)
+        {
+            if (!s_buckets.TryGetValue((element, length), out var stack) || stack.Count == 0) return null;
+            var array = stack.Pop();
+            s_pooledBytes -= ByteLength(array);
+            s_reused++;
+            return array;
+        }
+    }
+
+    /// <summary>Called by a reclaimer's finalizer: the array is unreachable from everywhere else.</summary>
+    private static void Return(Array array)
+    {
+        long bytes = ByteLength(array);
+        // Clamped at zero: the count restarts at each induced collection, and reclaims of older buffers arrive after it.
+        long seen;
+        do seen = Interlocked.Read(ref s_outstanding);
+        while (Interlocked.CompareExchange(ref s_outstanding, Math.Max(0, seen - bytes), seen) != seen);
+        lock (s_gate)
+        {
+            if (s_pooledBytes + bytes > LimitBytes) return;
+            var key = (array.GetType().GetElementType()!, array.Length);
+            if (!s_buckets.TryGetValue(key, out var stack)) s_buckets[key] = stack = new Stack<Array>();
+            stack.Push(array);
+            s_pooledBytes += bytes;
+        }
+    }
+
+    /// <summary>Empties the pool (tests and benchmarks that need a cold start).</summary>
+    internal static void Clear()
+    {
+        lock (s_gate)
+        {
+            s_buckets.Clear();
+            s_pooledBytes = 0;
+        }
+    }
+
+    private static long ByteLength(Array array) => (long)array.Length * (array switch
+    {
+        double[] => sizeof(double),
+        float[] or int[] => sizeof(float),
+        _ => 1,
+    });
+
+    /// <summary>Holds its array and returns it from the finalizer, which runs only once nothing else reaches either.</summary>
+    private sealed class Reclaimer(Array array)
+    {
+        ~Reclaimer()
+        {
+            // No pool work while the runtime shuts down: statics may already be finalized.
+            if (!Environment.HasShutdownStarted) Return(array);
+        }
+    }
+}

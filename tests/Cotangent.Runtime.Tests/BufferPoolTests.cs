@@ -1,0 +1,135 @@
+using System.Runtime.CompilerServices;
+
+namespace Cotangent.Runtime.Tests;
+
+/// <summary>
+/// The large-buffer pool's promises, tested directly: a recycled buffer documented as zeroed is zero; a buffer anyone
+/// can still reach is never handed out again; an unreachable one does come back; the pool stays within its bound; and
+/// kernels give identical results on recycled memory. Sizes are far above the pool's threshold (and above the ~2 KB
+/// where fresh memory stops happening to be clean). Each test uses its own odd length, so tests running in parallel
+/// do not take each other's buffers.
+/// </summary>
+public class BufferPoolTests
+{
+    /// <summary>Collects twice around the finalizers, so every unreachable tracked buffer is back in the pool.</summary>
+    private static void Reclaim()
+    {
+        GC.Collect();
+        GC.WaitForPendingFinalizers();
+        GC.Collect();
+        GC.WaitForPendingFinalizers();
+    }
+
+    /// <summary>Rents <paramref name="count"/> buffers of <paramref name="length"/>, dirties them and drops them (in
+    /// its own frame, so no local of the caller keeps them alive even without optimization).</summary>
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static void RentDirtyAndDrop(DType dtype, int length, int count)
+    {
+        for (int i = 0; i < count; i++)
+        {
+            var a = NDArray.AllocateUninitialized(dtype, length);
+            switch (a)
+            {
+                case double[] d: d.AsSpan().Fill(7.5); break;
+                case float[] f: f.AsSpan().Fill(-3f); break;
+                case int[] n: n.AsSpan().Fill(12345); break;
+                default: break;
+            }
+        }
+    }
+
+    [Theory]
+    [InlineData(DType.Float64, 300_001)]
+    [InlineData(DType.Float32, 300_003)]
+    [InlineData(DType.Int32, 300_005)]
+    public void RecycledBuffers_DocumentedZeroed_AreZero(DType dtype, int length)
+    {
+        long reusedBefore = BufferPool.Reused;
+        for (int round = 0; round < 3; round++)
+        {
+            RentDirtyAndDrop(dtype, length, 2);
+            Reclaim();
+            var allocated = NDArray.Wrap(dtype, Shape.Of(length), NDArray.Allocate(dtype, length));
+            var zeros = NDArray.Zeros(dtype, Shape.Of(length));
+            for (int i = 0; i < length; i++)
+            {
+                if (allocated.GetDouble(i) != 0 || zeros.GetDouble(i) != 0)
+                    Assert.Fail($"{dtype} round {round}: element {i} is {allocated.GetDouble(i)} / {zeros.GetDouble(i)}, not 0");
+            }
+        }
+
+        // The test is only meaningful if dirty buffers really came back.
+        Assert.True(BufferPool.Reused > reusedBefore, "no buffer was recycled, so the zeroing was never exercised");
+    }
+
+    [Fact]
+    public void ReachableBuffer_IsNeverHandedOutAgain()
+    {
+        const int length = 200_007;
+        var kept = (double[])NDArray.AllocateUninitialized(DType.Float64, length);
+        kept.AsSpan().Fill(42);
+        RentDirtyAndDrop(DType.Float64, length, 4);
+        Reclaim();
+        var others = new List<double[]>();
+        for (int i = 0; i < 12; i++)
+        {
+            var a = (double[])NDArray.AllocateUninitialized(DType.Float64, length);
+            Assert.False(ReferenceEquals(a, kept), "a buffer still referenced was handed out again");
+            a.AsSpan().Fill(-1);
+            others.Add(a);
+        }
+
+        Assert.All(kept, v => Assert.Equal(42, v));
+        GC.KeepAlive(others);
+    }
+
+    [Fact]
+    public void UnreachableBuffer_ComesBack()
+    {
+        const int length = 200_009;
+        RentDirtyAndDrop(DType.Float64, length, 1);
+        Reclaim();
+        long before = BufferPool.Reused;
+        _ = NDArray.AllocateUninitialized(DType.Float64, length);
+        Assert.True(BufferPool.Reused > before, "an unreachable tracked buffer was not reused");
+    }
+
+    [Fact]
+    public void Pool_StaysWithinItsLimit()
+    {
+        long limit = BufferPool.LimitBytes;
+        try
+        {
+            BufferPool.LimitBytes = 4L << 20;
+            BufferPool.Clear();
+            RentDirtyAndDrop(DType.Float64, 250_013, 12); // 12 × 2 MB
+            Reclaim();
+            Assert.True(BufferPool.PooledBytes <= BufferPool.LimitBytes, $"{BufferPool.PooledBytes} bytes pooled over a {BufferPool.LimitBytes}-byte limit");
+        }
+        finally
+        {
+            BufferPool.LimitBytes = limit;
+        }
+    }
+
+    [Theory]
+    [InlineData(UnaryOp.Exp)]
+    [InlineData(UnaryOp.Tanh)]
+    [InlineData(UnaryOp.Neg)]
+    public void Kernels_OnRecycledMemory_GiveIdenticalResults(UnaryOp op)
+    {
+        const int length = 300_017;
+        var rng = new Random(3);
+        var x = NDArray.Wrap(Enumerable.Range(0, length).Select(_ => rng.NextDouble() * 8 - 4).ToArray(), Shape.Of(length));
+        var first = Kernels.Unary(op, x).ToArray<double>();
+        for (int round = 0; round < 3; round++)
+        {
+            RentDirtyAndDrop(DType.Float64, length, 2);
+            Reclaim();
+            var again = Kernels.Unary(op, x);
+            var sum = Kernels.Binary(BinaryOp.Add, again, x);
+            Assert.Equal(first, again.ToArray<double>());
+            for (int i = 0; i < length; i += 997) Assert.Equal(first[i] + x.GetDouble(i), sum.GetDouble(i));
+        }
+    }
+}

@@ -1,0 +1,57 @@
+namespace Cotangent.Runtime.Tests;
+
+/// <summary>
+/// Large elementwise kernels run on two threads; the results must be bit for bit those of one thread, at lengths
+/// around the split thresholds, odd lengths (the halves' overlapping last vectors) and both float dtypes.
+/// </summary>
+public class SplitElementwiseTests
+{
+    public static TheoryData<int> Lengths() =>
+    [
+        RangeSplit.CostlyThreshold - 1, RangeSplit.CostlyThreshold, RangeSplit.CostlyThreshold + 13,
+        RangeSplit.CheapThreshold - 1, RangeSplit.CheapThreshold + 7, 300_001,
+    ];
+
+    private static NDArray Values(DType dtype, int n, int seed)
+    {
+        var rng = new Random(seed);
+        return Reference.Ref.Make(dtype, Shape.Of(n), Enumerable.Range(0, n).Select(_ => rng.NextDouble() * 6 - 3).ToArray());
+    }
+
+    private static T WithThreads<T>(int threads, Func<T> run)
+    {
+        int before = Gemm.MaxThreads;
+        try
+        {
+            Gemm.MaxThreads = threads;
+            return run();
+        }
+        finally
+        {
+            Gemm.MaxThreads = before;
+        }
+    }
+
+    [Theory]
+    [MemberData(nameof(Lengths))]
+    public void TwoThreads_MatchOne_BitForBit(int n)
+    {
+        foreach (var dtype in new[] { DType.Float64, DType.Float32 })
+        {
+            var x = Values(dtype, n, 1);
+            var y = Values(dtype, n, 2);
+            var s = NDArray.Scalar(dtype, 1.25);
+            Func<NDArray>[] cases =
+            [
+                () => Kernels.Unary(UnaryOp.Tanh, x), () => Kernels.Unary(UnaryOp.Neg, x), () => Kernels.Unary(UnaryOp.Exp, x),
+                () => Kernels.Binary(BinaryOp.Mul, x, y), () => Kernels.Binary(BinaryOp.Sub, s, x), () => Kernels.Binary(BinaryOp.Div, x, s),
+            ];
+            foreach (var run in cases)
+            {
+                var one = WithThreads(1, run);
+                var two = WithThreads(2, run);
+                Assert.True(one.Bytes.SequenceEqual(two.Bytes), $"{dtype} n = {n}: two threads differ from one");
+            }
+        }
+    }
+}
