@@ -2,11 +2,13 @@ using BenchmarkDotNet.Attributes;
 
 namespace Cotangent.Benchmarks;
 
-/// <summary>Gradient cost against f and against a hand-written gradient (issue #3). Ratios are read from one run.</summary>
+/// <summary>Gradient cost against f and against a hand-written gradient (issue #3), and single eager operations against
+/// hand-written loops (issue #9). Ratios are read from one run.</summary>
 [MemoryDiagnoser]
 public class AdBenchmarks
 {
     private readonly AdWorkloads _w = new();
+    private readonly EagerOpWorkloads _ops = new();
 
     [Benchmark(Description = "elementwise 1M f64: f")]
     public double ElementwiseF() => _w.ElementwiseF();
@@ -34,4 +36,16 @@ public class AdBenchmarks
 
     [Benchmark(Description = "recurrence 1000 steps: hand-written grad")]
     public double RecurrenceHand() => _w.RecurrenceHand();
+
+    [Benchmark(Description = "neg 1M f64: eager op")]
+    public object Neg1M() => _ops.Neg1M();
+
+    [Benchmark(Description = "neg 1M f64: hand-written loop, reused buffer")]
+    public object Neg1MHand() => _ops.Neg1MHand();
+
+    [Benchmark(Description = "tanh 128x256 f32: eager op")]
+    public object TanhF32() => _ops.TanhF32();
+
+    [Benchmark(Description = "tanh 128x256 f32: hand-written loop, reused buffer")]
+    public object TanhF32Hand() => _ops.TanhF32Hand();
 }

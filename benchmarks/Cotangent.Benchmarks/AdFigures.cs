@@ -5,41 +5,69 @@ namespace Cotangent.Benchmarks;
 
 /// <summary>
 /// A quick side-by-side of the AD workloads in one process (`--ad-figures`): median wall time over
-/// time-based batches, bytes allocated per call, and the ratios issue #3 asks for. BenchmarkDotNet's
+/// time-based batches, bytes allocated per call, and the ratios issues #3 and #9 ask for (`--only PREFIX`
+/// runs the rows whose name starts with PREFIX). BenchmarkDotNet's
 /// AdBenchmarks measures the same methods more carefully.
 /// </summary>
 public static class AdFigures
 {
-    public static int Run()
+    public static int Run(string[] args)
     {
+        string only = args.Length >= 2 && args[0] == "--only" ? args[1] : "";
         var w = new AdWorkloads();
+        var ops = new EagerOpWorkloads();
         var rows = new (string Name, Func<object> Run)[]
         {
             ("elementwise f", () => w.ElementwiseF()), ("elementwise Grad", w.ElementwiseGrad), ("elementwise hand", w.ElementwiseHand),
             ("mlp f", () => w.MlpF()), ("mlp Grad", w.MlpGrad), ("mlp hand", w.MlpHand),
             ("recurrence f", () => w.RecurrenceF()), ("recurrence Grad", () => w.RecurrenceGrad()), ("recurrence hand", () => w.RecurrenceHand()),
+            ("neg 1M f64", ops.Neg1M), ("neg 1M f64 hand", ops.Neg1MHand),
+            ("tanh 128x256 f32", ops.TanhF32), ("tanh 128x256 f32 hand", ops.TanhF32Hand),
         };
         var results = new Dictionary<string, (double Us, double Bytes)>();
         foreach (var (name, run) in rows)
         {
+            if (!name.StartsWith(only, StringComparison.Ordinal)) continue;
             results[name] = Measure(run);
-            Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{name,-20} {results[name].Us,12:F1} µs {results[name].Bytes,14:F0} B/call"));
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{name,-22} {results[name].Us,12:F1} µs {results[name].Bytes,14:F0} B/call"));
         }
 
         Console.WriteLine();
         foreach (var k in new[] { "elementwise", "mlp", "recurrence" })
         {
-            var f = results[k + " f"].Us;
-            var g = results[k + " Grad"].Us;
-            var h = results[k + " hand"].Us;
-            Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{k,-12} grad/f = {g / f:F2}   ours/hand-written = {g / h:F2}"));
+            if (!results.TryGetValue(k + " f", out var f) || !results.TryGetValue(k + " Grad", out var g) || !results.TryGetValue(k + " hand", out var h)) continue;
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{k,-12} grad/f = {g.Us / f.Us:F2}   ours/hand-written = {g.Us / h.Us:F2}"));
         }
 
-        int n = AdWorkloads.RecurrencePrimitives;
-        var rf = results["recurrence f"];
-        var rg = results["recurrence Grad"];
-        Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"eager 0-d f64 per primitive: f {rf.Us / n * 1000:F1} ns, {rf.Bytes / n:F0} B;  Grad {rg.Us / n * 1000:F1} ns, {rg.Bytes / n:F0} B"));
+        foreach (var k in new[] { "neg 1M f64", "tanh 128x256 f32" })
+        {
+            if (results.TryGetValue(k, out var ours) && results.TryGetValue(k + " hand", out var hand))
+                Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{k,-16} eager op / hand-written loop into a reused buffer = {ours.Us / hand.Us:F2}"));
+        }
+
+        if (results.ContainsKey("mlp Grad"))
+        {
+            // The hand-written MLP gradient is a fair baseline only if it computes the same thing.
+            var ours = w.MlpGrad();
+            var hand = w.MlpHand();
+            double worst = 0;
+            for (int i = 0; i < ours.Length; i++)
+            {
+                var a = ours[i].ToArray<float>();
+                var b = hand[i].ToArray<float>();
+                for (int j = 0; j < a.Length; j++) worst = Math.Max(worst, Math.Abs(a[j] - b[j]) / (1e-6 + Math.Abs(b[j])));
+            }
+
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"mlp Grad against the hand-written gradient: worst relative difference {worst:E1}"));
+        }
+
+        if (results.TryGetValue("recurrence f", out var rf) && results.TryGetValue("recurrence Grad", out var rg))
+        {
+            int n = AdWorkloads.RecurrencePrimitives;
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"eager 0-d f64 per primitive: f {rf.Us / n * 1000:F1} ns, {rf.Bytes / n:F0} B;  Grad {rg.Us / n * 1000:F1} ns, {rg.Bytes / n:F0} B"));
+        }
+
         return 0;
     }
 

@@ -19,7 +19,6 @@ public sealed class AdWorkloads
     private readonly Tensor _xt;
     private readonly Tensor[] _mlp;
     private readonly Tensor _images;
-    private readonly Tensor _targets;
 
     public AdWorkloads()
     {
@@ -33,7 +32,6 @@ public sealed class AdWorkloads
             Init(4, 256, 10), new Tensor(NDArray.Zeros(DType.Float32, Shape.Of(10))),
         ];
         _images = new Tensor(Kernels.RandomUniform(5, DType.Float32, Shape.Of(Batch, 784), 0, 1));
-        _targets = new Tensor(Kernels.RandomNormal(6, DType.Float32, Shape.Of(Batch, 10)));
     }
 
     private static Tensor Init(ulong seed, int rows, int cols) =>
@@ -65,14 +63,14 @@ public sealed class AdWorkloads
         return g;
     }
 
-    // --- MLP 784-256-256-10, f32, batch 128, mean squared error -----------------------------------
+    // --- MLP 784-256-256-10, f32, batch 128, loss −mean(log_softmax(o)) as in the TorchSharp benchmark ---
 
     private Tensor MlpLoss(Tensor[] p)
     {
         var h1 = Lax.Tanh(MatMul(_images, p[0]) + p[1]);
         var h2 = Lax.Tanh(MatMul(h1, p[2]) + p[3]);
-        var d = MatMul(h2, p[4]) + p[5] - _targets;
-        return SumAll(d * d) * (1f / (Batch * 10));
+        var o = MatMul(h2, p[4]) + p[5];
+        return -Np.Mean(Np.LogSoftmax(o, 1));
     }
 
     public double MlpF() => MlpLoss(_mlp).ToDouble();
@@ -87,8 +85,11 @@ public sealed class AdWorkloads
         var h1 = Kernels.Unary(UnaryOp.Tanh, Kernels.Binary(BinaryOp.Add, Mm(x, w1), b1));
         var h2 = Kernels.Unary(UnaryOp.Tanh, Kernels.Binary(BinaryOp.Add, Mm(h1, w2), b2));
         var o = Kernels.Binary(BinaryOp.Add, Mm(h2, w3), b3);
-        // dL/do = 2 (o − t) / (B·10)
-        var d = Kernels.Binary(BinaryOp.Mul, Kernels.Binary(BinaryOp.Sub, o, _targets.Value), NDArray.Scalar(DType.Float32, 2.0 / (Batch * 10)));
+        // L = −(1/(B·C)) Σ log_softmax(o), so dL/do = (softmax(o) − 1/C) / B.
+        var shifted = Kernels.Binary(BinaryOp.Sub, o, Kernels.Reduce(ReduceOp.Max, o, [1]).WithShape(Shape.Of(Batch, 1)));
+        var e = Kernels.Unary(UnaryOp.Exp, shifted);
+        var softmax = Kernels.Binary(BinaryOp.Div, e, Kernels.Reduce(ReduceOp.Sum, e, [1]).WithShape(Shape.Of(Batch, 1)));
+        var d = Kernels.Binary(BinaryOp.Mul, Kernels.Binary(BinaryOp.Sub, softmax, NDArray.Scalar(DType.Float32, 0.1)), NDArray.Scalar(DType.Float32, 1.0 / Batch));
         var gw3 = MmTn(h2, d);
         var gb3 = Kernels.Reduce(ReduceOp.Sum, d, [0]);
         var dh2 = Kernels.Binary(BinaryOp.Mul, MmNt(d, w3), OneMinusSquare(h2));

@@ -8,7 +8,7 @@ if (args.Length > 0 && args[0] == "--linalg-vs-lapack")
     return LinalgVsLapack.Run(args[1..]);
 
 if (args.Length > 0 && args[0] == "--ad-figures")
-    return AdFigures.Run();
+    return AdFigures.Run(args[1..]);
 
 if (args.Length > 0 && args[0] == "--linalg-figures")
     return LinalgFigures.Run();

@@ -29,10 +29,10 @@ internal static class BufferPool
     private static long s_outstanding;
     private static long s_induced;
 
-    /// <summary>The most the pool keeps: a thirty-second of the memory the GC may use, between 32 MB and 512 MB. It is
+    /// <summary>The most the pool keeps: a sixty-fourth of the memory the GC may use, between 32 MB and 256 MB. It is
     /// also how many bytes of handed-out buffers may await reclamation before the pool asks for a collection.</summary>
     public static long LimitBytes { get; internal set; } =
-        Math.Clamp(GC.GetGCMemoryInfo().TotalAvailableMemoryBytes / 32, 32L << 20, 512L << 20);
+        Math.Clamp(GC.GetGCMemoryInfo().TotalAvailableMemoryBytes / 64, 32L << 20, 256L << 20);
 
     /// <summary>Bytes of tracked buffers handed out and not yet reclaimed (live or awaiting a collection).</summary>
     public static long OutstandingBytes => Interlocked.Read(ref s_outstanding);

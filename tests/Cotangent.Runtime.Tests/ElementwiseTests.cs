@@ -317,6 +317,46 @@ public class ElementwiseTests
         }
     }
 
+    [Theory]
+    [MemberData(nameof(CompareCases))]
+    public void Compare_AgainstAScalar_EitherSide_AllLengths(CompareOp op, DType dtype)
+    {
+        var rng = new Random(77 + (int)op * 4 + (int)dtype);
+        var scalar = dtype == DType.Bool ? NDArray.Scalar(dtype, 1) : NDArray.Scalar(dtype, 0.0);
+        for (int n = 0; n <= MaxLength; n++)
+        {
+            var x = Uniform(rng, dtype, Shape.Of(n), -2, 2);
+            if (dtype.IsFloat()) x = Ref.Make(dtype, x.Shape, Ref.Values(x).Select((a, i) => i % 11 == 3 ? double.NaN : i % 7 == 1 ? -0.0 : Math.Round(a)).ToArray());
+            Same(Ref.Compare(op, x, scalar), Kernels.Compare(op, x, scalar), $"{op} {dtype.ShortName()} n={n} scalar right");
+            Same(Ref.Compare(op, scalar, x), Kernels.Compare(op, scalar, x), $"{op} {dtype.ShortName()} n={n} scalar left");
+        }
+    }
+
+    [Fact]
+    public void Select_ScalarBranches_AndBoolBytesOtherThanOne()
+    {
+        var rng = new Random(9);
+        foreach (var dtype in new[] { DType.Float64, DType.Float32, DType.Int32 })
+        {
+            for (int n = 0; n <= 40; n++)
+            {
+                var p = Uniform(rng, DType.Bool, Shape.Of(n));
+                var a = Uniform(rng, dtype, Shape.Of(n), -9, 9);
+                var one = NDArray.Scalar(dtype, 1);
+                var two = NDArray.Scalar(dtype, 2);
+                Same(Ref.Select(p, one, a), Kernels.Select(p, one, a));
+                Same(Ref.Select(p, one, two), Kernels.Select(p, one, two));
+
+                // A C# bool whose byte is neither 0 nor 1 (possible through unsafe code) is still true.
+                var odd = (bool[])p.Data.Clone();
+                var raw = System.Runtime.InteropServices.MemoryMarshal.AsBytes(odd.AsSpan());
+                for (int i = 0; i < raw.Length; i++) if (raw[i] != 0) raw[i] = (byte)(i % 3 == 0 ? 0x80 : i % 3 == 1 ? 0xFF : 2);
+                var q = NDArray.Wrap(odd, Shape.Of(n));
+                Same(Ref.Select(p, a, two), Kernels.Select(q, a, two));
+            }
+        }
+    }
+
     [Fact]
     public void Convert_AllPairs()
     {

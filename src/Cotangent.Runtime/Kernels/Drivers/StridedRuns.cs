@@ -1,5 +1,6 @@
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics;
 
 namespace Cotangent.Runtime;
 
@@ -39,14 +40,61 @@ internal readonly struct CompareRun<T, TOp>(T[] x, T[] y, bool[] d) : IStridedRu
         ref T xr = ref Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(_x), o0);
         ref T yr = ref Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(_y), o1);
         ref bool dr = ref Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(_d), d);
+        int i0 = 0;
+        if (Vector256.IsHardwareAccelerated && Vector256<T>.IsSupported && (s0 | s1) is 0 or 1 && s0 + s1 > 0
+            && (Vector256<T>.Count == 4 || Vector256<T>.Count == 8))
+            i0 = CompareMasks.Run<T, TOp>(ref xr, s0, ref yr, s1, ref dr, n);
         if (s0 == 1 && s1 == 1)
         {
-            for (int i = 0; i < n; i++) Unsafe.Add(ref dr, i) = TOp.Invoke(Unsafe.Add(ref xr, i), Unsafe.Add(ref yr, i));
+            for (int i = i0; i < n; i++) Unsafe.Add(ref dr, i) = TOp.Invoke(Unsafe.Add(ref xr, i), Unsafe.Add(ref yr, i));
             return;
         }
 
-        for (int i = 0, ix = 0, iy = 0; i < n; i++, ix += s0, iy += s1)
+        for (int i = i0, ix = i0 * s0, iy = i0 * s1; i < n; i++, ix += s0, iy += s1)
             Unsafe.Add(ref dr, i) = TOp.Invoke(Unsafe.Add(ref xr, ix), Unsafe.Add(ref yr, iy));
+    }
+}
+
+/// <summary>
+/// The vector part of a comparison run: lane masks become 0/1 bytes through the mask's sign bits and a table of
+/// 4- or 8-byte patterns (one store per vector).
+/// </summary>
+internal static class CompareMasks
+{
+    /// <summary>Bool bytes for each 8-bit mask, as one little-endian ulong: byte i is bit i.</summary>
+    private static readonly ulong[] s_bytes8 = Build(8);
+
+    private static ulong[] Build(int bits)
+    {
+        var t = new ulong[1 << bits];
+        for (int m = 0; m < t.Length; m++)
+        {
+            for (int b = 0; b < bits; b++) t[m] |= (ulong)((m >> b) & 1) << (8 * b);
+        }
+
+        return t;
+    }
+
+    /// <summary>Compares whole vectors (an operand with stride 0 is broadcast) and returns how many elements it wrote.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public static int Run<T, TOp>(ref T x, int sx, ref T y, int sy, ref bool d, int n)
+        where TOp : struct, ICompareOperator<T>
+    {
+        int w = Vector256<T>.Count, i = 0;
+        var xs = Vector256.Create(x);
+        var ys = Vector256.Create(y);
+        ref byte db = ref Unsafe.As<bool, byte>(ref d);
+        for (; i <= n - w; i += w)
+        {
+            var xv = sx == 0 ? xs : Vector256.LoadUnsafe(ref x, (nuint)i);
+            var yv = sy == 0 ? ys : Vector256.LoadUnsafe(ref y, (nuint)i);
+            uint mask = Vector256.ExtractMostSignificantBits(TOp.Invoke(xv, yv));
+            ulong bytes = s_bytes8[mask];
+            if (w == 8) Unsafe.WriteUnaligned(ref Unsafe.Add(ref db, i), bytes);
+            else Unsafe.WriteUnaligned(ref Unsafe.Add(ref db, i), (uint)bytes);
+        }
+
+        return i;
     }
 }
 
@@ -66,8 +114,60 @@ internal readonly struct SelectRun<T>(bool[] pred, T[] onTrue, T[] onFalse, T[] 
         ref T ar = ref Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(_a), o1);
         ref T br = ref Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(_b), o2);
         ref T dr = ref Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(_d), d);
-        for (int i = 0, ip = 0, ia = 0, ib = 0; i < n; i++, ip += s0, ia += s1, ib += s2)
+        int i0 = 0;
+        if (s0 == 1 && (s1 | s2) is 0 or 1 && Vector256.IsHardwareAccelerated && Vector256<T>.IsSupported
+            && (Vector256<T>.Count == 4 || Vector256<T>.Count == 8))
+            i0 = SelectMasks<T>.Run(ref pr, ref ar, s1, ref br, s2, ref dr, n);
+        for (int i = i0, ip = i0 * s0, ia = i0 * s1, ib = i0 * s2; i < n; i++, ip += s0, ia += s1, ib += s2)
             Unsafe.Add(ref dr, i) = Unsafe.Add(ref pr, ip) ? Unsafe.Add(ref ar, ia) : Unsafe.Add(ref br, ib);
+    }
+}
+
+/// <summary>
+/// The vector part of a select run with a contiguous predicate: 4 or 8 bool bytes are packed into a lane bitmask
+/// (one multiply gathers the low bit of each byte into the top byte) and looked up as a lane mask.
+/// </summary>
+internal static class SelectMasks<T>
+{
+    /// <summary>Lane masks for every bitmask: entry m holds Count lanes, lane i all ones when bit i of m is set.</summary>
+    private static readonly T[] s_masks = Build();
+
+    private static T[] Build()
+    {
+        int w = Vector256<T>.Count;
+        if (w != 4 && w != 8) return [];
+        var masks = new T[(1 << w) * w];
+        var ones = Vector256<T>.AllBitsSet.GetElement(0);
+        for (int m = 0; m < 1 << w; m++)
+        {
+            for (int i = 0; i < w; i++) masks[(m * w) + i] = ((m >> i) & 1) != 0 ? ones : default!;
+        }
+
+        return masks;
+    }
+
+    /// <summary>Selects whole vectors (a branch with stride 0 is broadcast) and returns how many elements it wrote.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public static int Run(ref bool p, ref T a, int sa, ref T b, int sb, ref T d, int n)
+    {
+        int w = Vector256<T>.Count, i = 0;
+        var av = Vector256.Create(a);
+        var bv = Vector256.Create(b);
+        ref byte pb = ref Unsafe.As<bool, byte>(ref p);
+        ref T masks = ref MemoryMarshal.GetArrayDataReference(s_masks);
+        for (; i <= n - w; i += w)
+        {
+            ulong bytes = w == 8 ? Unsafe.ReadUnaligned<ulong>(ref Unsafe.Add(ref pb, i)) : Unsafe.ReadUnaligned<uint>(ref Unsafe.Add(ref pb, i));
+            // Any nonzero byte counts as true, as in the scalar loop: its top bit after ((b & 0x7F) + 0x7F) | b.
+            bytes = ((((bytes & 0x7F7F7F7F7F7F7F7FUL) + 0x7F7F7F7F7F7F7F7FUL) | bytes) >> 7) & 0x0101010101010101UL;
+            int bits = (int)((bytes * 0x0102040810204080UL) >> 56);
+            var mask = Vector256.LoadUnsafe(ref masks, (nuint)(bits * w));
+            var x = sa == 0 ? av : Vector256.LoadUnsafe(ref a, (nuint)i);
+            var y = sb == 0 ? bv : Vector256.LoadUnsafe(ref b, (nuint)i);
+            Vector256.ConditionalSelect(mask, x, y).StoreUnsafe(ref d, (nuint)i);
+        }
+
+        return i;
     }
 }
 

@@ -44,11 +44,14 @@ internal interface IBinaryOperator<T>
     static virtual Vector512<T> Invoke(Vector512<T> x, Vector512<T> y) => throw new NotSupportedException();
 }
 
-/// <summary>An elementwise predicate of two inputs (comparisons); scalar only, the result is a bool.</summary>
+/// <summary>An elementwise predicate of two inputs (comparisons); the result is a bool.</summary>
 internal interface ICompareOperator<T>
 {
     /// <summary>p(x, y).</summary>
     static abstract bool Invoke(T x, T y);
+
+    /// <summary>p on each lane as a mask (all bits set where true); must agree with the scalar form, NaN included.</summary>
+    static abstract Vector256<T> Invoke(Vector256<T> x, Vector256<T> y);
 }
 
 /// <summary>
