@@ -112,6 +112,25 @@ public class DotGeneralTests
         Assert.Equal(new[] { 58, 64, 139, 154 }, Kernels.DotGeneral(ai, bi, [1], [0], [], []).ToArray<int>());
     }
 
+    [Fact]
+    public void Int32Products_WrapOnOverflow_LikeUncheckedArithmetic()
+    {
+        // Rows of 19 (two vectors and a tail) with products that overflow int32.
+        int m = 3, k = 4, n = 19;
+        var a = Enumerable.Range(0, m * k).Select(i => int.MaxValue / 3 + (i * 7919)).ToArray();
+        var b = Enumerable.Range(0, k * n).Select(i => (i % 5) - 2 + (i * 104729)).ToArray();
+        var c = Kernels.DotGeneral(NDArray.Wrap(a, Shape.Of(m, k)), NDArray.Wrap(b, Shape.Of(k, n)), [1], [0], [], []).ToArray<int>();
+        for (int i = 0; i < m; i++)
+        {
+            for (int j = 0; j < n; j++)
+            {
+                int want = 0;
+                for (int p = 0; p < k; p++) want = unchecked(want + (a[(i * k) + p] * b[(p * n) + j]));
+                Assert.Equal(want, c[(i * n) + j]);
+            }
+        }
+    }
+
     [Theory]
     [MemberData(nameof(DTypes))]
     public void MatrixProducts_AllTranspositions(int dt)

@@ -1,4 +1,5 @@
 using System.Numerics;
+using System.Runtime.Intrinsics;
 
 namespace Cotangent.Runtime;
 
@@ -109,7 +110,17 @@ public static partial class Kernels
                     int x = a[a0 + i * rsA + p * csA];
                     if (x == 0) continue;
                     int bp = b0 + p * rsB;
-                    for (int j = 0; j < n; j++) c[j] = unchecked(c[j] + x * b[bp + j * csB]);
+                    int j = 0;
+                    if (csB == 1 && Vector256.IsHardwareAccelerated)
+                    {
+                        // c[j] += x·b[p, j], eight lanes at a time (int multiply and add wrap, as the scalar loop does).
+                        var xv = Vector256.Create(x);
+                        var bRow = b.AsSpan(bp, n);
+                        for (; j <= n - 8; j += 8)
+                            (Vector256.Create<int>(c.Slice(j, 8)) + (xv * Vector256.Create<int>(bRow.Slice(j, 8)))).CopyTo(c.Slice(j, 8));
+                    }
+
+                    for (; j < n; j++) c[j] = unchecked(c[j] + x * b[bp + j * csB]);
                 }
             }
         }
