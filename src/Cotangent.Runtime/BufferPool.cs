@@ -28,6 +28,7 @@ internal static class BufferPool
     private static long s_reused;
     private static long s_outstanding;
     private static long s_induced;
+    private static long s_released;
 
     /// <summary>The most the pool keeps: a sixty-fourth of the memory the GC may use, between 32 MB and 256 MB. It is
     /// also how many bytes of handed-out buffers may await reclamation before the pool asks for a collection.</summary>
@@ -113,6 +114,24 @@ internal static class BufferPool
         }
     }
 
+    /// <summary>
+    /// Puts back, at once, a tracked array that its caller knows nothing else can reach (an evaluator that owns the
+    /// whole program and has seen the value's last use). Returns false, doing nothing, for an array the pool did not
+    /// hand out. The caller's guarantee is what makes this safe; everything else waits for the collector.
+    /// </summary>
+    internal static bool Release(Array array)
+    {
+        if (!s_tracked.TryGetValue(array, out var reclaimer)) return false;
+        s_tracked.Remove(array);
+        reclaimer.Disarm();
+        Interlocked.Increment(ref s_released);
+        Return(array);
+        return true;
+    }
+
+    /// <summary>How many arrays evaluators have handed back through <see cref="Release"/> since the process started.</summary>
+    public static long Released => Interlocked.Read(ref s_released);
+
     /// <summary>Empties the pool (tests and benchmarks that need a cold start).</summary>
     internal static void Clear()
     {
@@ -133,10 +152,15 @@ internal static class BufferPool
     /// <summary>Holds its array and returns it from the finalizer, which runs only once nothing else reaches either.</summary>
     private sealed class Reclaimer(Array array)
     {
+        private Array? _array = array;
+
+        /// <summary>The array went back another way (<see cref="Release"/>): the finalizer must not return it again.</summary>
+        public void Disarm() => _array = null;
+
         ~Reclaimer()
         {
             // No pool work while the runtime shuts down: statics may already be finalized.
-            if (!Environment.HasShutdownStarted) Return(array);
+            if (_array is not null && !Environment.HasShutdownStarted) Return(_array);
         }
     }
 }

@@ -82,16 +82,56 @@ public sealed class Program
 
         for (int i = 0; i < ConstVars.Count; i++) env.Set(ConstVars[i], ConstValues[i]);
         var args = new List<Tensor>(4);
-        foreach (var eq in Equations)
+
+        // Eagerly, an intermediate's buffer goes back to the pool right after its last use (see BufferRecycler).
+        var recycler = Equations.Count > 1 ? BufferRecycler.ForEagerEvaluation() : null;
+        var lastUse = recycler is null ? null : LastUses();
+        if (recycler is not null)
         {
+            foreach (var t in inputs) recycler.Protect(t);
+            foreach (var c in ConstValues) recycler.Protect(c);
+        }
+
+        for (int e = 0; e < Equations.Count; e++)
+        {
+            var eq = Equations[e];
             args.Clear();
             foreach (var a in eq.Inputs) args.Add(Read(env, a));
             BindEquation(eq, System.Runtime.InteropServices.CollectionsMarshal.AsSpan(args), env);
+            if (recycler is null) continue;
+            var produced = new Tensor?[eq.Outputs.Length];
+            for (int o = 0; o < eq.Outputs.Length; o++)
+            {
+                produced[o] = env[eq.Outputs[o]];
+                recycler.Hold(produced[o]!);
+            }
+
+            for (int i = 0; i < eq.Inputs.Length; i++)
+            {
+                if (eq.Inputs[i] is not Var v || !lastUse!.TryGetValue(v, out int last) || last != e) continue;
+                lastUse.Remove(v);   // an operand used twice by this equation is dropped once
+                recycler.Drop(env[v], produced);
+            }
         }
 
         var result = new Tensor[Outputs.Count];
         for (int i = 0; i < result.Length; i++) result[i] = Read(env, Outputs[i]);
         return result;
+    }
+
+    /// <summary>For each variable read by an equation and not an output, the index of the last equation reading it.</summary>
+    private Dictionary<Var, int> LastUses()
+    {
+        var last = new Dictionary<Var, int>();
+        for (int e = 0; e < Equations.Count; e++)
+        {
+            foreach (var a in Equations[e].Inputs)
+                if (a is Var v) last[v] = e;
+        }
+
+        foreach (var o in Outputs)
+            if (o is Var v) last.Remove(v);
+        return last;
     }
 
     /// <summary>Binds one equation under the current trace and records its results in <paramref name="env"/>.</summary>

@@ -161,6 +161,16 @@ public static class Transposition
         for (int i = 0; i < program.Inputs.Count; i++)
             if (!program.LinearInputs[i]) known.Set(program.Inputs[i], knownInputs![i]);
 
+        // Eagerly, cotangent buffers this pass creates go back to the pool at their last use. Everything the pass did
+        // not create, and every known value, is protected.
+        var recycler = BufferRecycler.ForEagerEvaluation();
+        if (recycler is not null)
+        {
+            foreach (var c in program.ConstValues) recycler.Protect(c);
+            if (knownInputs is not null) foreach (var k in knownInputs) recycler.Protect(k);
+            foreach (var c in outputCotangents) recycler.Protect(c);
+        }
+
         // Forward: evaluate equations that do not touch linear values (they compute known operands).
         var args = new List<Tensor>();
         int next = 0;
@@ -176,13 +186,14 @@ public static class Transposition
             args.Clear();
             foreach (var a in eq.Inputs) args.Add(a is Literal l ? l.Value : known[(Var)a]);
             Program.BindEquation(eq, CollectionsMarshal.AsSpan(args), known);
+            if (recycler is not null) foreach (var o in eq.Outputs) recycler.Protect(known[o]);
         }
 
         var cts = new VarMap<Tensor>(program);
         for (int i = 0; i < program.Outputs.Count; i++)
         {
             if (outputCotangents[i] is { } ct && program.Outputs[i] is Var v && linear.Contains(v))
-                Accumulate(cts, v, ct, "an output");
+                Accumulate(cts, v, ct, "an output", recycler);
         }
 
         var targs = new List<TransposeArg>();
@@ -221,8 +232,11 @@ public static class Transposition
             for (int i = 0; i < eq.Inputs.Length; i++)
             {
                 if (results[i] is { } r && eq.Inputs[i] is Var v && linear.Contains(v))
-                    Accumulate(cts, v, r, $"'{eq.Primitive.Name}'");
+                    Accumulate(cts, v, r, $"'{eq.Primitive.Name}'", recycler);
             }
+
+            // The outputs' cotangents were consumed by the rule (after its results are held: they may be views).
+            if (recycler is not null) foreach (var c in outCts) recycler.Drop(c, CollectionsMarshal.AsSpan(results));
         }
 
         var result = new Tensor?[program.Inputs.Count];
@@ -231,11 +245,17 @@ public static class Transposition
         return result;
     }
 
-    private static void Accumulate(VarMap<Tensor> cts, Var v, Tensor ct, string source)
+    private static void Accumulate(VarMap<Tensor> cts, Var v, Tensor ct, string source, BufferRecycler? recycler)
     {
         if (ct.Aval != v.Aval)
             throw Aval.MismatchError(ct.Aval, v.Aval, $"The transpose of {source} produced a cotangent of type {ct.Aval} for a value of type {v.Aval}.");
-        cts.Set(v, cts.TryGet(v, out var prior) ? Builtins.AddAny.Bind(prior, ct) : ct);
+        bool had = cts.TryGet(v, out var prior);
+        var value = had ? Builtins.AddAny.Bind(prior, ct) : ct;
+        cts.Set(v, value);
+        if (recycler is null) return;
+        recycler.Hold(value);
+        Tensor? held = value;
+        if (had) recycler.Drop(prior, new ReadOnlySpan<Tensor?>(in held));
     }
 
     /// <summary>
