@@ -13,8 +13,14 @@ namespace Cotangent.Core;
 /// </summary>
 internal sealed class BufferRecycler
 {
-    private readonly HashSet<Array> _protected = new(ReferenceEqualityComparer.Instance);
-    private readonly Dictionary<Array, int> _refs = new(ReferenceEqualityComparer.Instance);
+    private HashSet<Array>? _protected;
+    private Dictionary<Array, int>? _refs;
+
+    /// <summary>
+    /// Buffers below the pool's threshold are never tracked, so they are not worth counting: a cheap length test
+    /// (in elements of the widest dtype) keeps the bookkeeping off small and 0-d values, e.g. scalar recurrences.
+    /// </summary>
+    private static bool Worth(Array data) => data.Length >= BufferPool.MinBytes / sizeof(double);
 
     /// <summary>A recycler when evaluation is eager (no trace is active), else null.</summary>
     public static BufferRecycler? ForEagerEvaluation() => TraceContext.Current is null ? new BufferRecycler() : null;
@@ -22,7 +28,8 @@ internal sealed class BufferRecycler
     /// <summary>Never hand back <paramref name="t"/>'s buffer.</summary>
     public void Protect(Tensor? t)
     {
-        if (t is { IsConcrete: true }) _protected.Add(t.Array!.Value.Data);
+        if (t is { IsConcrete: true } && Worth(t.Array!.Value.Data))
+            (_protected ??= new(ReferenceEqualityComparer.Instance)).Add(t.Array!.Value.Data);
     }
 
     /// <summary>A live entry now refers to <paramref name="t"/>.</summary>
@@ -30,6 +37,8 @@ internal sealed class BufferRecycler
     {
         if (!t.IsConcrete) return;
         var data = t.Array!.Value.Data;
+        if (!Worth(data)) return;
+        _refs ??= new(ReferenceEqualityComparer.Instance);
         _refs[data] = _refs.TryGetValue(data, out int n) ? n + 1 : 1;
     }
 
@@ -42,7 +51,7 @@ internal sealed class BufferRecycler
     {
         if (t is not { IsConcrete: true }) return;
         var data = t.Array!.Value.Data;
-        if (!_refs.TryGetValue(data, out int n)) return;   // never held: not ours to judge
+        if (_refs is null || !_refs.TryGetValue(data, out int n)) return;   // never held: not ours to judge
         if (n > 1)
         {
             _refs[data] = n - 1;
@@ -50,7 +59,7 @@ internal sealed class BufferRecycler
         }
 
         _refs.Remove(data);
-        if (_protected.Contains(data)) return;
+        if (_protected is not null && _protected.Contains(data)) return;
         foreach (var u in stillUsed)
         {
             if (u is { IsConcrete: true } && ReferenceEquals(u.Array!.Value.Data, data)) return;

@@ -85,11 +85,14 @@ public sealed class Program
 
         // Eagerly, an intermediate's buffer goes back to the pool right after its last use (see BufferRecycler).
         var recycler = Equations.Count > 1 ? BufferRecycler.ForEagerEvaluation() : null;
-        var lastUse = recycler is null ? null : LastUses();
+        Dictionary<Var, int>? lastUse = null;
+        Tensor?[]? produced = null;
         if (recycler is not null)
         {
             foreach (var t in inputs) recycler.Protect(t);
             foreach (var c in ConstValues) recycler.Protect(c);
+            lastUse = LastUses();
+            produced = new Tensor?[MaxOutputs()];
         }
 
         for (int e = 0; e < Equations.Count; e++)
@@ -99,18 +102,17 @@ public sealed class Program
             foreach (var a in eq.Inputs) args.Add(Read(env, a));
             BindEquation(eq, System.Runtime.InteropServices.CollectionsMarshal.AsSpan(args), env);
             if (recycler is null) continue;
-            var produced = new Tensor?[eq.Outputs.Length];
-            for (int o = 0; o < eq.Outputs.Length; o++)
+            var made = produced.AsSpan(0, eq.Outputs.Length);
+            for (int o = 0; o < made.Length; o++)
             {
-                produced[o] = env[eq.Outputs[o]];
-                recycler.Hold(produced[o]!);
+                made[o] = env[eq.Outputs[o]];
+                recycler.Hold(made[o]!);
             }
 
             for (int i = 0; i < eq.Inputs.Length; i++)
             {
-                if (eq.Inputs[i] is not Var v || !lastUse!.TryGetValue(v, out int last) || last != e) continue;
-                lastUse.Remove(v);   // an operand used twice by this equation is dropped once
-                recycler.Drop(env[v], produced);
+                if (eq.Inputs[i] is not Var v || !lastUse!.TryGetValue(v, out int last) || last != e || UsedEarlier(eq, i)) continue;
+                recycler.Drop(env[v], made);
             }
         }
 
@@ -119,8 +121,29 @@ public sealed class Program
         return result;
     }
 
-    /// <summary>For each variable read by an equation and not an output, the index of the last equation reading it.</summary>
-    private Dictionary<Var, int> LastUses()
+    /// <summary>True when operand <paramref name="i"/> of <paramref name="eq"/> already appeared among the earlier operands
+    /// (an operand used twice by one equation is dropped once).</summary>
+    private static bool UsedEarlier(Equation eq, int i)
+    {
+        for (int j = 0; j < i; j++)
+            if (ReferenceEquals(eq.Inputs[j], eq.Inputs[i])) return true;
+        return false;
+    }
+
+    private int MaxOutputs()
+    {
+        int max = 1;
+        foreach (var eq in Equations) max = Math.Max(max, eq.Outputs.Length);
+        return max;
+    }
+
+    /// <summary>For each variable read by an equation and not an output, the index of the last equation reading it
+    /// (computed once per program: programs are immutable).</summary>
+    private Dictionary<Var, int> LastUses() => _lastUses ??= ComputeLastUses();
+
+    private Dictionary<Var, int>? _lastUses;
+
+    private Dictionary<Var, int> ComputeLastUses()
     {
         var last = new Dictionary<Var, int>();
         for (int e = 0; e < Equations.Count; e++)
