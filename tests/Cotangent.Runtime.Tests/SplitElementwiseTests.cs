@@ -54,4 +54,25 @@ public class SplitElementwiseTests
             }
         }
     }
+
+    [Theory]
+    [InlineData(FloatReductions.SplitThreshold - 1)]
+    [InlineData(FloatReductions.SplitThreshold)]
+    [InlineData(FloatReductions.SplitThreshold + 33)]
+    [InlineData(1_000_003)]
+    public void Sum_TwoThreads_MatchesOne_BitForBit(int n)
+    {
+        foreach (var dtype in new[] { DType.Float64, DType.Float32 })
+        {
+            var x = Values(dtype, n, 5);
+            var m = Values(dtype, n, 6).WithShape(Shape.Of(1, n));
+            Func<NDArray>[] cases = [() => Kernels.Reduce(ReduceOp.Sum, x, [0]), () => Kernels.Reduce(ReduceOp.Sum, m, [0, 1]), () => Kernels.Reduce(ReduceOp.Sum, m, [1])];
+            foreach (var run in cases)
+            {
+                var one = WithThreads(1, run);
+                var two = WithThreads(2, run);
+                Assert.True(one.Bytes.SequenceEqual(two.Bytes), $"{dtype} n = {n}: the two-thread sum differs from one thread");
+            }
+        }
+    }
 }

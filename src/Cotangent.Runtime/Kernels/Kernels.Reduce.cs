@@ -48,7 +48,7 @@ public static partial class Kernels
     /// <summary>
     /// Float sums, pairwise along every reduced axis. Size-1 axes are dropped and adjacent axes that are both reduced
     /// or both kept are merged; then each run of reduced axes, innermost first, is an (outer, n, inner) problem:
-    /// inner = 1 sums contiguous runs (<see cref="FloatReductions.Sum{T}"/>), inner &gt; 1 sums rows of length inner
+    /// inner = 1 sums contiguous runs (<see cref="FloatReductions.Sum{T}(T[], int, int)"/>, two threads for long runs), inner &gt; 1 sums rows of length inner
     /// pairwise (<see cref="FloatReductions.SumRows{T}"/>). Each step shrinks the data, so later steps are cheap.
     /// </summary>
     private static void SumFloat<T>(T[] x, Shape shape, bool[] mask, T[] result)
@@ -85,7 +85,7 @@ public static partial class Kernels
             for (int o = 0; o < outer; o++)
             {
                 var src = current.AsSpan(o * n * inner, n * inner);
-                if (inner == 1) next[o] = FloatReductions.Sum<T>(src);
+                if (inner == 1) next[o] = FloatReductions.Sum(current, o * n, n);
                 else FloatReductions.SumRows<T>(src, n, inner, next.AsSpan(o * inner, inner), scratch);
             }
 

@@ -26,6 +26,38 @@ internal static class FloatReductions
         where T : unmanaged, IFloatingPointIeee754<T>
         => SumCore(ref MemoryMarshal.GetReference(x), x.Length);
 
+    /// <summary>From this many elements a whole-array sum runs its two top-level halves on two threads.</summary>
+    internal const int SplitThreshold = 1 << 17;
+
+    /// <summary>
+    /// Σ x[offset..offset + n), pairwise, with the two halves of the tree's top split on two threads when the run is
+    /// long: left + right is exactly what <see cref="SumCore{T}"/> computes at its top level, so the bits are the same
+    /// whether or not the worker helped.
+    /// </summary>
+    public static T Sum<T>(T[] x, int offset, int n)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        if (n < SplitThreshold || Gemm.MaxThreads < 2) return SumCore(ref Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(x), offset), n);
+        var job = new HalvesJob<T>(x, offset, n);
+        if (!Worker.TryRun(job)) return SumCore(ref Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(x), offset), n);
+        return job.Left + job.Right;
+    }
+
+    /// <summary>The two top-level halves of a pairwise sum, one per thread.</summary>
+    private sealed class HalvesJob<T>(T[] x, int offset, int n) : WorkItem
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        private readonly int _half = (n / 2) & ~31;   // SumCore's split point
+
+        public T Left { get; private set; }
+
+        public T Right { get; private set; }
+
+        public override void RunCallerPart() => Left = SumCore(ref Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(x), offset), _half);
+
+        public override void RunWorkerPart() => Right = SumCore(ref Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(x), offset + _half), n - _half);
+    }
+
     private static T SumCore<T>(ref T x, int n)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
