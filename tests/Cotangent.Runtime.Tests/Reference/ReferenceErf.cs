@@ -29,7 +29,7 @@ internal static class ReferenceErf
     }
 
     /// <summary>The double's value as a decimal to 28 significant digits (the built-in conversion keeps only 15).</summary>
-    private static decimal ToDecimal(double x)
+    internal static decimal ToDecimal(double x)
     {
         if (x == 0) return 0m;
         long bits = BitConverter.DoubleToInt64Bits(x);
