@@ -103,6 +103,7 @@ public static partial class Kernels
             case UnaryOp.Sin: UnaryDriver.Run<float, FloatOperator<SinFloat>>(x, y); break;
             case UnaryOp.Cos: UnaryDriver.Run<float, FloatOperator<CosFloat>>(x, y); break;
             case UnaryOp.Tan: UnaryDriver.Run<float, FloatOperator<TanFloat>>(x, y); break;
+            case UnaryOp.Erf: UnaryDriver.Run<float, FloatOperator<ErfFloat>>(x, y); break;
             default: UnaryFloat(op, x, y); break;
         }
     }

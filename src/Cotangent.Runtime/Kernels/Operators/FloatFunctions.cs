@@ -100,3 +100,10 @@ internal readonly struct TanFloat : IFloatFunction
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector256<float> Invoke(Vector256<float> x) => VectorMathF.Tan(x);
 }
+
+/// <summary>erf x in f32.</summary>
+internal readonly struct ErfFloat : IFloatFunction
+{
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector256<float> Invoke(Vector256<float> x) => VectorMathF.Erf(x);
+}
