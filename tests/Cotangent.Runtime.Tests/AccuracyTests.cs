@@ -1,9 +1,10 @@
+using Cotangent.Runtime.Tests.Reference;
 using Xunit.Abstractions;
 
 namespace Cotangent.Runtime.Tests;
 
 /// <summary>
-/// Ulp error of the transcendental kernels against the C runtime (Math.*, MathF.*) over wide ranges: tiny, typical,
+/// Ulp error of the transcendental kernels against high-precision references (Math.*, decimal series) over wide ranges: tiny, typical,
 /// huge and subnormal arguments, arguments near multiples of π/2, and the exact cases of exp2/log2/log10. The error of
 /// a result a against the reference e is |a − e| / ulp(e) with ulp(e) the gap above |e|, so a correctly rounded
 /// result against a correctly rounded reference scores 0 and a neighbour 1.
@@ -27,8 +28,20 @@ public class AccuracyTests(ITestOutputHelper output)
         return Math.Abs((double)a - e) / ((double)MathF.BitIncrement(m) - m);
     }
 
-    /// <summary>A C-runtime reference for each op (exp2 through pow, which is correctly rounded on 2 and an integer-free exponent).</summary>
-    private static double Reference(UnaryOp op, double x) => op switch
+    /// <summary>The distance of an f32 result from a double-precision reference, in ulps of the reference rounded to f32
+    /// (the double is within 2⁻²⁹ ulp of the exact value, so this measures against the exact result, not a rounded one).</summary>
+    internal static double UlpErrorF(float a, double e)
+    {
+        if (double.IsNaN(e) || float.IsNaN(a)) return double.IsNaN(e) && float.IsNaN(a) ? 0 : double.PositiveInfinity;
+        float ef = (float)e;
+        if (float.IsInfinity(ef) || float.IsInfinity(a)) return a == ef ? 0 : double.PositiveInfinity;
+        float m = Math.Abs(ef);
+        return Math.Abs(a - e) / ((double)MathF.BitIncrement(m) - m);
+    }
+
+    /// <summary>A high-precision double reference for each op: the C runtime where it has the function (exp2 through pow,
+    /// which is correctly rounded on 2 and an integer-free exponent), decimal or double-double references otherwise.</summary>
+    internal static double Reference(UnaryOp op, double x) => op switch
     {
         UnaryOp.Exp => Math.Exp(x),
         UnaryOp.Exp2 => Math.Pow(2, x),
@@ -37,24 +50,16 @@ public class AccuracyTests(ITestOutputHelper output)
         UnaryOp.Log10 => Math.Log10(x),
         UnaryOp.Sin => Math.Sin(x),
         UnaryOp.Cos => Math.Cos(x),
+        UnaryOp.Tan => Math.Tan(x),
         UnaryOp.Asin => Math.Asin(x),
         UnaryOp.Acos => Math.Acos(x),
         UnaryOp.Atan => Math.Atan(x),
-        _ => throw new ArgumentOutOfRangeException(nameof(op)),
-    };
-
-    private static float Reference(UnaryOp op, float x) => op switch
-    {
-        UnaryOp.Exp => MathF.Exp(x),
-        UnaryOp.Exp2 => MathF.Pow(2, x),
-        UnaryOp.Log => MathF.Log(x),
-        UnaryOp.Log2 => MathF.Log2(x),
-        UnaryOp.Log10 => MathF.Log10(x),
-        UnaryOp.Sin => MathF.Sin(x),
-        UnaryOp.Cos => MathF.Cos(x),
-        UnaryOp.Asin => MathF.Asin(x),
-        UnaryOp.Acos => MathF.Acos(x),
-        UnaryOp.Atan => MathF.Atan(x),
+        UnaryOp.Tanh => Math.Tanh(x),
+        UnaryOp.Expm1 => ReferenceFunctions.Expm1(x),
+        UnaryOp.Log1p => ReferenceFunctions.Log1p(x),
+        UnaryOp.Logistic => ReferenceFunctions.Logistic(x),
+        UnaryOp.Erf => ReferenceErf.Erf(x),
+        UnaryOp.Erfc => ReferenceErf.Erfc(x),
         _ => throw new ArgumentOutOfRangeException(nameof(op)),
     };
 
@@ -86,7 +91,7 @@ public class AccuracyTests(ITestOutputHelper output)
                 LogUniform(1e-15, 1e-3, 5000, false);
                 for (int i = 0; i < 5000; i++) v.Add(1 + (i % 2 == 0 ? 1 : -1) * Math.Pow(2, -(i % 53)) * rng.NextDouble());
                 break;
-            case UnaryOp.Sin or UnaryOp.Cos:
+            case UnaryOp.Sin or UnaryOp.Cos or UnaryOp.Tan:
                 Uniform(-10, 10, 20000);
                 LogUniform(tiny, 1e6, 20000, true);
                 LogUniform(1e6, huge, 2000, true);
@@ -97,6 +102,11 @@ public class AccuracyTests(ITestOutputHelper output)
                     v.Add(m);
                     v.Add(Math.BitIncrement(m));
                     v.Add(Math.BitDecrement(m));
+                    if (f32)
+                    {
+                        v.Add(MathF.BitIncrement((float)m));
+                        v.Add(MathF.BitDecrement((float)m));
+                    }
                 }
 
                 break;
@@ -104,6 +114,28 @@ public class AccuracyTests(ITestOutputHelper output)
                 Uniform(-1, 1, 40000);
                 LogUniform(tiny, 1, 10000, true);
                 for (int i = 0; i < 2000; i++) v.Add((i % 2 == 0 ? 1 : -1) * (1 - Math.Pow(2, -(i % 53)) * rng.NextDouble()));
+                break;
+            case UnaryOp.Expm1:
+                Uniform(f32 ? -110 : -750, f32 ? 89 : 710, 30000);
+                Uniform(-1, 1, 10000);
+                LogUniform(tiny, 1, 20000, true);
+                break;
+            case UnaryOp.Log1p:
+                LogUniform(tiny, huge, 30000, false);
+                LogUniform(tiny, 1, 20000, true);
+                Uniform(-1, 1, 10000);
+                foreach (double d in TestUtil.LogUniform(rng, 5000, f32 ? 1e-7 : 1e-16, 1, false)) v.Add(-1 + d);
+                break;
+            case UnaryOp.Tanh or UnaryOp.Logistic:
+                LogUniform(tiny, huge, 30000, true);
+                Uniform(-3, 3, 20000);
+                Uniform(op == UnaryOp.Tanh ? -20 : f32 ? -110 : -750, op == UnaryOp.Tanh ? 20 : f32 ? 110 : 750, 20000);
+                break;
+            case UnaryOp.Erf or UnaryOp.Erfc:
+                LogUniform(tiny, huge, 20000, true);
+                Uniform(-3, 3, 20000);
+                Uniform(0.4, 1.1, 10000);
+                Uniform(-6, f32 ? 11 : 28, 20000);
                 break;
             default:
                 LogUniform(tiny, huge, 40000, true);
@@ -115,16 +147,26 @@ public class AccuracyTests(ITestOutputHelper output)
         return v.ToArray();
     }
 
+    /// <summary>erfc f64 on x ≥ 1 is limited by the Cephes rationals P/Q and R/S themselves (measured 4–9 ulps against the
+    /// decimal reference across [1, 27]); the exponential and the series below 1 are within 3.</summary>
+    private const double ErfcUlps64 = 10;
+
+    /// <summary>Worst-case bounds in ulps. f32 functions computed natively in f32 (<see cref="VectorMathF"/>) are held
+    /// to 2 ulps of the exact result, those still widened to double and rounded once to 1.</summary>
     public static TheoryData<UnaryOp, DType, double> Bounds() => new()
     {
         { UnaryOp.Exp, DType.Float64, 2 }, { UnaryOp.Exp2, DType.Float64, 2 }, { UnaryOp.Log, DType.Float64, 2 },
         { UnaryOp.Log2, DType.Float64, 2 }, { UnaryOp.Log10, DType.Float64, 2 }, { UnaryOp.Sin, DType.Float64, 2 },
         { UnaryOp.Cos, DType.Float64, 2 }, { UnaryOp.Asin, DType.Float64, 2 }, { UnaryOp.Acos, DType.Float64, 2 },
-        { UnaryOp.Atan, DType.Float64, 2 },
-        { UnaryOp.Exp, DType.Float32, 1 }, { UnaryOp.Exp2, DType.Float32, 1 }, { UnaryOp.Log, DType.Float32, 1 },
-        { UnaryOp.Log2, DType.Float32, 1 }, { UnaryOp.Log10, DType.Float32, 1 }, { UnaryOp.Sin, DType.Float32, 1 },
-        { UnaryOp.Cos, DType.Float32, 1 }, { UnaryOp.Asin, DType.Float32, 1 }, { UnaryOp.Acos, DType.Float32, 1 },
-        { UnaryOp.Atan, DType.Float32, 1 },
+        { UnaryOp.Atan, DType.Float64, 2 }, { UnaryOp.Tan, DType.Float64, 4 }, { UnaryOp.Tanh, DType.Float64, 4 },
+        { UnaryOp.Expm1, DType.Float64, 4 }, { UnaryOp.Log1p, DType.Float64, 4 }, { UnaryOp.Logistic, DType.Float64, 4 },
+        { UnaryOp.Erf, DType.Float64, 4 }, { UnaryOp.Erfc, DType.Float64, ErfcUlps64 },
+        { UnaryOp.Exp, DType.Float32, 2 }, { UnaryOp.Exp2, DType.Float32, 1 }, { UnaryOp.Log, DType.Float32, 2 },
+        { UnaryOp.Log2, DType.Float32, 1 }, { UnaryOp.Log10, DType.Float32, 1 }, { UnaryOp.Sin, DType.Float32, 2 },
+        { UnaryOp.Cos, DType.Float32, 2 }, { UnaryOp.Asin, DType.Float32, 1 }, { UnaryOp.Acos, DType.Float32, 1 },
+        { UnaryOp.Atan, DType.Float32, 1 }, { UnaryOp.Tan, DType.Float32, 2 }, { UnaryOp.Tanh, DType.Float32, 2 },
+        { UnaryOp.Expm1, DType.Float32, 2 }, { UnaryOp.Log1p, DType.Float32, 2 }, { UnaryOp.Logistic, DType.Float32, 2 },
+        { UnaryOp.Erf, DType.Float32, 2 }, { UnaryOp.Erfc, DType.Float32, 1 },
     };
 
     [Theory]
@@ -137,19 +179,12 @@ public class AccuracyTests(ITestOutputHelper output)
         if (f32)
         {
             var x = args.Select(a => (float)a).ToArray();
-            // Against the double-precision C runtime rounded once (within about half an ulp of the exact value), and
-            // against MathF, whose own functions (log10f …) are sometimes an ulp off themselves.
             var y = Kernels.Unary(op, NDArray.Wrap(x, Shape.Of(x.Length))).ToArray<float>();
-            double worstF = 0;
             for (int i = 0; i < x.Length; i++)
             {
-                double err = UlpError(y[i], (float)Reference(op, (double)x[i]));
+                double err = UlpErrorF(y[i], Reference(op, (double)x[i]));
                 if (err > worst) (worst, worstAt) = (err, x[i]);
-                worstF = Math.Max(worstF, UlpError(y[i], Reference(op, x[i])));
             }
-
-            output.WriteLine($"{op} f32 against MathF: worst {worstF:F3} ulp");
-            Assert.True(worstF <= 2, $"{op} f32: {worstF} ulps against MathF");
         }
         else
         {
@@ -203,6 +238,13 @@ public class AccuracyTests(ITestOutputHelper output)
     [InlineData(UnaryOp.Asin)]
     [InlineData(UnaryOp.Acos)]
     [InlineData(UnaryOp.Atan)]
+    [InlineData(UnaryOp.Tan)]
+    [InlineData(UnaryOp.Tanh)]
+    [InlineData(UnaryOp.Expm1)]
+    [InlineData(UnaryOp.Log1p)]
+    [InlineData(UnaryOp.Logistic)]
+    [InlineData(UnaryOp.Erfc)]
+    [InlineData(UnaryOp.Erf)]
     public void Unary_SpecialValues_MatchMath(UnaryOp op)
     {
         double[] special = [0.0, -0.0, double.PositiveInfinity, double.NegativeInfinity, double.NaN, -1.0, 1.0, -2.0, 2.0, 1.0000000000000002,
@@ -211,9 +253,10 @@ public class AccuracyTests(ITestOutputHelper output)
         foreach (double x in special)
         {
             double e = Reference(op, x), a = Eval(op, x);
-            Assert.True(UlpError(a, e) <= 2 && (e != 0 || double.IsNegative(e) == double.IsNegative(a)), $"{op}({x:R}) = {a:R}, Math gives {e:R}");
-            float xf = (float)x, ef = Reference(op, xf), af = EvalF(op, xf);
-            Assert.True(UlpError(af, ef) <= 1 && (ef != 0 || float.IsNegative(ef) == float.IsNegative(af)), $"{op}({xf:R}f) = {af:R}, MathF gives {ef:R}");
+            Assert.True(UlpError(a, e) <= (op == UnaryOp.Erfc ? ErfcUlps64 : op is UnaryOp.Tan or UnaryOp.Expm1 or UnaryOp.Log1p or UnaryOp.Logistic or UnaryOp.Tanh ? 4 : 2) && (e != 0 || double.IsNegative(e) == double.IsNegative(a)), $"{op}({x:R}) = {a:R}, Math gives {e:R}");
+            float xf = (float)x, af = EvalF(op, xf);
+            double ef = Reference(op, (double)xf);
+            Assert.True(UlpErrorF(af, ef) <= 2 && (ef != 0 || double.IsNegative(ef) == float.IsNegative(af)), $"{op}({xf:R}f) = {af:R}, the reference gives {ef:R}");
         }
     }
 

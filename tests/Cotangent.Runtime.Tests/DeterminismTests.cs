@@ -56,10 +56,15 @@ public class DeterminismTests
             var row = Ref.Make(dtype, Shape.Of(100), Values(4)[..100]);
             var finite = Ref.Make(dtype, Shape.Of(50, 100), TestUtil.LogUniform(new Random(5), 5000, 1e-3, 1e3, true));
             var vector = Ref.Make(dtype, Shape.Of(100), TestUtil.LogUniform(new Random(6), 100, 1e-3, 1e3, true));
+            var odd = Ref.Make(dtype, Shape.Of(N - 3), Values(8)[..(N - 3)]);   // not a multiple of any vector width: the overlapping tail
             foreach (var op in Enum.GetValues<UnaryOp>())
             {
-                if (op != UnaryOp.Not) cases[$"{op} {t}"] = () => Kernels.Unary(op, Fresh(x));
+                if (op == UnaryOp.Not) continue;
+                cases[$"{op} {t}"] = () => Kernels.Unary(op, Fresh(x));
+                cases[$"{op} {t} odd length"] = () => Kernels.Unary(op, Fresh(odd));
             }
+
+            cases[$"softplus {t}"] = () => Softplus(Fresh(odd));
 
             foreach (var op in Enum.GetValues<BinaryOp>())
             {
@@ -110,6 +115,21 @@ public class DeterminismTests
         foreach (var th in threads) th.Join();
         for (int t = 0; t < 8; t++)
             for (int i = 0; i < 10; i++) AssertSame(first, results[t][i], $"{name}: thread {t}, call {i}");
+    }
+
+    /// <summary>softplus (a per-vector function without a primitive yet) through the unary driver.</summary>
+    private static NDArray Softplus(NDArray x)
+    {
+        if (x.DType == DType.Float64)
+        {
+            var y = new double[x.Size];
+            UnaryDriver.Run<double, ViaDoubleOperator<double, SoftplusFunction>>(x.ReadOnlySpan<double>(), y);
+            return NDArray.Wrap(y, x.Shape);
+        }
+
+        var yf = new float[x.Size];
+        UnaryDriver.Run<float, FloatOperator<SoftplusFloat>>(x.ReadOnlySpan<float>(), yf);
+        return NDArray.Wrap(yf, x.Shape);
     }
 
     /// <summary>A copy in a new buffer, so successive calls see their inputs at varying addresses (and alignments).</summary>

@@ -11,7 +11,7 @@ internal static class ReferenceErf
 
     public static double Erf(double x)
     {
-        if (double.IsNaN(x)) return x;
+        if (double.IsNaN(x) || x == 0) return x;   // erf is odd: erf(−0) = −0
         double a = Math.Abs(x);
         // Below 1e-10, erf x = (2/√π)·x·(1 − x²/3 + …) is (2/√π)·x to double precision (and decimal would underflow).
         double r = a < 1e-10 ? (double)TwoOverSqrtPi * a : a < 3 ? (double)Series(ToDecimal(a)) : a >= 7 ? 1.0 : 1.0 - ContinuedFractionErfc(a);
@@ -29,7 +29,7 @@ internal static class ReferenceErf
     }
 
     /// <summary>The double's value as a decimal to 28 significant digits (the built-in conversion keeps only 15).</summary>
-    private static decimal ToDecimal(double x)
+    internal static decimal ToDecimal(double x)
     {
         if (x == 0) return 0m;
         long bits = BitConverter.DoubleToInt64Bits(x);

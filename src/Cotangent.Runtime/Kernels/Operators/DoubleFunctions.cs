@@ -4,28 +4,19 @@ using static Cotangent.Runtime.SpecialFunctions;
 
 namespace Cotangent.Runtime;
 
-/// <summary>eˣ − 1: Cephes' rational form on |x| ≤ ½ (no cancellation near 0), eˣ − 1 outside, where it loses at most ~1 bit.</summary>
+/// <summary>eˣ − 1 (<see cref="VectorMath.Expm1"/>).</summary>
 internal readonly struct Expm1Function : IDoubleFunction
 {
-    public static double Invoke(double x) => Expm1(x);
+    public static double Invoke(double x) => VectorMath.Expm1(Vector256.Create(x)).ToScalar();
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static Vector256<double> Invoke(Vector256<double> x)
-    {
-        var xx = x * x;
-        var p = x * ((Vector256.Create(Ep0) * xx + Vector256.Create(Ep1)) * xx + Vector256.Create(Ep2));
-        var q = ((Vector256.Create(Eq0) * xx + Vector256.Create(Eq1)) * xx + Vector256.Create(Eq2)) * xx + Vector256.Create(Eq3);
-        var r = p / (q - p);
-        var big = VectorMath.Exp(x) - Vector256<double>.One;
-        // |x| ≤ ½ is false for NaN, so NaN takes the exp path and stays NaN; ±∞ give +∞ and −1 there.
-        return Vector256.ConditionalSelect(Vector256.LessThanOrEqual(Vector256.Abs(x), Vector256.Create(0.5)), r + r, big);
-    }
+    public static Vector256<double> Invoke(Vector256<double> x) => VectorMath.Expm1(x);
 }
 
 /// <summary>ln(1 + x): Cephes' rational form while 1 + x ∈ [1/√2, √2], the plain log of 1 + x (then exact enough) elsewhere.</summary>
 internal readonly struct Log1pFunction : IDoubleFunction
 {
-    public static double Invoke(double x) => Log1p(x);
+    public static double Invoke(double x) => Invoke(Vector256.Create(x)).ToScalar();
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector256<double> Invoke(Vector256<double> x)
@@ -45,72 +36,83 @@ internal readonly struct Log1pFunction : IDoubleFunction
 
 /// <summary>
 /// tanh x = sign(x)·t/(t + 2) with t = expm1(2|x|): accurate near 0 because expm1 is. |x| is clamped at 22, where
-/// tanh already rounds to 1 in double, so t never overflows (NaN passes through the clamp).
+/// tanh already rounds to 1 in double, so t never overflows (NaN passes through the clamp). The rounding error c of
+/// d = t + 2 is exact (TwoSum) and folded back: t/(d + c) ≈ q − q·c/d with q = t/d.
 /// </summary>
 internal readonly struct TanhFunction : IDoubleFunction
 {
-    public static double Invoke(double x) => Math.Tanh(x);
+    public static double Invoke(double x) => Invoke(Vector256.Create(x)).ToScalar();
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector256<double> Invoke(Vector256<double> x)
     {
         var a = Vector256.Min(Vector256.Abs(x), Vector256.Create(22.0));
-        var t = Expm1Function.Invoke(a + a);
-        return Vector256.CopySign(t / (t + Vector256.Create(2.0)), x);
+        var t = VectorMath.Expm1(a + a);
+        var two = Vector256.Create(2.0);
+        var d = t + two;
+        var bb = d - t;
+        var c = (t - (d - bb)) + (two - bb);
+        var q = t / d;
+        return Vector256.CopySign(q - q * (c / d), x);
     }
 }
 
 /// <summary>
 /// sinh x = sign(x)·½(t + t/(t + 1)) with t = expm1(|x|): both terms are positive, so there is no cancellation near
-/// 0. Above |x| = 700 eˣ nears overflow while sinh stays finite up to 710.4; such vectors (rare) go lane by lane
-/// through Math.Sinh, which keeps the common path at one exponential.
+/// 0. Above |x| = 700 eˣ nears overflow while sinh stays finite up to 710.4; such lanes (rare) go through Math.Sinh,
+/// which keeps the common path at one exponential.
 /// </summary>
 internal readonly struct SinhFunction : IDoubleFunction
 {
-    public static double Invoke(double x) => Math.Sinh(x);
+    public static double Invoke(double x) => Invoke(Vector256.Create(x)).ToScalar();
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector256<double> Invoke(Vector256<double> x)
     {
         var a = Vector256.Abs(x);
-        if (Vector256.GreaterThanAny(a, Vector256.Create(700.0))) return Lanes.Apply<SinhFunction>(x);
-        var t = Expm1Function.Invoke(a);
-        return Vector256.CopySign(Vector256.Create(0.5) * (t + t / (t + Vector256<double>.One)), x);
+        var t = VectorMath.Expm1(a);
+        var y = Vector256.CopySign(Vector256.Create(0.5) * (t + t / (t + Vector256<double>.One)), x);
+        return Vector256.GreaterThanAny(a, Vector256.Create(700.0)) ? Lanes.Above(x, y, 700.0, static v => Math.Sinh(v)) : y;
     }
 }
 
-/// <summary>cosh x = ½e^{|x|} + ½/e^{|x|}; vectors with a lane above 700 (near overflow) go lane by lane through Math.Cosh.</summary>
+/// <summary>cosh x = ½e^{|x|} + ½/e^{|x|}; lanes above 700 (near overflow) go through Math.Cosh.</summary>
 internal readonly struct CoshFunction : IDoubleFunction
 {
-    public static double Invoke(double x) => Math.Cosh(x);
+    public static double Invoke(double x) => Invoke(Vector256.Create(x)).ToScalar();
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector256<double> Invoke(Vector256<double> x)
     {
         var a = Vector256.Abs(x);
-        if (Vector256.GreaterThanAny(a, Vector256.Create(700.0))) return Lanes.Apply<CoshFunction>(x);
         var half = Vector256.Create(0.5);
         var e = VectorMath.Exp(a);
-        return half * e + half / e;
+        var y = half * e + half / e;
+        return Vector256.GreaterThanAny(a, Vector256.Create(700.0)) ? Lanes.Above(x, y, 700.0, static v => Math.Cosh(v)) : y;
     }
 }
 
-/// <summary>Lane-by-lane evaluation with the scalar function, for rare vectors outside a fast path's range.</summary>
+/// <summary>Per-lane fallbacks for rare lanes outside a fast path's range.</summary>
 internal static class Lanes
 {
-    public static Vector256<double> Apply<TFunction>(Vector256<double> x)
-        where TFunction : struct, IDoubleFunction
-        => Vector256.Create(TFunction.Invoke(x[0]), TFunction.Invoke(x[1]), TFunction.Invoke(x[2]), TFunction.Invoke(x[3]));
+    /// <summary>f(x) in the lanes with |x| above the limit, y elsewhere: a lane's result depends only on its own value.</summary>
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    public static Vector256<double> Above(Vector256<double> x, Vector256<double> y, double limit, Func<double, double> f)
+    {
+        Span<double> lanes = stackalloc double[4];
+        for (int i = 0; i < 4; i++) lanes[i] = Math.Abs(x[i]) > limit ? f(x[i]) : y[i];
+        return Vector256.Create<double>(lanes);
+    }
 }
 
 /// <summary>
-/// erf x with the Cephes approximations of <see cref="SpecialFunctions.Erf"/>, both branches evaluated and blended:
+/// erf x with the Cephes approximations (ndtr.c), both branches evaluated and blended:
 /// x·T(x²)/U(x²) below 1, 1 − e^{−x²}P(|x|)/Q(|x|) on [1, 6) and exactly ±1 from 6 on (which also keeps the
 /// degree-8 polynomials of huge |x| from producing ∞/∞ there).
 /// </summary>
 internal readonly struct ErfFunction : IDoubleFunction
 {
-    public static double Invoke(double x) => Erf(x);
+    public static double Invoke(double x) => Invoke(Vector256.Create(x)).ToScalar();
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector256<double> Invoke(Vector256<double> x)
@@ -141,4 +143,17 @@ internal readonly struct ErfFunction : IDoubleFunction
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static Vector256<double> C(double c) => Vector256.Create(c);
+}
+
+/// <summary>
+/// softplus x = log(1 + eˣ) = max(x, 0) + log1p(e^{−|x|}): e^{−|x|} ≤ 1 never overflows, and very negative x keep full
+/// relative accuracy (the result is e^{x} there). Not a primitive yet: for fused kernels and tests.
+/// </summary>
+internal readonly struct SoftplusFunction : IDoubleFunction
+{
+    public static double Invoke(double x) => Invoke(Vector256.Create(x)).ToScalar();
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector256<double> Invoke(Vector256<double> x)
+        => Vector256.Max(x, Vector256<double>.Zero) + Log1pFunction.Invoke(VectorMath.Exp(-Vector256.Abs(x)));
 }

@@ -97,11 +97,28 @@ internal readonly struct AtanFunction : IDoubleFunction
     public static Vector256<double> Invoke(Vector256<double> x) => VectorMath.Atan(x);
 }
 
-/// <summary>The logistic sigmoid 1/(1 + e⁻ˣ): e⁻ˣ = ∞ gives exactly 0 and e⁻ˣ → 0 gives 1.</summary>
+/// <summary>
+/// The logistic sigmoid: 1/(1 + e) for x ≥ 0 and e/(1 + e) for x &lt; 0, with e = e^{−|x|} ≤ 1, so e never overflows
+/// and very negative x (down to −745, where the result is subnormal) keep their value instead of 1/∞ = 0.
+/// </summary>
 internal readonly struct LogisticFunction : IDoubleFunction
 {
     public static double Invoke(double x) => Invoke(Vector256.Create(x)).ToScalar();
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static Vector256<double> Invoke(Vector256<double> x) => Vector256<double>.One / (Vector256<double>.One + VectorMath.Exp(-x));
+    public static Vector256<double> Invoke(Vector256<double> x)
+    {
+        var e = VectorMath.Exp(-Vector256.Abs(x));
+        var num = Vector256.ConditionalSelect(Vector256.LessThan(x, Vector256<double>.Zero), e, Vector256<double>.One);
+        return num / (Vector256<double>.One + e);
+    }
+}
+
+/// <summary>tan x.</summary>
+internal readonly struct TanFunction : IDoubleFunction
+{
+    public static double Invoke(double x) => VectorMath.Tan(Vector256.Create(x)).ToScalar();
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector256<double> Invoke(Vector256<double> x) => VectorMath.Tan(x);
 }

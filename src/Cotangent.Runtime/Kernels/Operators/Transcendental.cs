@@ -34,11 +34,3 @@ internal readonly struct ViaDoubleOperator<T, TFunction> : IUnaryOperator<T>
 
     public static Vector512<T> Invoke(Vector512<T> x) => Vector512.Create(Invoke(x.GetLower()), Invoke(x.GetUpper()));
 }
-
-/// <summary>tan x by the scalar C runtime (TensorPrimitives.Tan is off by up to ~10 ulps on its Vector128 path).</summary>
-internal readonly struct TanOperator<T> : IUnaryOperator<T>
-    where T : IFloatingPointIeee754<T>
-{
-    public static bool Vectorizable => false;
-    public static T Invoke(T x) => T.Tan(x);
-}

@@ -58,6 +58,18 @@ internal static partial class VectorMath
         return Vector256.ConditionalSelect(Vector256.Equals(x, x), y, x);
     }
 
+    /// <summary>e^{x + tail} for a small correction |tail| ≲ 10⁻⁴ (the low part of an argument known to more than double
+    /// precision): the tail joins the reduced argument, so the result is as accurate as <see cref="Exp(Vector256{double})"/>.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector256<double> Exp(Vector256<double> x, Vector256<double> tail)
+    {
+        var xc = Vector256.MinNative(Vector256.MaxNative(x, C(-1400.0)), C(1400.0));
+        var k = xc * C(Log2E) + C(RoundMagic) - C(RoundMagic);
+        var r = (xc - k * C(Ln2Hi)) - (k * C(Ln2Lo) - tail);
+        var y = ScaleByPow2(ExpReduced(r), k);
+        return Vector256.ConditionalSelect(Vector256.Equals(x, x), y, x);
+    }
+
     /// <summary>2ˣ, exact when x is an integer and 2ˣ is representable (then r = 0 and the polynomial is exactly 1).</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector256<double> Exp2(Vector256<double> x)
@@ -89,6 +101,38 @@ internal static partial class VectorMath
         q = q * r + C(1.0 / 6.0);
         q = q * r + C(0.5);
         return Vector256<double>.One + (r + r * r * q);
+    }
+
+    /// <summary>
+    /// eˣ − 1 = 2ᵏ·(eʳ − 1) + (2ᵏ − 1) with x = k·ln2 + r: 2ᵏ − 1 is exact for the k that matter and eʳ − 1 = r + r²·Q(r)
+    /// (the Taylor terms of <see cref="ExpReduced"/>) is accurate relative to r, so there is no cancellation near 0 (k = 0
+    /// gives expm1 r itself). Below −40 the result rounds to −1; lanes above 709 (where 2ᵏ overflows) take eˣ.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector256<double> Expm1(Vector256<double> x)
+    {
+        var xc = Vector256.MinNative(Vector256.MaxNative(x, C(-40.0)), C(709.0));
+        var k = xc * C(Log2E) + C(RoundMagic) - C(RoundMagic);
+        var r = (xc - k * C(Ln2Hi)) - k * C(Ln2Lo);
+        var q = C(1.0 / 6227020800.0) * r + C(1.0 / 479001600.0);
+        q = q * r + C(1.0 / 39916800.0);
+        q = q * r + C(1.0 / 3628800.0);
+        q = q * r + C(1.0 / 362880.0);
+        q = q * r + C(1.0 / 40320.0);
+        q = q * r + C(1.0 / 5040.0);
+        q = q * r + C(1.0 / 720.0);
+        q = q * r + C(1.0 / 120.0);
+        q = q * r + C(1.0 / 24.0);
+        q = q * r + C(1.0 / 6.0);
+        q = q * r + C(0.5);
+        var e = r + r * r * q;
+        var t = Pow2(k);
+        var y = t * e + (t - Vector256<double>.One);
+
+        // expm1 x = x to double precision below 2⁻⁵³ (keeps −0 and subnormals exact); NaN passes through.
+        y = Vector256.ConditionalSelect(Vector256.LessThan(Vector256.Abs(x), C(1.1102230246251565e-16)), x, y);
+        if (Vector256.GreaterThanAny(x, C(709.0))) y = Vector256.ConditionalSelect(Vector256.GreaterThan(x, C(709.0)), Exp(x), y);
+        return Vector256.ConditionalSelect(Vector256.Equals(x, x), y, x);
     }
 
     /// <summary>

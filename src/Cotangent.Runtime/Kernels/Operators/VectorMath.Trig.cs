@@ -49,7 +49,7 @@ internal static partial class VectorMath
 
         // sin x = x to double precision below 2⁻²⁷ (this also keeps −0 and subnormals exact).
         y = Vector256.ConditionalSelect(Vector256.LessThan(Vector256.Abs(x), C(7.450580596923828e-9)), x, y);
-        if (Vector256.GreaterThanAny(Vector256.Abs(x), C(TrigReductionLimit))) y = HugeArguments(x, y, sine: true);
+        if (Vector256.GreaterThanAny(Vector256.Abs(x), C(TrigReductionLimit))) y = HugeArguments(x, y, 0);
         return y;
     }
 
@@ -63,19 +63,35 @@ internal static partial class VectorMath
         var odd = Vector256.Equals(q & Vector256.Create(1L), Vector256.Create(1L)).AsDouble();
         var y = Vector256.ConditionalSelect(odd, s, c);
         y = (y.AsInt64() ^ Vector256.ShiftLeft((q + Vector256.Create(1L)) & Vector256.Create(2L), 62)).AsDouble();   // quadrants 1 and 2 negate
-        if (Vector256.GreaterThanAny(Vector256.Abs(x), C(TrigReductionLimit))) y = HugeArguments(x, y, sine: false);
+        if (Vector256.GreaterThanAny(Vector256.Abs(x), C(TrigReductionLimit))) y = HugeArguments(x, y, 1);
         return y;
     }
 
-    /// <summary>Lanes with |x| above the reduction limit (or ±∞) through Math.Sin/Math.Cos; the others keep y.</summary>
+    /// <summary>tan x = sin r/cos r in even quadrants and −cos r/sin r in odd ones, r = hi + lo the reduced argument.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector256<double> Tan(Vector256<double> x)
+    {
+        var (hi, lo, q) = ReducePiOver2(x);
+        var s = SinKernel(hi, lo);
+        var c = CosKernel(hi, lo);
+        var odd = Vector256.Equals(q & Vector256.Create(1L), Vector256.Create(1L)).AsDouble();
+        var y = Vector256.ConditionalSelect(odd, -c, s) / Vector256.ConditionalSelect(odd, s, c);
+
+        // tan x = x to double precision below 2⁻²⁷ (this also keeps −0 and subnormals exact).
+        y = Vector256.ConditionalSelect(Vector256.LessThan(Vector256.Abs(x), C(7.450580596923828e-9)), x, y);
+        if (Vector256.GreaterThanAny(Vector256.Abs(x), C(TrigReductionLimit))) y = HugeArguments(x, y, 2);
+        return y;
+    }
+
+    /// <summary>Lanes with |x| above the reduction limit (or ±∞) through Math.Sin/Cos/Tan (function 0/1/2); the others keep y.</summary>
     [MethodImpl(MethodImplOptions.NoInlining)]
-    private static Vector256<double> HugeArguments(Vector256<double> x, Vector256<double> y, bool sine)
+    private static Vector256<double> HugeArguments(Vector256<double> x, Vector256<double> y, int function)
     {
         Span<double> lanes = stackalloc double[4];
         for (int i = 0; i < 4; i++)
         {
             double v = x.GetElement(i);
-            lanes[i] = Math.Abs(v) > TrigReductionLimit ? (sine ? Math.Sin(v) : Math.Cos(v)) : y.GetElement(i);
+            lanes[i] = Math.Abs(v) <= TrigReductionLimit ? y.GetElement(i) : function switch { 0 => Math.Sin(v), 1 => Math.Cos(v), _ => Math.Tan(v) };
         }
 
         return Vector256.Create(lanes[0], lanes[1], lanes[2], lanes[3]);

@@ -1,0 +1,186 @@
+using System.Runtime.Intrinsics;
+using Cotangent.Runtime.Tests.Reference;
+using Xunit.Abstractions;
+
+namespace Cotangent.Runtime.Tests;
+
+/// <summary>
+/// The per-vector math library directly: every path of an operator (scalar, Vector128/256/512, the driver with its
+/// overlapping tail) gives the same bits for the same input (any NaN matching any NaN); softplus (not a primitive yet) and f32 pow against
+/// references.
+/// </summary>
+public class VectorMathTests(ITestOutputHelper output)
+{
+    /// <summary>Mixed arguments: typical, tiny to huge, special values, and the π/2 multiples' neighbours.</summary>
+    private static double[] Mixed(int n, int seed)
+    {
+        var rng = new Random(seed);
+        var logs = TestUtil.LogUniform(rng, n, 1e-40, 1e30, true);
+        var v = new double[n];
+        double[] special = [0.0, -0.0, double.PositiveInfinity, double.NegativeInfinity, double.NaN, 1e-45, -1.0, 88.5, -104, 2000, 1e7, Math.PI / 2];
+        for (int i = 0; i < n; i++)
+            v[i] = (i % 4) switch { 0 => (rng.NextDouble() - 0.5) * 20, 1 => logs[i], 2 => (rng.NextDouble() - 0.5) * 300, _ => special[i / 4 % special.Length] };
+        return v;
+    }
+
+    public static TheoryData<string> FloatFunctions() => new(s_float.Keys);
+
+    private static readonly Dictionary<string, (Func<float, float> Scalar, Action<float[], float[]> Run, Func<Vector128<float>, Vector128<float>> V128, Func<Vector512<float>, Vector512<float>> V512)> s_float = new()
+    {
+        ["exp"] = Ops<ExpFloat>(), ["expm1"] = Ops<Expm1Float>(), ["log"] = Ops<LogFloat>(), ["log1p"] = Ops<Log1pFloat>(),
+        ["tanh"] = Ops<TanhFloat>(), ["logistic"] = Ops<LogisticFloat>(), ["softplus"] = Ops<SoftplusFloat>(),
+        ["sin"] = Ops<SinFloat>(), ["cos"] = Ops<CosFloat>(), ["tan"] = Ops<TanFloat>(), ["erf"] = Ops<ErfFloat>(),
+    };
+
+    private static (Func<float, float>, Action<float[], float[]>, Func<Vector128<float>, Vector128<float>>, Func<Vector512<float>, Vector512<float>>) Ops<TF>()
+        where TF : struct, IFloatFunction
+        => (FloatOperator<TF>.Invoke, (x, y) => UnaryDriver.Run<float, FloatOperator<TF>>(x, y), FloatOperator<TF>.Invoke, FloatOperator<TF>.Invoke);
+
+    [Theory]
+    [MemberData(nameof(FloatFunctions))]
+    public void Float_ScalarAndEveryVectorWidth_SameBits(string name)
+    {
+        var (scalar, run, v128, v512) = s_float[name];
+        foreach (int n in new[] { 1, 7, 8, 9, 17, 31, 1001 })
+        {
+            var x = Mixed(n, n).Select(a => (float)a).ToArray();
+            var y = new float[n];
+            run(x, y);
+            for (int i = 0; i < n; i++) AssertSameBits(scalar(x[i]), y[i], $"{name}({x[i]:R}) n = {n}");
+        }
+
+        var xs = Mixed(64, 5).Select(a => (float)a).ToArray();
+        for (int i = 0; i + 16 <= xs.Length; i += 16)
+        {
+            var r128 = v128(Vector128.Create(xs.AsSpan(i, 4)));
+            var r512 = v512(Vector512.Create(xs.AsSpan(i, 16)));
+            for (int j = 0; j < 4; j++) AssertSameBits(scalar(xs[i + j]), r128[j], $"{name} V128({xs[i + j]:R})");
+            for (int j = 0; j < 16; j++) AssertSameBits(scalar(xs[i + j]), r512[j], $"{name} V512({xs[i + j]:R})");
+        }
+    }
+
+    public static TheoryData<string> DoubleFunctions() => new(["tan", "erfc", "softplus"]);
+
+    [Theory]
+    [MemberData(nameof(DoubleFunctions))]
+    public void Double_ScalarAndVector_SameBits(string name)
+    {
+        foreach (int n in new[] { 1, 3, 4, 5, 9, 1001 })
+        {
+            var x = Mixed(n, n + 100);
+            var y = new double[n];
+            Func<double, double> scalar;
+            switch (name)
+            {
+                case "tan": UnaryDriver.Run<double, ViaDoubleOperator<double, TanFunction>>(x, y); scalar = TanFunction.Invoke; break;
+                case "erfc": UnaryDriver.Run<double, ViaDoubleOperator<double, ErfcFunction>>(x, y); scalar = ErfcFunction.Invoke; break;
+                default: UnaryDriver.Run<double, ViaDoubleOperator<double, SoftplusFunction>>(x, y); scalar = SoftplusFunction.Invoke; break;
+            }
+
+            for (int i = 0; i < n; i++)
+            {
+                double e = scalar(x[i]);
+                Assert.True(BitConverter.DoubleToInt64Bits(e) == BitConverter.DoubleToInt64Bits(y[i]) || (double.IsNaN(e) && double.IsNaN(y[i])), $"{name}({x[i]:R}) n = {n}: {y[i]:R} vs scalar {e:R}");
+            }
+        }
+    }
+
+    [Fact]
+    public void PowF32_ScalarAndVector_SameBits()
+    {
+        foreach (int n in new[] { 1, 7, 8, 9, 33, 1001 })
+        {
+            var x = Mixed(n, n).Select(a => (float)a).ToArray();
+            var y = Mixed(n, n + 1).Select(a => (float)(a % 7)).ToArray();
+            var d = new float[n];
+            BinaryDriver.Contiguous<float, PowFloatOperator>(ref x[0], ref y[0], ref d[0], n);
+            for (int i = 0; i < n; i++) AssertSameBits(PowFloatOperator.Invoke(x[i], y[i]), d[i], $"pow({x[i]:R}, {y[i]:R})");
+        }
+    }
+
+    [Fact]
+    public void Softplus_WithinUlps()
+    {
+        var rng = new Random(3);
+        var args = new List<double>(TestUtil.LogUniform(rng, 20000, 1e-300, 1e300, true));
+        for (int i = 0; i < 20000; i++) args.Add((rng.NextDouble() - 0.5) * 1500);
+        for (int i = 0; i < 20000; i++) args.Add((rng.NextDouble() - 0.5) * 40);
+        args.AddRange([0.0, -0.0, double.PositiveInfinity, double.NegativeInfinity, double.NaN, 5e-324, -745, -746, -103, -104]);
+        var x = args.ToArray();
+        var y = new double[x.Length];
+        UnaryDriver.Run<double, ViaDoubleOperator<double, SoftplusFunction>>(x, y);
+        double worst = 0, worstAt = 0;
+        for (int i = 0; i < x.Length; i++)
+        {
+            double err = AccuracyTests.UlpError(y[i], ReferenceFunctions.Softplus(x[i]));
+            if (err > worst) (worst, worstAt) = (err, x[i]);
+        }
+
+        output.WriteLine($"softplus f64: worst {worst:F3} ulp at {worstAt:R}");
+        Assert.True(worst <= 4, $"softplus f64: {worst} ulps at {worstAt:R}");
+
+        var xf = x.Select(a => (float)a).ToArray();
+        var yf = new float[xf.Length];
+        UnaryDriver.Run<float, FloatOperator<SoftplusFloat>>(xf, yf);
+        worst = 0;
+        for (int i = 0; i < xf.Length; i++)
+        {
+            double err = AccuracyTests.UlpErrorF(yf[i], ReferenceFunctions.Softplus(xf[i]));
+            if (err > worst) (worst, worstAt) = (err, xf[i]);
+        }
+
+        output.WriteLine($"softplus f32: worst {worst:F3} ulp at {worstAt:R}");
+        Assert.True(worst <= 2, $"softplus f32: {worst} ulps at {worstAt:R}");
+    }
+
+    [Fact]
+    public void PowF32_WithinAnUlp_AndSpecialCasesAsMathF()
+    {
+        var rng = new Random(9);
+        var xs = new List<float>();
+        var ys = new List<float>();
+        for (int i = 0; i < 60000; i++)
+        {
+            double lx = (rng.NextDouble() - 0.5) * 60, ly = (rng.NextDouble() - 0.5) * (i % 3 == 0 ? 200 : 8);
+            xs.Add((float)(Math.Exp(lx) * (i % 5 == 0 ? -1 : 1)));
+            ys.Add(i % 5 == 0 ? MathF.Round((float)ly) : (float)(ly / Math.Max(1, Math.Abs(lx))));
+        }
+
+        float[] special = [0f, -0f, 1f, -1f, 2f, -2f, 0.5f, float.PositiveInfinity, float.NegativeInfinity, float.NaN, float.Epsilon, 3f, -3f, 1e30f, 16777216f, 16777217f];
+        foreach (float a in special)
+            foreach (float b in special.Concat([0.5f, -0.5f, 1.5f, -1.5f, 126f, -149f, 1e-30f]))
+            {
+                xs.Add(a);
+                ys.Add(b);
+            }
+
+        var x = xs.ToArray();
+        var y = ys.ToArray();
+        var r = Kernels.Binary(BinaryOp.Pow, NDArray.Wrap(x, Shape.Of(x.Length)), NDArray.Wrap(y, Shape.Of(y.Length))).ToArray<float>();
+        double worst = 0;
+        string worstAt = "";
+        for (int i = 0; i < x.Length; i++)
+        {
+            double e = Math.Pow(x[i], y[i]);
+            double err = AccuracyTests.UlpErrorF(r[i], e);
+            if (double.IsNaN(e) || double.IsInfinity(e) || e == 0 || float.IsNaN(x[i]) || float.IsNaN(y[i]))
+            {
+                float m = MathF.Pow(x[i], y[i]);
+                err = BitConverter.SingleToInt32Bits(m) == BitConverter.SingleToInt32Bits(r[i]) || (float.IsNaN(m) && float.IsNaN(r[i])) ? 0 : double.PositiveInfinity;
+            }
+
+            if (err > worst) (worst, worstAt) = (err, $"pow({x[i]:R}, {y[i]:R}) = {r[i]:R}, reference {e:R}");
+        }
+
+        output.WriteLine($"pow f32: worst {worst:F3} ulp at {worstAt}");
+        Assert.True(worst <= 1, $"pow f32: {worst} ulps at {worstAt}");
+    }
+
+    /// <summary>Bit equality, except that any two NaNs match: a NaN's sign and payload follow operand order, which the JIT
+    /// may pick differently where the same code is inlined into different callers (a path difference, not a tier one).</summary>
+    private static void AssertSameBits(float expected, float actual, string context)
+    {
+        if (BitConverter.SingleToInt32Bits(expected) != BitConverter.SingleToInt32Bits(actual) && !(float.IsNaN(expected) && float.IsNaN(actual)))
+            Assert.Fail($"{context}: {actual:R} ({BitConverter.SingleToInt32Bits(actual):X8}) vs scalar {expected:R} ({BitConverter.SingleToInt32Bits(expected):X8})");
+    }
+}
