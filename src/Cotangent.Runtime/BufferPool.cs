@@ -17,9 +17,10 @@ namespace Cotangent.Runtime;
 /// </summary>
 internal static class BufferPool
 {
-    /// <summary>Buffers smaller than this are left to the generation-0 allocator, which is already cheap for them
-    /// (the large-object heap starts at 85,000 bytes).</summary>
-    public const int MinBytes = 1 << 17;
+    /// <summary>Buffers smaller than this are left to the generation-0 allocator, which is already cheap for them. Just
+    /// under the large-object heap's 85,000 bytes: every array that would land there (allocated cold, collected only by
+    /// full collections) is pooled.</summary>
+    public const int MinBytes = 80 * 1024;
 
     private static readonly ConditionalWeakTable<Array, Reclaimer> s_tracked = new();
     private static readonly Dictionary<(Type, int), Stack<Array>> s_buckets = [];

@@ -6,7 +6,7 @@ namespace Cotangent.Tests.Trust;
 
 /// <summary>
 /// Eager evaluators hand intermediate buffers back to the pool at their last use (the backward pass, program
-/// evaluation). These tests use arrays far above the pool's 128 KB threshold — at small sizes nothing is recycled and
+/// evaluation). These tests use arrays far above the pool's 80 KB threshold — at small sizes nothing is recycled and
 /// a bug would hide — and check what a user relies on: gradients equal closed forms computed by plain loops, inputs
 /// and earlier results never change, views of intermediates survive, and recycling really happened.
 /// </summary>
