@@ -64,7 +64,7 @@ internal static class BufferPool
             {
                 Interlocked.Exchange(ref s_outstanding, 0);
                 Interlocked.Increment(ref s_induced);
-                GC.Collect(2, GCCollectionMode.Forced, blocking: false, compacting: false);
+                GC.Collect(2, GCCollectionMode.Forced, blocking: true, compacting: false);
             }
 
             array = GC.AllocateUninitializedArray<T>(length);
