@@ -88,6 +88,11 @@ internal static partial class VectorMath
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static Vector256<double> ExpReduced(Vector256<double> r)
+        => Vector256<double>.One + (r + r * r * ExpTaylorTail(r));
+
+    /// <summary>Q(r) = Σₖ₌₂¹³ rᵏ⁻²/k! by Horner, so that eʳ − 1 = r + r²·Q(r) (shared by exp and expm1).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector256<double> ExpTaylorTail(Vector256<double> r)
     {
         var q = C(1.0 / 6227020800.0) * r + C(1.0 / 479001600.0);
         q = q * r + C(1.0 / 39916800.0);
@@ -99,8 +104,7 @@ internal static partial class VectorMath
         q = q * r + C(1.0 / 120.0);
         q = q * r + C(1.0 / 24.0);
         q = q * r + C(1.0 / 6.0);
-        q = q * r + C(0.5);
-        return Vector256<double>.One + (r + r * r * q);
+        return q * r + C(0.5);
     }
 
     /// <summary>
@@ -114,18 +118,7 @@ internal static partial class VectorMath
         var xc = Vector256.MinNative(Vector256.MaxNative(x, C(-40.0)), C(709.0));
         var k = xc * C(Log2E) + C(RoundMagic) - C(RoundMagic);
         var r = (xc - k * C(Ln2Hi)) - k * C(Ln2Lo);
-        var q = C(1.0 / 6227020800.0) * r + C(1.0 / 479001600.0);
-        q = q * r + C(1.0 / 39916800.0);
-        q = q * r + C(1.0 / 3628800.0);
-        q = q * r + C(1.0 / 362880.0);
-        q = q * r + C(1.0 / 40320.0);
-        q = q * r + C(1.0 / 5040.0);
-        q = q * r + C(1.0 / 720.0);
-        q = q * r + C(1.0 / 120.0);
-        q = q * r + C(1.0 / 24.0);
-        q = q * r + C(1.0 / 6.0);
-        q = q * r + C(0.5);
-        var e = r + r * r * q;
+        var e = r + r * r * ExpTaylorTail(r);
         var t = Pow2(k);
         var y = t * e + (t - Vector256<double>.One);
 
