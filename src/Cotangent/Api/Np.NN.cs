@@ -44,7 +44,9 @@ public static partial class Np
     /// x − max(x) over the axes (the maximum replaced by 0 where it is infinite). An empty tensor is returned as is:
     /// the maximum of an empty axis does not exist, and the result, like NumPy's and JAX's, is empty anyway.
     /// </summary>
-    private static Tensor Shifted(Tensor x, int[] axes) => x.Size == 0 ? x : Lax.Sub(x, FiniteOrZero(Max(x, axes, keepDims: true)));
+    /// <remarks>The maximum is taken of stop_gradient(x): the result does not depend on the shift (its derivative through
+    /// it is −1 + Σ softmax = 0), so differentiating the maximum would only add rounding and work (as JAX does).</remarks>
+    private static Tensor Shifted(Tensor x, int[] axes) => x.Size == 0 ? x : Lax.Sub(x, FiniteOrZero(Max(Lax.StopGradient(x), axes, keepDims: true)));
 
     /// <summary>
     /// GELU. Approximate (the default, as in JAX): ½x(1 + tanh(√(2/π)(x + 0.044715x³))); exact: ½x·erfc(−x/√2) = ½x(1 + erf(x/√2)).

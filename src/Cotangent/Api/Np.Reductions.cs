@@ -128,7 +128,8 @@ public static partial class Np
         ArgumentNullException.ThrowIfNull(x);
         var ax = AxisHelpers.NormalizeMany(axes, x.Rank, "logsumexp");
         CheckNonEmpty(x, ax, "logsumexp");
-        var m = FiniteOrZero(Max(x, ax, keepDims: true));
+        // m + log Σ exp(x − m) does not depend on m, so m is a constant for differentiation (stop_gradient).
+        var m = FiniteOrZero(Max(Lax.StopGradient(x), ax, keepDims: true));
         var s = Lax.Log(Sum(Lax.Exp(Lax.Sub(x, m)), ax, keepDims: true));
         var r = Lax.Add(s, m);
         return keepDims ? r : Lax.Reshape(r, Lax.RemoveAxes(x.Shape, ax));

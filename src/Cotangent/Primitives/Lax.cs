@@ -36,6 +36,16 @@ public static class Lax
     public static Tensor Abs(Tensor x) => Catalogue.Abs.Bind(x);
     public static Tensor Sign(Tensor x) => Catalogue.Sign.Bind(x);
     public static Tensor Floor(Tensor x) => Catalogue.Floor.Bind(x);
+
+    /// <summary>
+    /// x itself, with a derivative of zero (JAX's <c>lax.stop_gradient</c>): no tangent or cotangent passes through, at
+    /// any order. For quantities that must act as constants under differentiation (a stabilizing shift, a target).
+    /// </summary>
+    /// <example><code>
+    /// // d/dx [x · stop_gradient(x)] = stop_gradient(x) = 3 at x = 3, not 2x = 6.
+    /// var g = Ad.Grad&lt;Tensor&gt;(x =&gt; x * Lax.StopGradient(x))(3.0);
+    /// </code></example>
+    public static Tensor StopGradient(Tensor x) => Catalogue.StopGradient.Bind(x);
     public static Tensor Ceil(Tensor x) => Catalogue.Ceil.Bind(x);
     public static Tensor Round(Tensor x) => Catalogue.Round.Bind(x);
 

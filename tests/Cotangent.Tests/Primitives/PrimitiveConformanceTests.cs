@@ -98,7 +98,7 @@ public class PrimitiveConformanceTests
                 Func<Tensor[], Tensor[]> f = xs => BindWith(spec, c, slots, xs);
                 var x = slots.Select(i => c.Args[i]).ToArray();
                 var (eps, tol) = MixedPrecision(spec, c);
-                Ad.CheckGrads(f, x, order: 1, modes: GradModes.Forward, atol: tol, rtol: tol, eps: eps);
+                if (spec.Kind != Differentiability.Stopped) Ad.CheckGrads(f, x, order: 1, modes: GradModes.Forward, atol: tol, rtol: tol, eps: eps);
 
                 // Linearize's linear map is the JVP, and its program passes the structural checker.
                 var t = x.Select((a, i) => Gen.Std(new Random(i), a.DType, a.Shape.ToArray())).ToArray();
@@ -109,8 +109,15 @@ public class PrimitiveConformanceTests
                 Transposition.CheckLinearity(linear.Program);
                 AssertClose(Values(y), Values(y2), 0, "Linearize's primal vs Jvp's");
                 AssertClose(Values(tangent), Values(linear.Apply(t)), Tolerance(dtype), "Linearize's linear map vs Jvp's tangent");
-                if (spec.Kind == Differentiability.Zero && Values(tangent).Any(v => v != 0))
+                if (spec.Kind is Differentiability.Zero or Differentiability.Stopped && Values(tangent).Any(v => v != 0))
                     throw new InvalidOperationException("a zero-derivative primitive produced a non-zero tangent");
+                if (spec.Kind == Differentiability.Stopped)
+                {
+                    // Reverse mode agrees: the gradient through the primitive is exactly zero, and the value is the operand.
+                    var g = Ad.Vjp(f, x).Pullback(y.Select(v => Gen.Std(new Random(7), v.DType, v.Shape.ToArray())).ToArray());
+                    if (Values(g).Any(v => v != 0)) throw new InvalidOperationException("a cotangent passed through stop_gradient");
+                    AssertClose(Values(x), Values(y), 0, "stop_gradient's value vs its operand");
+                }
             });
         }
 

@@ -16,6 +16,10 @@ public enum Differentiability
 
     /// <summary>Differentiable at the generated inputs (which stay away from kinks and domain edges).</summary>
     Differentiable,
+
+    /// <summary>The derivative is zero by definition although the value changes (stop_gradient): finite differences
+    /// do not apply; the tangent must be exactly zero.</summary>
+    Stopped,
 }
 
 /// <summary>One example application of a primitive: concrete operands and parameters.</summary>
@@ -128,6 +132,7 @@ public static partial class PrimitiveSpecs
         yield return Unary(Catalogue.Floor, Gen.AwayFromSteps, kind: Differentiability.Zero);
         yield return Unary(Catalogue.Ceil, Gen.AwayFromSteps, kind: Differentiability.Zero);
         yield return Unary(Catalogue.Round, Gen.AwayFromSteps, kind: Differentiability.Zero);
+        yield return Unary(Catalogue.StopGradient, (r, d, s) => Gen.Uniform(r, d, s, -3, 3), kind: Differentiability.Stopped);
 
         // ---- elementwise binary ----
         yield return Binary(Catalogue.Add, Gen.Std, Gen.Std, s_floatsAndInt, linearSets: [[0, 1]]);

@@ -101,4 +101,41 @@ public class TransformEdgeTests
     {
         Ad.CheckGrads<(Tensor, Tensor), Tensor>(p => Lax.Atan2(p.Item1, p.Item2) * Lax.Pow(p.Item2, p.Item1), ((Tensor)0.3, (Tensor)1.7), order: 3);
     }
+
+    [Fact]
+    public void StopGradient_IsAConstantForEveryTransformation_AtEveryOrder()
+    {
+        // f(x) = x · sg(x): f′ = sg(x) = x₀, f″ = 0 (JAX's values); the value is x².
+        Func<Tensor, Tensor> f = x => x * Lax.StopGradient(x);
+        Assert.Equal(9.0, f(3.0).ToDouble());
+        Assert.Equal(3.0, Ad.Grad(f)(3.0).ToDouble());
+        Assert.Equal(0.0, Ad.Grad(Ad.Grad(f))(3.0).ToDouble());
+        Assert.Equal(3.0, Ad.Jvp(f, (Tensor)3.0, (Tensor)1.0).Tangent.ToDouble());
+
+        // At realistic sizes, and with the gradient of a function of only stopped values being exactly zero.
+        var x = Np.Sin(Np.Arange(0.0, 50_000.0) * 0.001);
+        var g = Ad.Grad<Tensor>(v => Np.Sum(Np.Exp(Lax.StopGradient(v)) * v))(x).ToArray<double>();
+        var want = Np.Exp(x).ToArray<double>();
+        Assert.Equal(want, g);
+        Assert.All(Ad.Grad<Tensor>(v => Np.Sum(Np.Exp(Lax.StopGradient(v))))(x).ToArray<double>(), d => Assert.Equal(0.0, d));
+    }
+
+    [Fact]
+    public void Softmax_LogSoftmax_LogSumExp_GradientsUnchangedByTheStoppedShift()
+    {
+        // The shift by the maximum is a constant for differentiation; the derivatives are softmax's closed forms.
+        var x = Tensor.FromArray([0.5, -1.0, 2.0, 2.0, 0.1], [5]);
+        var s = Np.Softmax(x).ToArray<double>();
+        var gLse = Ad.Grad<Tensor>(v => Np.LogSumExp(v))(x).ToArray<double>();
+        var gLs = Ad.Grad<Tensor>(v => Np.Sum(Np.LogSoftmax(v) * Tensor.FromArray([1.0, 2.0, 3.0, 4.0, 5.0], [5])))(x).ToArray<double>();
+        for (int i = 0; i < 5; i++)
+        {
+            Assert.Equal(s[i], gLse[i], 1e-15);
+            // ∂/∂xᵢ Σⱼ wⱼ (xⱼ − lse) = wᵢ − sᵢ Σ w
+            Assert.Equal((i + 1) - (s[i] * 15), gLs[i], 1e-13);
+        }
+
+        Ad.CheckGrads<Tensor, Tensor>(v => Np.LogSoftmax(v), x, order: 2);
+        Ad.CheckGrads<Tensor, Tensor>(v => Np.Softmax(v), x, order: 2);
+    }
 }
