@@ -216,13 +216,13 @@ public static partial class Kernels
         }
 
         // A scalar against a full array (x · 1.01, 1 − t²): one contiguous run with a repeated operand.
-        if (xs == shape && ys.Size == 1 && shape.Size >= RangeSplit.CheapThreshold)
+        if (xs == shape && ys.Size == 1)
         {
             RangeSplit.Run(new ScalarBinaryBody<T, TOp>(x, y[0], d, scalarLeft: false), shape.Size, RangeSplit.CheapThreshold);
             return;
         }
 
-        if (ys == shape && xs.Size == 1 && shape.Size >= RangeSplit.CheapThreshold)
+        if (ys == shape && xs.Size == 1)
         {
             RangeSplit.Run(new ScalarBinaryBody<T, TOp>(y, x[0], d, scalarLeft: true), shape.Size, RangeSplit.CheapThreshold);
             return;

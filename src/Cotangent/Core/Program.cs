@@ -91,8 +91,9 @@ public sealed class Program
         {
             foreach (var t in inputs) recycler.Protect(t);
             foreach (var c in ConstValues) recycler.Protect(c);
-            lastUse = LastUses();
-            produced = new Tensor?[MaxOutputs()];
+            var liveness = _liveness ??= ComputeLiveness();
+            lastUse = liveness.LastUse;
+            produced = new Tensor?[liveness.MaxOutputs];
         }
 
         for (int e = 0; e < Equations.Count; e++)
@@ -130,31 +131,27 @@ public sealed class Program
         return false;
     }
 
-    private int MaxOutputs()
-    {
-        int max = 1;
-        foreach (var eq in Equations) max = Math.Max(max, eq.Outputs.Length);
-        return max;
-    }
+    /// <summary>Computed once per program (programs are immutable); a reference, so threads publish it whole.</summary>
+    private Liveness? _liveness;
 
-    /// <summary>For each variable read by an equation and not an output, the index of the last equation reading it
-    /// (computed once per program: programs are immutable).</summary>
-    private Dictionary<Var, int> LastUses() => _lastUses ??= ComputeLastUses();
+    /// <summary>For each variable read by an equation and not an output, the index of the last equation reading it, and
+    /// the most results any equation has.</summary>
+    private sealed record Liveness(Dictionary<Var, int> LastUse, int MaxOutputs);
 
-    private Dictionary<Var, int>? _lastUses;
-
-    private Dictionary<Var, int> ComputeLastUses()
+    private Liveness ComputeLiveness()
     {
         var last = new Dictionary<Var, int>();
+        int maxOutputs = 1;
         for (int e = 0; e < Equations.Count; e++)
         {
+            maxOutputs = Math.Max(maxOutputs, Equations[e].Outputs.Length);
             foreach (var a in Equations[e].Inputs)
                 if (a is Var v) last[v] = e;
         }
 
         foreach (var o in Outputs)
             if (o is Var v) last.Remove(v);
-        return last;
+        return new Liveness(last, maxOutputs);
     }
 
     /// <summary>Binds one equation under the current trace and records its results in <paramref name="env"/>.</summary>

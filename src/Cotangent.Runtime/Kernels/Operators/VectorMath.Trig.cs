@@ -36,14 +36,20 @@ internal static partial class VectorMath
     private const double C5 = 2.08757232129817482790e-09; // 0x3E21EE9EBDB4B1C4
     private const double C6 = -1.13596475577881948265e-11; // 0xBDA8FAE9BE8838D4
 
+    /// <summary>sin r and cos r of the reduced argument, the mask of odd quadrants, and the quadrant (shared by sin, cos, tan).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static (Vector256<double> Sin, Vector256<double> Cos, Vector256<double> Odd, Vector256<long> Quadrant) Reduced(Vector256<double> x)
+    {
+        var (hi, lo, q) = ReducePiOver2(x);
+        var odd = Vector256.Equals(q & Vector256.Create(1L), Vector256.Create(1L)).AsDouble();
+        return (SinKernel(hi, lo), CosKernel(hi, lo), odd, q);
+    }
+
     /// <summary>sin x: Cody–Waite reduction by π/2 in double-double up to 2²⁰, the C runtime beyond (rare vectors only).</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector256<double> Sin(Vector256<double> x)
     {
-        var (hi, lo, q) = ReducePiOver2(x);
-        var s = SinKernel(hi, lo);
-        var c = CosKernel(hi, lo);
-        var odd = Vector256.Equals(q & Vector256.Create(1L), Vector256.Create(1L)).AsDouble();
+        var (s, c, odd, q) = Reduced(x);
         var y = Vector256.ConditionalSelect(odd, c, s);
         y = (y.AsInt64() ^ Vector256.ShiftLeft(q & Vector256.Create(2L), 62)).AsDouble();   // quadrants 2 and 3 negate
 
@@ -57,10 +63,7 @@ internal static partial class VectorMath
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector256<double> Cos(Vector256<double> x)
     {
-        var (hi, lo, q) = ReducePiOver2(x);
-        var s = SinKernel(hi, lo);
-        var c = CosKernel(hi, lo);
-        var odd = Vector256.Equals(q & Vector256.Create(1L), Vector256.Create(1L)).AsDouble();
+        var (s, c, odd, q) = Reduced(x);
         var y = Vector256.ConditionalSelect(odd, s, c);
         y = (y.AsInt64() ^ Vector256.ShiftLeft((q + Vector256.Create(1L)) & Vector256.Create(2L), 62)).AsDouble();   // quadrants 1 and 2 negate
         if (Vector256.GreaterThanAny(Vector256.Abs(x), C(TrigReductionLimit))) y = HugeArguments(x, y, 1);
@@ -71,10 +74,7 @@ internal static partial class VectorMath
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector256<double> Tan(Vector256<double> x)
     {
-        var (hi, lo, q) = ReducePiOver2(x);
-        var s = SinKernel(hi, lo);
-        var c = CosKernel(hi, lo);
-        var odd = Vector256.Equals(q & Vector256.Create(1L), Vector256.Create(1L)).AsDouble();
+        var (s, c, odd, q) = Reduced(x);
         var y = Vector256.ConditionalSelect(odd, -c, s) / Vector256.ConditionalSelect(odd, s, c);
 
         // tan x = x to double precision below 2⁻²⁷ (this also keeps −0 and subnormals exact).
