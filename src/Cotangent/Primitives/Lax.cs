@@ -8,7 +8,7 @@ namespace Cotangent.Primitives;
 /// One-line typed wrappers that bind catalogue primitives (JAX's lax), plus the small shape helpers the
 /// rules share. Unlike the NumPy-like API they take exact parameters and do no normalization.
 /// </summary>
-public static class Lax
+public static partial class Lax
 {
 #pragma warning disable CS1591 // Each wrapper binds the primitive of the same name.
     public static Tensor Neg(Tensor x) => Catalogue.Neg.Bind(x);

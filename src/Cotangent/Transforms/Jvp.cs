@@ -157,4 +157,44 @@ public static class ForwardMode
             trace.Deactivate();
         }
     }
+
+    /// <summary>
+    /// The JVP of <paramref name="program"/> as a program (what the rules of primitives holding sub-programs bind).
+    /// Its inputs are the primals, then a tangent for each input flagged in <paramref name="nonzeroInputs"/>; its
+    /// outputs are the primals, then a tangent for each output in the returned mask: those with a nonzero tangent,
+    /// and those <paramref name="instantiate"/> asks for (a zero is then written out). Inputs and outputs whose
+    /// dtype carries no tangent never have one.
+    /// </summary>
+    public static (Program Program, bool[] NonzeroOutputs) JvpProgram(Program program, ReadOnlySpan<bool> nonzeroInputs, ReadOnlySpan<bool> instantiate = default)
+    {
+        ArgumentNullException.ThrowIfNull(program);
+        var inputAvals = program.InputAvals();
+        bool[] nz = new bool[inputAvals.Length];
+        var avals = new List<Aval>(inputAvals);
+        for (int i = 0; i < nz.Length; i++)
+        {
+            nz[i] = nonzeroInputs[i] && Aval.CarriesTangent(inputAvals[i].DType);
+            if (nz[i]) avals.Add(inputAvals[i]);
+        }
+
+        var outAvals = program.OutputAvals();
+        bool[] inst = new bool[outAvals.Length];
+        for (int i = 0; i < inst.Length; i++) inst[i] = !instantiate.IsEmpty && instantiate[i] && Aval.CarriesTangent(outAvals[i].DType);
+        var nonzeroOutputs = new bool[outAvals.Length];
+        var result = StagingTrace.Run("Jvp", forwardKnown: false, trace => trace.Build(trace.Call(avals, xs =>
+        {
+            var tangents = new Tensor?[nz.Length];
+            for (int i = 0, k = nz.Length; i < nz.Length; i++) if (nz[i]) tangents[i] = xs[k++];
+            var (outs, touts) = Jvp(ys => program.Evaluate(ys), xs[..nz.Length], tangents, "Jvp");
+            var list = new List<Tensor>(outs);
+            for (int i = 0; i < outs.Length; i++)
+            {
+                nonzeroOutputs[i] = touts[i] is not null || inst[i];
+                if (nonzeroOutputs[i]) list.Add(touts[i] ?? Staging.Zeros(outAvals[i]));
+            }
+
+            return list;
+        })));
+        return (result, nonzeroOutputs);
+    }
 }

@@ -235,3 +235,82 @@ public static class Staging
     /// <summary>A zero array of the given type as a tensor, bound under the current trace.</summary>
     public static Tensor Zeros(Aval aval) => Builtins.Zeros.Bind([], new AvalParams(aval));
 }
+
+/// <summary>
+/// A program split by partial evaluation (JAX's partial_eval_jaxpr_nounits): <see cref="Known"/> computes the
+/// known outputs and the residuals from the known inputs; <see cref="Unknown"/> computes the unknown outputs from
+/// the residuals followed by the unknown inputs.
+/// </summary>
+/// <param name="Known">Inputs: the known inputs in order. Outputs: the known outputs in order, then the residuals.</param>
+/// <param name="Unknown">Inputs: the residuals, then the unknown inputs in order. Outputs: the unknown outputs in order.</param>
+/// <param name="UnknownOutputs">Which outputs of the original program <see cref="Unknown"/> computes.</param>
+/// <param name="ResidualCount">The number of residuals.</param>
+public sealed record PartialProgram(Program Known, Program Unknown, bool[] UnknownOutputs, int ResidualCount);
+
+/// <summary>Partial evaluation of whole programs, as the rules of primitives that hold sub-programs need it.</summary>
+public static class PartialEvaluation
+{
+    /// <summary>
+    /// Splits <paramref name="program"/> given which inputs are unknown. An output is unknown when it depends on an
+    /// unknown input, or when <paramref name="instantiate"/> (optional, per output) asks for it: a known value is
+    /// then passed through as a residual. Nested sub-program calls split by their own rules.
+    /// </summary>
+    public static PartialProgram Split(Program program, ReadOnlySpan<bool> unknownInputs, ReadOnlySpan<bool> instantiate = default)
+    {
+        ArgumentNullException.ThrowIfNull(program);
+        var knownAvals = new List<Aval>();
+        for (int i = 0; i < program.Inputs.Count; i++) if (!unknownInputs[i]) knownAvals.Add(program.Inputs[i].Aval);
+        bool[] unknown = unknownInputs.ToArray();
+        bool[] inst = instantiate.IsEmpty ? new bool[program.Outputs.Count] : instantiate.ToArray();
+        Program? unknownProgram = null;
+        bool[] unknownOutputs = new bool[program.Outputs.Count];
+        int residualCount = 0;
+        // The known part is recorded by an outer staging trace; an inner partial-evaluation trace forwards every
+        // equation without unknown operands to it and records the others: the unknown part. Known values the unknown
+        // part reads become its constants, which are turned into its leading inputs: the residuals.
+        var known = StagingTrace.Run("PartialEval", forwardKnown: false, outer =>
+        {
+            var outs = outer.Call(knownAvals, knownIns => StagingTrace.Run("PartialEval", forwardKnown: true, inner =>
+            {
+                var args = new Tensor[program.Inputs.Count];
+                int k = 0;
+                for (int i = 0; i < args.Length; i++) args[i] = unknown[i] ? inner.NewInput(program.Inputs[i].Aval) : knownIns[k++];
+                Tensor[] results;
+                using (TraceContext.Enter(inner)) results = program.Evaluate(args);
+                var knownOuts = new List<Tensor>();
+                var unknownOuts = new List<Tensor?>();
+                for (int i = 0; i < results.Length; i++)
+                {
+                    unknownOutputs[i] = inst[i] || results[i] is StagingTracer s && ReferenceEquals(s.Trace, inner);
+                    if (unknownOutputs[i]) unknownOuts.Add(results[i]);
+                    else knownOuts.Add(results[i]);
+                }
+
+                var u = Dce.Run(inner.Build(unknownOuts));
+                // Constants that are concrete stay constants; any other (a value of the known part) is a residual.
+                var residualVars = new List<Var>();
+                var constVars = new List<Var>();
+                var constValues = new List<Tensor>();
+                for (int i = 0; i < u.ConstVars.Count; i++)
+                {
+                    if (u.ConstValues[i].IsConcrete)
+                    {
+                        constVars.Add(u.ConstVars[i]);
+                        constValues.Add(u.ConstValues[i]);
+                    }
+                    else
+                    {
+                        residualVars.Add(u.ConstVars[i]);
+                        knownOuts.Add(u.ConstValues[i]);
+                    }
+                }
+
+                residualCount = residualVars.Count;
+                unknownProgram = new Program([.. residualVars, .. u.Inputs], constVars, constValues, u.Equations, u.Outputs);
+                return knownOuts;
+            }));
+            return Dce.Run(outer.Build(outs));
+        });
+        return new PartialProgram(known, unknownProgram!, unknownOutputs, residualCount);
+    }
+}

@@ -282,4 +282,60 @@ public static class Transposition
             return Dce.Run(trace.Build(outs, linearAvals, linearInputs: true));
         });
     }
+
+    /// <summary>
+    /// The transpose of a program with known (non-linear) inputs, as the rules of primitives holding sub-programs
+    /// bind it: its inputs are the known inputs in order, then a cotangent for every output (linear); its outputs
+    /// are the cotangents of the linear inputs in order, zeros where none flows.
+    /// </summary>
+    public static Program TransposeWithKnownInputs(Program program)
+    {
+        ArgumentNullException.ThrowIfNull(program);
+        var avals = new List<Aval>();
+        var linearAvals = new List<Aval>();
+        for (int i = 0; i < program.Inputs.Count; i++)
+        {
+            if (program.LinearInputs[i]) linearAvals.Add(program.Inputs[i].Aval);
+            else avals.Add(program.Inputs[i].Aval);
+        }
+
+        int knownCount = avals.Count;
+        avals.AddRange(program.OutputAvals());
+        return StagingTrace.Run("LinearTranspose", forwardKnown: true, trace =>
+        {
+            var inputCts = trace.Call(avals, xs =>
+            {
+                var knownInputs = new Tensor[program.Inputs.Count];
+                for (int i = 0, k = 0; i < knownInputs.Length; i++) if (!program.LinearInputs[i]) knownInputs[i] = xs[k++];
+                return BackwardPass(program, xs[knownCount..], knownInputs);
+            });
+            var outs = new List<Tensor?>();
+            for (int i = 0; i < program.Inputs.Count; i++) if (program.LinearInputs[i]) outs.Add(inputCts[i]);
+            var built = Dce.Run(trace.Build(outs, linearAvals));
+            var linear = new bool[built.Inputs.Count];
+            for (int i = knownCount; i < linear.Length; i++) linear[i] = true;
+            return new Program(built.Inputs, built.ConstVars, built.ConstValues, built.Equations, built.Outputs, linear);
+        });
+    }
+
+    /// <summary><paramref name="program"/> with the inputs flagged in <paramref name="linear"/> marked linear.</summary>
+    public static Program WithLinearInputs(Program program, ReadOnlySpan<bool> linear)
+    {
+        ArgumentNullException.ThrowIfNull(program);
+        return new Program(program.Inputs, program.ConstVars, program.ConstValues, program.Equations, program.Outputs, linear.ToArray());
+    }
+
+    /// <summary>Whether <paramref name="program"/> is linear in exactly the flagged inputs (the linearity checker, as a test).</summary>
+    public static bool IsLinearIn(Program program, ReadOnlySpan<bool> linear)
+    {
+        try
+        {
+            CheckLinearity(WithLinearInputs(program, linear));
+            return true;
+        }
+        catch (LinearityException)
+        {
+            return false;
+        }
+    }
 }
