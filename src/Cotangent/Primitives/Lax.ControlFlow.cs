@@ -56,4 +56,61 @@ public static partial class Lax
     /// <summary><paramref name="onTrue"/>(operands) when <paramref name="predicate"/> holds, else <paramref name="onFalse"/>(operands) (JAX's lax.cond).</summary>
     public static Tensor[] Cond(Tensor predicate, Func<Tensor[], Tensor[]> onTrue, Func<Tensor[], Tensor[]> onFalse, params Tensor[] operands)
         => Switch(predicate, [onFalse, onTrue], operands);
+
+    /// <summary>
+    /// Loops <paramref name="body"/> over the leading axis of <paramref name="xs"/> (JAX's lax.scan): each step maps
+    /// (carry, one slice of every x) to (new carry, one slice of every y); the results are the final carry and the y
+    /// slices stacked along a new leading axis. The body is traced once into a program, so a loop of any length is one
+    /// <c>scan</c> equation: under Grad its residuals are stacked per step and the backward pass is a scan running the
+    /// other way, and the program never grows with the number of steps.
+    /// </summary>
+    /// <param name="body">(carry, x slices) → (carry of the same types, y slices).</param>
+    /// <param name="init">The initial carry.</param>
+    /// <param name="xs">The scanned inputs, all with the same leading extent (may be empty if <paramref name="length"/> is given).</param>
+    /// <param name="length">The number of steps; required when there are no xs, checked against them otherwise.</param>
+    /// <param name="reverse">Run from the last slice to the first (each y is still stored at its slice's index).</param>
+    /// <exception cref="ShapeException">The xs disagree on their leading extent or with the length, or the body changes the carry's types.</exception>
+    public static (Tensor[] Carry, Tensor[] Ys) Scan(Func<Tensor[], Tensor[], (Tensor[] Carry, Tensor[] Ys)> body, Tensor[] init, Tensor[] xs, int? length = null, bool reverse = false)
+    {
+        ArgumentNullException.ThrowIfNull(body);
+        ArgumentNullException.ThrowIfNull(init);
+        ArgumentNullException.ThrowIfNull(xs);
+        int n = length ?? (xs.Length > 0 && xs[0].Rank > 0 ? xs[0].Shape[0] : throw new ShapeException("Scan: give a length when there is nothing to scan over (every x needs a leading axis)."));
+        if (n < 0) throw new ShapeException($"Scan: the length must be non-negative, got {n}.");
+        var sliceAvals = new Aval[xs.Length];
+        for (int j = 0; j < xs.Length; j++)
+        {
+            if (xs[j].Rank == 0 || xs[j].Shape[0] != n)
+                throw new ShapeException($"Scan: every x is scanned along its leading axis of length {n}, but x {j} has shape {xs[j].Shape}.");
+            sliceAvals[j] = xs[j].Aval with { Shape = Shape.Of(xs[j].Shape.Dims[1..]) };
+        }
+
+        int nk = init.Length;
+        int ny = -1;
+        var (program, captured) = ControlFlow.TraceClosed(all =>
+        {
+            var (carry, ys) = body(all[..nk], all[nk..]);
+            if (carry is null || ys is null) throw new ArgumentException("Scan: the body returned a null carry or ys array.");
+            if (carry.Length != nk)
+                throw new ShapeException($"Scan: the body must return a carry of {nk} values, like the initial carry, but returned {carry.Length}.");
+            ny = ys.Length;
+            return [.. carry, .. ys];
+        }, [.. Staging.AvalsOf(init), .. sliceAvals], "Scan");
+        var results = Catalogue.Scan.Bind([.. captured, .. init, .. xs], new ScanParams(program, n, reverse, captured.Length, nk));
+        return (results[..nk], results[nk..]);
+    }
+
+    /// <summary>
+    /// for i in [lower, upper): carry = body(i, carry) (JAX's lax.fori_loop with static bounds), as a <see cref="Scan"/>
+    /// whose carry also holds i (an i32 scalar).
+    /// </summary>
+    public static Tensor[] ForiLoop(int lower, int upper, Func<Tensor, Tensor[], Tensor[]> body, params Tensor[] init)
+    {
+        ArgumentNullException.ThrowIfNull(body);
+        ArgumentNullException.ThrowIfNull(init);
+        var one = new Tensor(NDArray.Scalar(DType.Int32, 1));
+        var (carry, _) = Scan((c, _) => ([Add(c[0], one), .. body(c[0], c[1..])], []),
+            [new Tensor(NDArray.Scalar(DType.Int32, lower)), .. init], [], Math.Max(0, upper - lower));
+        return carry[1..];
+    }
 }
