@@ -1,0 +1,64 @@
+using Cotangent.Core;
+using Cotangent.Primitives;
+using Cotangent.Runtime;
+using Cotangent.Transforms;
+
+namespace Cotangent.Tests.Primitives;
+
+/// <summary>Rows of the control-flow primitives: each holds programs, linear in some operands for fixed others.</summary>
+public static partial class PrimitiveSpecs
+{
+    private static IEnumerable<PrimitiveSpec> ControlFlowSpecs()
+    {
+        yield return CondSpec();
+        yield return ScanSpec();
+    }
+
+    private static Tensor Index(int i) => new(NDArray.Scalar(DType.Int32, i));
+
+    private static Program Traced(Func<Tensor[], Tensor[]> f, DType d, params int[][] shapes) =>
+        Staging.MakeProgram(f, shapes.Select(s => new Aval(Shape.Of(s), d)).ToArray());
+
+    // cond(i, x, y): branch 0 = (x·sin y, x·exp y), branch 1 = (−3x, x·y²). Linear in x for a fixed y; an index past the
+    // end clamps to the last branch.
+    private static PrimitiveSpec CondSpec() => new()
+    {
+        Primitive = Catalogue.Cond,
+        LinearSets = [[1]],
+        Cases = (r, d) =>
+        {
+            var p = new CondParams(
+            [
+                Traced(xs => [Lax.Mul(xs[0], Lax.Sin(xs[1])), Lax.Mul(xs[0], Lax.Exp(xs[1]))], d, [3], [3]),
+                Traced(xs => [Lax.Mul(xs[0], Tensor.Scalar(-3.0, d)), Lax.Mul(xs[0], Lax.Mul(xs[1], xs[1]))], d, [3], [3]),
+            ]);
+            return
+            [
+                new("branch0", [Index(0), Gen.Std(r, d, [3]), Gen.Std(r, d, [3])], p),
+                new("branch1", [Index(1), Gen.Std(r, d, [3]), Gen.Std(r, d, [3])], p),
+                new("clamped", [Index(5), Gen.Std(r, d, [3]), Gen.Std(r, d, [3])], p),
+            ];
+        },
+    };
+
+    // scan over 4 steps: consts W (2×2), carry h, xs (4×2): h ← W·h + sin(w₀₀)·x, y = 2h. Linear in (h, xs) for a fixed W.
+    private static PrimitiveSpec ScanSpec() => new()
+    {
+        Primitive = Catalogue.Scan,
+        LinearSets = [[1, 2]],
+        Cases = (r, d) =>
+        {
+            var body = Traced(xs =>
+            {
+                var h = Lax.Add(Lax.DotGeneral(xs[0], xs[1], [1], [0], [], []), Lax.Mul(xs[2], Lax.Sin(Lax.Reshape(Lax.Slice(xs[0], [0, 0], [1, 1], [1, 1]), Shape.Scalar))));
+                return [h, Lax.Mul(h, Tensor.Scalar(2.0, d))];
+            }, d, [2, 2], [2], [2]);
+            return
+            [
+                new("forward", [Gen.Uniform(r, d, [2, 2], -0.8, 0.8), Gen.Std(r, d, [2]), Gen.Std(r, d, [4, 2])], new ScanParams(body, 4, false, 1, 1)),
+                new("reverse", [Gen.Uniform(r, d, [2, 2], -0.8, 0.8), Gen.Std(r, d, [2]), Gen.Std(r, d, [4, 2])], new ScanParams(body, 4, true, 1, 1)),
+                new("empty", [Gen.Uniform(r, d, [2, 2], -0.8, 0.8), Gen.Std(r, d, [2]), Gen.Std(r, d, [0, 2])], new ScanParams(body, 0, false, 1, 1)),
+            ];
+        },
+    };
+}
