@@ -113,4 +113,26 @@ public static partial class Lax
             [new Tensor(NDArray.Scalar(DType.Int32, lower)), .. init], [], Math.Max(0, upper - lower));
         return carry[1..];
     }
+
+    /// <summary>
+    /// while predicate(carry): carry = body(carry) (JAX's lax.while_loop), as one <c>while</c> equation. Forward mode works
+    /// everywhere; reverse mode (Grad, Vjp), which JAX lacks, works whenever the trip count is known while
+    /// differentiating (the predicate's value is concrete, as it is under Grad, Hessian and Jvp of Grad): the trips are
+    /// counted and their residuals stacked, and the backward pass is a loop over that stack. Memory is one set of
+    /// residuals per trip.
+    /// </summary>
+    /// <param name="predicate">carry → a bool scalar.</param>
+    /// <param name="body">carry → carry of the same types.</param>
+    /// <param name="init">The initial carry.</param>
+    /// <exception cref="ShapeException">The predicate does not return a bool scalar, or the body changes the carry's types.</exception>
+    public static Tensor[] WhileLoop(Func<Tensor[], Tensor> predicate, Func<Tensor[], Tensor[]> body, params Tensor[] init)
+    {
+        ArgumentNullException.ThrowIfNull(predicate);
+        ArgumentNullException.ThrowIfNull(body);
+        ArgumentNullException.ThrowIfNull(init);
+        var avals = Staging.AvalsOf(init);
+        var (cond, condCaptured) = ControlFlow.TraceClosed(xs => [predicate(xs)], avals, "WhileLoop");
+        var (step, bodyCaptured) = ControlFlow.TraceClosed(body, avals, "WhileLoop");
+        return Catalogue.While.Bind([.. condCaptured, .. bodyCaptured, .. init], new WhileParams(cond, step, condCaptured.Length, bodyCaptured.Length));
+    }
 }

@@ -12,6 +12,7 @@ public static partial class PrimitiveSpecs
     {
         yield return CondSpec();
         yield return ScanSpec();
+        yield return WhileSpec();
     }
 
     private static Tensor Index(int i) => new(NDArray.Scalar(DType.Int32, i));
@@ -61,4 +62,24 @@ public static partial class PrimitiveSpecs
             ];
         },
     };
+
+    // while over (i, x) with body constant w: three trips of x ← sin(x)·w + x/2 (the predicate reads the int counter).
+    private static PrimitiveSpec WhileSpec() => new()
+    {
+        Primitive = Catalogue.While,
+        Cases = (r, d) =>
+        {
+            var cond = Staging.MakeProgram(xs => [Lax.Lt(xs[0], Index(3))], [new Aval(Shape.Scalar, DType.Int32), new Aval(Shape.Of(3), d)]);
+            var body = Traced2(xs => [Lax.Add(xs[1], Index(1)), Lax.Add(Lax.Mul(Lax.Sin(xs[2]), xs[0]), Lax.Mul(xs[2], Tensor.Scalar(0.5, d)))], d);
+            var p = new WhileParams(cond, body, 0, 1);
+            return
+            [
+                new("three-trips", [Gen.Std(r, d, [3]), Index(0), Gen.Std(r, d, [3])], p),
+                new("no-trip", [Gen.Std(r, d, [3]), Index(5), Gen.Std(r, d, [3])], p),
+            ];
+        },
+    };
+
+    private static Program Traced2(Func<Tensor[], Tensor[]> f, DType d) =>
+        Staging.MakeProgram(f, [new Aval(Shape.Of(3), d), new Aval(Shape.Scalar, DType.Int32), new Aval(Shape.Of(3), d)]);
 }
