@@ -288,6 +288,7 @@ public sealed class Scan() : MultiResultPrimitive<ScanParams>("scan"), IJvpRule,
         for (int i = 0; i < args.Length; i++) (unknown[i] ? unknownOperands : knownArgs).Add(args[i]);
         Tensor[] knownResults;
         using (TraceContext.Enter(trace.Parent)) knownResults = Bind([.. knownArgs], new ScanParams(knownBody, p.Length, p.Reverse, kc, kk));
+        StagingTrace.NoteKnown($"scan (stacked over {p.Length} steps)", knownResults);
 
         // The staged scan: consts = invariant residuals, unknown consts; carry = unknown carries; xs = stacked residuals, unknown xs.
         var knownConsts = knownArgs.GetRange(0, kc);

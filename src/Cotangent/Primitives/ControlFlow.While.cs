@@ -270,6 +270,7 @@ public sealed class While() : MultiResultPrimitive<WhileParams>("while"), IJvpRu
             }
         }
 
+        StagingTrace.NoteKnown($"while (stacked over {n} trips)", stacked);
         // The unknown part: residuals, unknown body consts, unknown carry → unknown carry; as a scan, the residuals are its xs.
         var u = split.Unknown;
         int nr = split.ResidualCount, ub = bc - kb, uk = nk - kk;

@@ -37,6 +37,26 @@ public sealed class StagingTrace : Trace
     private readonly Dictionary<Tensor, Var> _constIndex = new(ReferenceEqualityComparer.Instance);
     private readonly Literal?[] _recentLiterals = new Literal?[8];
 
+    [ThreadStatic]
+    private static System.Runtime.CompilerServices.ConditionalWeakTable<Tensor, string>? s_provenance;
+
+    /// <summary>
+    /// While set (on this thread), partial evaluation notes which primitive computed each known value, so a report can
+    /// say where every residual of a linearization came from. Off by default: it costs a table entry per operation.
+    /// </summary>
+    public static System.Runtime.CompilerServices.ConditionalWeakTable<Tensor, string>? Provenance
+    {
+        get => s_provenance;
+        set => s_provenance = value;
+    }
+
+    /// <summary>Notes <paramref name="source"/> as the origin of <paramref name="values"/> when <see cref="Provenance"/> is on.</summary>
+    public static void NoteKnown(string source, ReadOnlySpan<Tensor> values)
+    {
+        if (s_provenance is not { } table) return;
+        foreach (var v in values) table.TryAdd(v, source);
+    }
+
     /// <summary>Creates a staging trace nested in the current one.</summary>
     /// <param name="transformation">Name used in errors (e.g. "MakeProgram", "Linearize").</param>
     /// <param name="forwardKnown">Compute operations on known values now instead of recording them (partial evaluation).</param>
@@ -95,6 +115,7 @@ public sealed class StagingTrace : Trace
             if (!anyStaged)
             {
                 using (TraceContext.Enter(Parent)) Dispatch.BindInto(primitive, args, parameters, results);
+                if (s_provenance is not null) NoteKnown(primitive.Name, results);
                 return;
             }
 

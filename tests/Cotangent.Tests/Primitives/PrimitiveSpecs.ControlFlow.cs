@@ -13,6 +13,8 @@ public static partial class PrimitiveSpecs
         yield return CondSpec();
         yield return ScanSpec();
         yield return WhileSpec();
+        yield return RematSpec();
+        yield return NameTagSpec();
     }
 
     private static Tensor Index(int i) => new(NDArray.Scalar(DType.Int32, i));
@@ -82,4 +84,33 @@ public static partial class PrimitiveSpecs
 
     private static Program Traced2(Func<Tensor[], Tensor[]> f, DType d) =>
         Staging.MakeProgram(f, [new Aval(Shape.Of(3), d), new Aval(Shape.Scalar, DType.Int32), new Aval(Shape.Of(3), d)]);
+
+    // remat holds a region: the same program under two policies (the policy changes what is kept, never the value);
+    // tanh(W)·x is linear in x for a fixed W.
+    private static PrimitiveSpec RematSpec() => new()
+    {
+        Primitive = Catalogue.Remat,
+        LinearSets = [[1]],
+        Cases = (r, d) =>
+        {
+            var region = Traced(xs => [Lax.DotGeneral(Lax.Tanh(xs[0]), xs[1], [1], [0], [], [])], d, [3, 3], [3]);
+            return
+            [
+                new("save-nothing", [Gen.Std(r, d, [3, 3]), Gen.Std(r, d, [3])], new RematParams(region, RematPolicy.Nothing)),
+                new("save-dots", [Gen.Std(r, d, [3, 3]), Gen.Std(r, d, [3])], new RematParams(region, RematPolicy.Dots)),
+            ];
+        },
+    };
+
+    private static PrimitiveSpec NameTagSpec() => new()
+    {
+        Primitive = Catalogue.NameTag,
+        DTypes = s_floatsAndInt,
+        LinearSets = [[0]],
+        Cases = (r, d) =>
+        [
+            new("vector", [Gen.Std(r, d, [3])], new NameTagParams("h")),
+            new("scalar", [Gen.Std(r, d, [])], new NameTagParams("h_2")),
+        ],
+    };
 }
