@@ -29,7 +29,7 @@ public class VectorMathTests(ITestOutputHelper output)
     {
         ["exp"] = Ops<ExpFloat>(), ["expm1"] = Ops<Expm1Float>(), ["log"] = Ops<LogFloat>(), ["log1p"] = Ops<Log1pFloat>(),
         ["tanh"] = Ops<TanhFloat>(), ["logistic"] = Ops<LogisticFloat>(), ["softplus"] = Ops<SoftplusFloat>(),
-        ["sin"] = Ops<SinFloat>(), ["cos"] = Ops<CosFloat>(), ["tan"] = Ops<TanFloat>(), ["erf"] = Ops<ErfFloat>(),
+        ["sin"] = Ops<SinFloat>(), ["cos"] = Ops<CosFloat>(), ["tan"] = Ops<TanFloat>(), ["erf"] = Ops<ErfFloat>(), ["erfc"] = Ops<ErfcFloat>(),
     };
 
     private static (Func<float, float>, Action<float[], float[]>, Func<Vector128<float>, Vector128<float>>, Func<Vector512<float>, Vector512<float>>) Ops<TF>()

@@ -123,6 +123,7 @@ public static partial class Kernels
             case UnaryOp.Cos: UnaryDriver.Run<float, FloatOperator<CosFloat>>(x, y); break;
             case UnaryOp.Tan: UnaryDriver.Run<float, FloatOperator<TanFloat>>(x, y); break;
             case UnaryOp.Erf: UnaryDriver.Run<float, FloatOperator<ErfFloat>>(x, y); break;
+            case UnaryOp.Erfc: UnaryDriver.Run<float, FloatOperator<ErfcFloat>>(x, y); break;
             default: UnaryFloat(op, x, y); break;
         }
     }
