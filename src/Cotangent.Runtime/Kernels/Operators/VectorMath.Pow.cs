@@ -35,8 +35,15 @@ internal static partial class VectorMath
         var rb = rh - r;
         var rl = (r - (rh - rb)) + (t - rb);
 
-        // e^{rh + rl} = 1 + (rh + (rl + rh²·Q(rh))) with |rh| ≤ 0.35; the rl·(e^{rh} − 1) term is below 2⁻⁶⁰.
-        var e = Vector256<double>.One + (rh + (rl + rh * rh * ExpTaylorTail(rh)));
+        // e^{rh + rl} = 1 + (rh + (rl + rh²·Q(rh))) with |rh| ≤ 0.35, Q(r) = Σₖ₌₂¹³ rᵏ⁻²/k! (the Taylor terms of
+        // ExpReduced) by Estrin's scheme; the rl·(e^{rh} − 1) term is below 2⁻⁶⁰.
+        var r2 = rh * rh;
+        var r4 = r2 * r2;
+        var r8 = r4 * r4;
+        var qe = ((C(0.5) + C(1.0 / 6) * rh) + (C(1.0 / 24) + C(1.0 / 120) * rh) * r2)
+            + ((C(1.0 / 720) + C(1.0 / 5040) * rh) + (C(1.0 / 40320) + C(1.0 / 362880) * rh) * r2) * r4
+            + ((C(1.0 / 3628800) + C(1.0 / 39916800) * rh) + (C(1.0 / 479001600) + C(1.0 / 6227020800.0) * rh) * r2) * r8;
+        var e = Vector256<double>.One + (rh + (rl + r2 * qe));
         var p = ScaleByPow2(e, n);
 
         // Negative x: y + RoundMagic − RoundMagic rounds y (|y| < 2⁵¹), and the integer's low bit is y's parity.
@@ -90,16 +97,13 @@ internal static partial class VectorMath
         var (wh, we) = TwoProduct(C(TwoThirdsHi), th);
         var wl = we + (C(TwoThirdsHi) * tl + C(TwoThirdsLo) * th);
 
-        var rr = C(2.0 / 25) * zh + C(2.0 / 23);
-        rr = rr * zh + C(2.0 / 21);
-        rr = rr * zh + C(2.0 / 19);
-        rr = rr * zh + C(2.0 / 17);
-        rr = rr * zh + C(2.0 / 15);
-        rr = rr * zh + C(2.0 / 13);
-        rr = rr * zh + C(2.0 / 11);
-        rr = rr * zh + C(2.0 / 9);
-        rr = rr * zh + C(2.0 / 7);
-        rr = rr * zh + C(2.0 / 5);
+        // R by Estrin's scheme (short dependency chains; R's rounding is scaled by s⁴/5 in the sum).
+        var z2 = zh * zh;
+        var z4 = z2 * z2;
+        var z8 = z4 * z4;
+        var rr = ((C(2.0 / 5) + C(2.0 / 7) * zh) + (C(2.0 / 9) + C(2.0 / 11) * zh) * z2)
+            + ((C(2.0 / 13) + C(2.0 / 15) * zh) + (C(2.0 / 17) + C(2.0 / 19) * zh) * z2) * z4
+            + ((C(2.0 / 21) + C(2.0 / 23) * zh) + C(2.0 / 25) * z2) * z8;
         var tail5 = th * zh * rr;
 
         // ln(1 + f) = 2sh + wh (Fast2Sum: |2s| ≥ |⅔s³|) + the small terms; then + k·Ln2Hi (TwoSum) + k·Ln2Lo.
