@@ -36,6 +36,10 @@ public sealed class StagingTrace : Trace
     private readonly List<Tensor> _constValues = [];
     private readonly Dictionary<Tensor, Var> _constIndex = new(ReferenceEqualityComparer.Instance);
     private readonly Literal?[] _recentLiterals = new Literal?[8];
+    private readonly HashSet<Var> _zeroVars = [];
+
+    /// <summary>Whether <paramref name="value"/> is a result of a <c>zeros</c> equation this trace recorded.</summary>
+    public bool IsStagedZeros(Tensor value) => value is StagingTracer s && ReferenceEquals(s.Trace, this) && _zeroVars.Contains(s.Var);
 
     [ThreadStatic]
     private static System.Runtime.CompilerServices.ConditionalWeakTable<Tensor, string>? s_provenance;
@@ -155,6 +159,7 @@ public sealed class StagingTrace : Trace
         }
 
         _equations.Add(new Equation(primitive, atoms, outputs, parameters));
+        if (ReferenceEquals(primitive, Builtins.Zeros)) _zeroVars.Add(outputs[0]);
         for (int i = 0; i < outputs.Length; i++) results[i] = new StagingTracer(this, outputs[i]);
     }
 
@@ -169,6 +174,7 @@ public sealed class StagingTrace : Trace
     {
         var output = NewVar(aval);
         _equations.Add(new Equation(primitive, [], new VarList(output), parameters));
+        if (ReferenceEquals(primitive, Builtins.Zeros)) _zeroVars.Add(output);
         return output;
     }
 
@@ -312,9 +318,16 @@ public static class PartialEvaluation
                 var residualVars = new List<Var>();
                 var constVars = new List<Var>();
                 var constValues = new List<Tensor>();
+                var zeroEquations = new List<Equation>();
                 for (int i = 0; i < u.ConstVars.Count; i++)
                 {
-                    if (u.ConstValues[i].IsConcrete)
+                    if (outer.IsStagedZeros(u.ConstValues[i]))
+                    {
+                        // A zero of the known part (a staged zero tangent) is remade in the unknown part, never a residual:
+                        // it stays the zero of the space there, which the linearity checker accepts.
+                        zeroEquations.Add(new Equation(Builtins.Zeros, [], new VarList(u.ConstVars[i]), new AvalParams(u.ConstVars[i].Aval)));
+                    }
+                    else if (u.ConstValues[i].IsConcrete)
                     {
                         constVars.Add(u.ConstVars[i]);
                         constValues.Add(u.ConstValues[i]);
@@ -327,7 +340,7 @@ public static class PartialEvaluation
                 }
 
                 residualCount = residualVars.Count;
-                unknownProgram = new Program([.. residualVars, .. u.Inputs], constVars, constValues, u.Equations, u.Outputs);
+                unknownProgram = new Program([.. residualVars, .. u.Inputs], constVars, constValues, [.. zeroEquations, .. u.Equations], u.Outputs);
                 return knownOuts;
             }));
             return Dce.Run(outer.Build(outs));
