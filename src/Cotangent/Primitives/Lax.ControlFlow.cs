@@ -6,6 +6,14 @@ namespace Cotangent.Primitives;
 
 public static partial class Lax
 {
+    /// <summary>Throws <see cref="ArgumentNullException"/> for a null array or a null element of it.</summary>
+    private static void RequireAll(Tensor[] values, string name)
+    {
+        ArgumentNullException.ThrowIfNull(values, name);
+        for (int i = 0; i < values.Length; i++)
+            if (values[i] is null) throw new ArgumentNullException(name, $"Element {i} of {name} is null.");
+    }
+
     /// <summary>
     /// Applies <c>branches[clamp(index, 0, n − 1)]</c> to <paramref name="operands"/> (JAX's lax.switch). Every branch
     /// must return the same number and types of values. Eagerly, with a concrete index and no transformation active, only
@@ -19,7 +27,9 @@ public static partial class Lax
     {
         ArgumentNullException.ThrowIfNull(index);
         ArgumentNullException.ThrowIfNull(branches);
-        ArgumentNullException.ThrowIfNull(operands);
+        RequireAll(operands, nameof(operands));
+        for (int i = 0; i < branches.Count; i++)
+            if (branches[i] is null) throw new ArgumentNullException(nameof(branches), $"Branch {i} is null.");
         if (branches.Count == 0) throw new ArgumentException("Switch needs at least one branch.", nameof(branches));
         if (index.Rank != 0 || (index.DType != DType.Int32 && index.DType != DType.Bool))
             throw new ShapeException($"Switch: the index must be an i32 or bool scalar, got {index.Aval}.");
@@ -55,7 +65,11 @@ public static partial class Lax
 
     /// <summary><paramref name="onTrue"/>(operands) when <paramref name="predicate"/> holds, else <paramref name="onFalse"/>(operands) (JAX's lax.cond).</summary>
     public static Tensor[] Cond(Tensor predicate, Func<Tensor[], Tensor[]> onTrue, Func<Tensor[], Tensor[]> onFalse, params Tensor[] operands)
-        => Switch(predicate, [onFalse, onTrue], operands);
+    {
+        ArgumentNullException.ThrowIfNull(onTrue);
+        ArgumentNullException.ThrowIfNull(onFalse);
+        return Switch(predicate, [onFalse, onTrue], operands);
+    }
 
     /// <summary>
     /// Loops <paramref name="body"/> over the leading axis of <paramref name="xs"/> (JAX's lax.scan): each step maps
@@ -76,8 +90,8 @@ public static partial class Lax
     public static (Tensor[] Carry, Tensor[] Ys) Scan(Func<Tensor[], Tensor[], (Tensor[] Carry, Tensor[] Ys)> body, Tensor[] init, Tensor[] xs, int? length = null, bool reverse = false, int checkpointEvery = 0)
     {
         ArgumentNullException.ThrowIfNull(body);
-        ArgumentNullException.ThrowIfNull(init);
-        ArgumentNullException.ThrowIfNull(xs);
+        RequireAll(init, nameof(init));
+        RequireAll(xs, nameof(xs));
         int n = length ?? (xs.Length > 0 && xs[0].Rank > 0 ? xs[0].Shape[0] : throw new ShapeException("Scan: give a length when there is nothing to scan over (every x needs a leading axis)."));
         if (n < 0) throw new ShapeException($"Scan: the length must be non-negative, got {n}.");
         var sliceAvals = new Aval[xs.Length];
@@ -147,7 +161,7 @@ public static partial class Lax
     public static Tensor[] ForiLoop(int lower, int upper, Func<Tensor, Tensor[], Tensor[]> body, params Tensor[] init)
     {
         ArgumentNullException.ThrowIfNull(body);
-        ArgumentNullException.ThrowIfNull(init);
+        RequireAll(init, nameof(init));
         var one = new Tensor(NDArray.Scalar(DType.Int32, 1));
         var (carry, _) = Scan((c, _) => ([Add(c[0], one), .. body(c[0], c[1..])], []),
             [new Tensor(NDArray.Scalar(DType.Int32, lower)), .. init], [], Math.Max(0, upper - lower));
@@ -169,7 +183,7 @@ public static partial class Lax
     {
         ArgumentNullException.ThrowIfNull(predicate);
         ArgumentNullException.ThrowIfNull(body);
-        ArgumentNullException.ThrowIfNull(init);
+        RequireAll(init, nameof(init));
         var avals = Staging.AvalsOf(init);
         var (cond, condCaptured) = ControlFlow.TraceClosed(xs => [predicate(xs)], avals, "WhileLoop");
         var (step, bodyCaptured) = ControlFlow.TraceClosed(body, avals, "WhileLoop");
@@ -188,7 +202,7 @@ public static partial class Lax
         var pol = policy ?? RematPolicy.Nothing;
         return args =>
         {
-            ArgumentNullException.ThrowIfNull(args);
+            RequireAll(args, nameof(args));
             if (TraceContext.Current is null) return f(args);
             var (program, captured) = ControlFlow.TraceClosed(f, Staging.AvalsOf(args), "Checkpoint");
             return Catalogue.Remat.Bind([.. captured, .. args], new RematParams(program, pol));

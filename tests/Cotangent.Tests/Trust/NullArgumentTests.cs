@@ -235,6 +235,8 @@ public class NullArgumentTests
         if (type == typeof(WrtSecond)) return Wrt.Second;
         if (type == typeof(WrtBoth)) return Wrt.Both;
         if (type == typeof(Tensor?[])) return new Tensor?[] { s_scalar };
+        if (type == typeof(IReadOnlyList<Func<Tensor[], Tensor[]>>)) return new Func<Tensor[], Tensor[]>[] { xs => xs };
+        if (type == typeof(Cotangent.Primitives.RematPolicy)) return Cotangent.Primitives.RematPolicy.Nothing;
         if (typeof(Delegate).IsAssignableFrom(type)) return ConstantFunction(type);
         if (type.IsGenericType && type.FullName!.StartsWith("System.ValueTuple", StringComparison.Ordinal))
             return Activator.CreateInstance(type, type.GetGenericArguments().Select(a => Dummy(a, "")).ToArray());
