@@ -16,6 +16,7 @@ public static class AdFigures
         string only = args.Length >= 2 && args[0] == "--only" ? args[1] : "";
         var w = new AdWorkloads();
         var ops = new EagerOpWorkloads();
+        var loops = new ControlFlowWorkloads();
         var rows = new (string Name, Func<object> Run)[]
         {
             ("elementwise f", () => w.ElementwiseF()), ("elementwise Grad", w.ElementwiseGrad), ("elementwise hand", w.ElementwiseHand),
@@ -23,6 +24,8 @@ public static class AdFigures
             ("recurrence f", () => w.RecurrenceF()), ("recurrence Grad", () => w.RecurrenceGrad()), ("recurrence hand", () => w.RecurrenceHand()),
             ("neg 1M f64", ops.Neg1M), ("neg 1M f64 hand", ops.Neg1MHand),
             ("tanh 128x256 f32", ops.TanhF32), ("tanh 128x256 f32 hand", ops.TanhF32Hand),
+            ("loop 1e5 scan f", () => loops.ScanF()), ("loop 1e5 scan Grad", () => loops.ScanGrad()),
+            ("loop 1e5 unrolled f", () => loops.UnrolledF()), ("loop 1e5 unrolled Grad", () => loops.UnrolledGrad()),
         };
         var results = new Dictionary<string, (double Us, double Bytes)>();
         foreach (var (name, run) in rows)
@@ -43,6 +46,13 @@ public static class AdFigures
         {
             if (results.TryGetValue(k, out var ours) && results.TryGetValue(k + " hand", out var hand))
                 Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{k,-16} eager op / hand-written loop into a reused buffer = {ours.Us / hand.Us:F2}"));
+        }
+
+        if (results.TryGetValue("loop 1e5 scan Grad", out var sg) && results.TryGetValue("loop 1e5 unrolled Grad", out var ug))
+        {
+            string f = results.TryGetValue("loop 1e5 scan f", out var sf) && results.TryGetValue("loop 1e5 unrolled f", out var uf)
+                ? string.Create(CultureInfo.InvariantCulture, $"   scan f / unrolled f = {sf.Us / uf.Us:F2}") : "";
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"loop 1e5        scan Grad / unrolled C# loop under Grad = {sg.Us / ug.Us:F2}{f}"));
         }
 
         if (results.ContainsKey("mlp Grad"))

@@ -1,3 +1,5 @@
+using Cotangent.Runtime;
+
 namespace Cotangent.Core;
 
 /// <summary>
@@ -84,14 +86,15 @@ public sealed class Program
         var args = new List<Tensor>(4);
 
         // Eagerly, an intermediate's buffer goes back to the pool right after its last use (see BufferRecycler).
-        var recycler = Equations.Count > 1 ? BufferRecycler.ForEagerEvaluation() : null;
+        // A program whose every intermediate is below the pool's threshold (a loop body on scalars) skips the bookkeeping.
+        var recycler = Equations.Count > 1 && (_liveness ??= ComputeLiveness()).AnyPooled ? BufferRecycler.ForEagerEvaluation() : null;
         Dictionary<Var, int>? lastUse = null;
         Tensor?[]? produced = null;
         if (recycler is not null)
         {
             foreach (var t in inputs) recycler.Protect(t);
             foreach (var c in ConstValues) recycler.Protect(c);
-            var liveness = _liveness ??= ComputeLiveness();
+            var liveness = _liveness!;
             lastUse = liveness.LastUse;
             produced = new Tensor?[liveness.MaxOutputs];
         }
@@ -136,22 +139,24 @@ public sealed class Program
 
     /// <summary>For each variable read by an equation and not an output, the index of the last equation reading it, and
     /// the most results any equation has.</summary>
-    private sealed record Liveness(Dictionary<Var, int> LastUse, int MaxOutputs);
+    private sealed record Liveness(Dictionary<Var, int> LastUse, int MaxOutputs, bool AnyPooled);
 
     private Liveness ComputeLiveness()
     {
         var last = new Dictionary<Var, int>();
         int maxOutputs = 1;
+        bool anyPooled = false;
         for (int e = 0; e < Equations.Count; e++)
         {
             maxOutputs = Math.Max(maxOutputs, Equations[e].Outputs.Length);
+            foreach (var o in Equations[e].Outputs) anyPooled |= (long)o.Aval.Shape.Size * sizeof(double) >= BufferPool.MinBytes;
             foreach (var a in Equations[e].Inputs)
                 if (a is Var v) last[v] = e;
         }
 
         foreach (var o in Outputs)
             if (o is Var v) last.Remove(v);
-        return new Liveness(last, maxOutputs);
+        return new Liveness(last, maxOutputs, anyPooled);
     }
 
     /// <summary>Binds one equation under the current trace and records its results in <paramref name="env"/>.</summary>
