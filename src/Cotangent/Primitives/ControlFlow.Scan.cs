@@ -267,46 +267,32 @@ public sealed class Scan() : MultiResultPrimitive<ScanParams>("scan"), IJvpRule,
         var known = split.Known;
         int kc = nc - Count(unknown, 0, nc), kk = nk - Count(unknown, nc, nk);
         int knownOuts = known.Outputs.Count - split.ResidualCount;
-        // Residuals that are known constants of the body pass straight to the staged scan.
-        var invariant = new int[split.ResidualCount];
-        for (int r = 0; r < invariant.Length; r++)
-        {
-            invariant[r] = -1;
-            if (known.Outputs[knownOuts + r] is Var v)
-            {
-                for (int c = 0; c < kc; c++) if (ReferenceEquals(known.Inputs[c], v)) invariant[r] = c;
-            }
-        }
-
-        var keepOut = new bool[known.Outputs.Count];
-        for (int i = 0; i < keepOut.Length; i++) keepOut[i] = i < knownOuts || invariant[i - knownOuts] < 0;
-        var keepIn = new bool[known.Inputs.Count];
-        Array.Fill(keepIn, true);
-        var knownBody = ControlFlow.Restrict(known, keepOut, keepIn);
+        // A second split of the known body by what depends on its constants alone: that part runs once, outside the
+        // loop, and the residuals it computes (loop-invariant ones, e.g. a weight itself) are passed to the staged scan
+        // once instead of being stacked per step.
+        var perStep = new bool[known.Inputs.Count];
+        for (int i = kc; i < perStep.Length; i++) perStep[i] = true;
+        var keepPerStep = new bool[known.Outputs.Count];
+        for (int i = 0; i < knownOuts; i++) keepPerStep[i] = true;
+        var hoist = PartialEvaluation.Split(known, perStep, keepPerStep);
+        var invariantSlots = new List<int>();
+        var stackedSlots = new List<int>();
+        for (int r = 0; r < split.ResidualCount; r++) (hoist.UnknownOutputs[knownOuts + r] ? stackedSlots : invariantSlots).Add(r);
         var knownArgs = new List<Tensor>();
         var unknownOperands = new List<Tensor>();
         for (int i = 0; i < args.Length; i++) (unknown[i] ? unknownOperands : knownArgs).Add(args[i]);
-        Tensor[] knownResults;
-        using (TraceContext.Enter(trace.Parent)) knownResults = Bind([.. knownArgs], new ScanParams(knownBody, p.Length, p.Reverse, kc, kk));
-        StagingTrace.NoteKnown($"scan (stacked over {p.Length} steps)", knownResults);
-
-        // The staged scan: consts = invariant residuals, unknown consts; carry = unknown carries; xs = stacked residuals, unknown xs.
-        var knownConsts = knownArgs.GetRange(0, kc);
-        var invariantValues = new List<Tensor>();
-        var invariantSlots = new List<int>();
-        var stackedSlots = new List<int>();
-        for (int r = 0; r < invariant.Length; r++)
+        Tensor[] once, knownResults;
+        using (TraceContext.Enter(trace.Parent))
         {
-            if (invariant[r] >= 0)
-            {
-                invariantSlots.Add(r);
-                invariantValues.Add(knownConsts[invariant[r]]);
-            }
-            else
-            {
-                stackedSlots.Add(r);
-            }
+            // hoist.Known: known consts → (invariant residuals, the per-step part's own residuals)
+            once = hoist.Known.Evaluate(knownArgs.GetRange(0, kc).ToArray());
+            knownResults = Bind([.. once.AsSpan(invariantSlots.Count), .. knownArgs.Skip(kc)],
+                new ScanParams(hoist.Unknown, p.Length, p.Reverse, hoist.ResidualCount, kk));
         }
+
+        var invariantValues = once[..invariantSlots.Count];
+        StagingTrace.NoteKnown("scan (loop-invariant, computed once)", invariantValues);
+        StagingTrace.NoteKnown($"scan (stacked over {p.Length} steps)", knownResults);
 
         var stackedValues = knownResults[knownOuts..];
         var unknownBody = split.Unknown;   // inputs: residuals, unknown consts, unknown carry, unknown xs

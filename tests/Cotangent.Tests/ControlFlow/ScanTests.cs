@@ -112,6 +112,22 @@ public class ScanTests
     }
 
     [Fact]
+    public void LoopInvariantResiduals_AreComputedOnce_NotStacked()
+    {
+        // tanh(W) depends on the constant alone: its derivative factor 1 − tanh²(W) is a residual computed once, not per step.
+        Func<(Tensor W, Tensor Xs), Tensor> f = p =>
+        {
+            var (c, _) = Lax.Scan((c, x) => ([Lax.DotGeneral(Lax.Tanh(p.W), c[0], [1], [0], [], []) + x[0]], []), [Tensor.FromArray([0.1, 0.2, 0.3])], [p.Xs]);
+            return Np.Sum(c[0]);
+        };
+        var point = (s_w, Point(50).Item3);
+        var report = Ad.Residuals(f, point);
+        Assert.Contains(report, r => r.Source == "scan (loop-invariant, computed once)" && r.Aval.Shape.Dims.SequenceEqual([3, 3]));
+        Assert.DoesNotContain(report, r => r.Aval.Shape.Rank == 3);   // nothing W-shaped stacked over the 50 steps
+        Ad.CheckGrads(f, point, order: 2);
+    }
+
+    [Fact]
     public void LinearScan_TransposeIdentity_AndTransposeTwice()
     {
         // L(h0, xs) = scan h ← A·h + 2·x, y = h: linear in (h0, xs).
