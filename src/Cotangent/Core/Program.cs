@@ -125,6 +125,46 @@ public sealed class Program
         return result;
     }
 
+    /// <summary>
+    /// An evaluator for running this program many times (a loop body): its environment and argument arrays are made once.
+    /// Null when an intermediate can be large enough for the buffer pool, where <see cref="Evaluate"/>'s liveness
+    /// bookkeeping pays for itself.
+    /// </summary>
+    internal Runner? NewRunner() => (_liveness ??= ComputeLiveness()).AnyPooled ? null : new Runner(this);
+
+    /// <summary>Runs a program repeatedly with one environment; each run binds every equation under the current trace.</summary>
+    internal sealed class Runner
+    {
+        private readonly Program _program;
+        private readonly VarMap<Tensor> _env;
+        private readonly Tensor[][] _args;
+
+        public Runner(Program program)
+        {
+            _program = program;
+            _env = new VarMap<Tensor>(program);
+            for (int i = 0; i < program.ConstVars.Count; i++) _env.Set(program.ConstVars[i], program.ConstValues[i]);
+            _args = new Tensor[program.Equations.Count][];
+            for (int e = 0; e < _args.Length; e++) _args[e] = new Tensor[program.Equations[e].Inputs.Length];
+        }
+
+        /// <summary>Writes the program's outputs for <paramref name="inputs"/> (already of the input types) into <paramref name="outputs"/>.</summary>
+        public void Run(ReadOnlySpan<Tensor> inputs, Span<Tensor> outputs)
+        {
+            var p = _program;
+            for (int i = 0; i < inputs.Length; i++) _env.Set(p.Inputs[i], inputs[i]);
+            for (int e = 0; e < _args.Length; e++)
+            {
+                var eq = p.Equations[e];
+                var args = _args[e];
+                for (int i = 0; i < args.Length; i++) args[i] = Read(_env, eq.Inputs[i]);
+                BindEquation(eq, args, _env);
+            }
+
+            for (int i = 0; i < outputs.Length; i++) outputs[i] = Read(_env, p.Outputs[i]);
+        }
+    }
+
     /// <summary>True when operand <paramref name="i"/> of <paramref name="eq"/> already appeared among the earlier operands
     /// (an operand used twice by one equation is dropped once).</summary>
     private static bool UsedEarlier(Equation eq, int i)

@@ -79,6 +79,8 @@ public sealed class Scan() : MultiResultPrimitive<ScanParams>("scan"), IJvpRule,
         for (int i = 0; i < nc + nk; i++) inputs[i] = new Tensor(args[i]);
         var stacked = new NDArray[ys.Length];
         for (int j = 0; j < ys.Length; j++) stacked[j] = NDArray.Zeros(ys[j].DType, Stacked(ys[j].Shape, p.Length));
+        var runner = body.NewRunner();
+        var outs = new Tensor[body.Outputs.Count];
         for (int step = 0; step < p.Length; step++)
         {
             int i = p.Reverse ? p.Length - 1 - step : step;
@@ -91,7 +93,8 @@ public sealed class Scan() : MultiResultPrimitive<ScanParams>("scan"), IJvpRule,
                 inputs[nc + nk + j] = new Tensor(NDArray.Wrap(x.DType, slice.Shape, data));
             }
 
-            var outs = body.Evaluate(inputs);
+            if (runner is null) outs = body.Evaluate(inputs);
+            else runner.Run(inputs, outs);
             for (int k = 0; k < nk; k++) inputs[nc + k] = outs[k];
             for (int j = 0; j < ys.Length; j++)
             {

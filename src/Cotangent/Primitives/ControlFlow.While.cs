@@ -73,11 +73,18 @@ public sealed class While() : MultiResultPrimitive<WhileParams>("while"), IJvpRu
         for (int i = 0; i < cc; i++) condIn[i] = new Tensor(args[i]);
         for (int i = 0; i < bc; i++) bodyIn[i] = new Tensor(args[cc + i]);
         for (int k = 0; k < nk; k++) bodyIn[bc + k] = new Tensor(args[cc + bc + k]);
+        var condRunner = p.Cond.NewRunner();
+        var bodyRunner = p.Body.NewRunner();
+        var go = new Tensor[1];
+        var next = new Tensor[nk];
         while (true)
         {
             for (int k = 0; k < nk; k++) condIn[cc + k] = bodyIn[bc + k];
-            if (!Dispatch.Concrete(p.Cond.Evaluate(condIn)[0]).ReadOnlySpan<bool>()[0]) break;
-            var next = p.Body.Evaluate(bodyIn);
+            if (condRunner is null) go = p.Cond.Evaluate(condIn);
+            else condRunner.Run(condIn, go);
+            if (!Dispatch.Concrete(go[0]).ReadOnlySpan<bool>()[0]) break;
+            if (bodyRunner is null) next = p.Body.Evaluate(bodyIn);
+            else bodyRunner.Run(bodyIn, next);
             for (int k = 0; k < nk; k++) bodyIn[bc + k] = next[k];
         }
 
