@@ -160,25 +160,11 @@ public sealed class Scan() : MultiResultPrimitive<ScanParams>("scan"), IJvpRule,
             level ??= tangents[i];
         }
 
-        var instantiate = new bool[nk + ny];
-        Program jvp;
-        bool[] nzOut;
-        while (true)
+        var (jvp, nzOut) = ControlFlow.CarryFixpoint(nz, nc, nk, () =>
         {
-            for (int k = 0; k < nk; k++) instantiate[k] = nz[nc + k];
-            (jvp, nzOut) = ForwardMode.JvpProgram(body, nz, instantiate);
-            bool changed = false;
-            for (int k = 0; k < nk; k++)
-            {
-                if (nzOut[k] && !nz[nc + k])
-                {
-                    nz[nc + k] = true;
-                    changed = true;
-                }
-            }
-
-            if (!changed) break;
-        }
+            var r = ForwardMode.JvpProgram(body, nz, ControlFlow.Leading(nz, nc, nk, nk + ny));
+            return (r, r.NonzeroOutputs);
+        });
 
         // The JVP program reads (primals, tangents) and writes (primals, tangents); scan wants each group together.
         int[] groups = [nc, nk, nx];
@@ -242,24 +228,11 @@ public sealed class Scan() : MultiResultPrimitive<ScanParams>("scan"), IJvpRule,
         int nc = p.Consts, nk = p.Carry, nx = p.Xs, ny = body.Outputs.Count - nk;
         var unknown = new bool[args.Length];
         for (int i = 0; i < args.Length; i++) unknown[i] = ControlFlow.IsStaged(trace, args[i]);
-        var instantiate = new bool[nk + ny];
-        PartialProgram split;
-        while (true)
+        var split = ControlFlow.CarryFixpoint(unknown, nc, nk, () =>
         {
-            for (int k = 0; k < nk; k++) instantiate[k] = unknown[nc + k];
-            split = PartialEvaluation.Split(body, unknown, instantiate);
-            bool changed = false;
-            for (int k = 0; k < nk; k++)
-            {
-                if (split.UnknownOutputs[k] && !unknown[nc + k])
-                {
-                    unknown[nc + k] = true;
-                    changed = true;
-                }
-            }
-
-            if (!changed) break;
-        }
+            var r = PartialEvaluation.Split(body, unknown, ControlFlow.Leading(unknown, nc, nk, nk + ny));
+            return (r, r.UnknownOutputs);
+        });
 
         if (Array.TrueForAll(unknown, u => u))
         {
@@ -331,23 +304,12 @@ public sealed class Scan() : MultiResultPrimitive<ScanParams>("scan"), IJvpRule,
         var body = p.Body;
         int nc = p.Consts, nk = p.Carry;
         var used = usedOutputs.ToArray();
-        var reads = new bool[body.Inputs.Count];
-        while (true)
+        var reads = ControlFlow.CarryFixpoint(used, 0, nk, () =>
         {
-            Array.Clear(reads);
-            Transforms.Dce.Prune(body, used, reads);
-            bool changed = false;
-            for (int k = 0; k < nk; k++)
-            {
-                if (reads[nc + k] && !used[k])
-                {
-                    used[k] = true;
-                    changed = true;
-                }
-            }
-
-            if (!changed) break;
-        }
+            var r = new bool[body.Inputs.Count];
+            Transforms.Dce.Prune(body, used, r);
+            return (r, r[nc..]);
+        });
 
         var keep = reads.ToArray();
         for (int k = 0; k < nk; k++) keep[nc + k] = used[k];

@@ -128,25 +128,11 @@ public sealed class While() : MultiResultPrimitive<WhileParams>("while"), IJvpRu
         // Body operands: body consts then carry; the predicate's constants never carry a tangent into the loop.
         var nz = new bool[bc + nk];
         for (int i = 0; i < nz.Length; i++) nz[i] = tangents[cc + i] is not null;
-        Program jvp;
-        bool[] nzOut;
-        var instantiate = new bool[nk];
-        while (true)
+        var (jvp, _) = ControlFlow.CarryFixpoint(nz, bc, nk, () =>
         {
-            for (int k = 0; k < nk; k++) instantiate[k] = nz[bc + k];
-            (jvp, nzOut) = ForwardMode.JvpProgram(p.Body, nz, instantiate);
-            bool changed = false;
-            for (int k = 0; k < nk; k++)
-            {
-                if (nzOut[k] && !nz[bc + k])
-                {
-                    nz[bc + k] = true;
-                    changed = true;
-                }
-            }
-
-            if (!changed) break;
-        }
+            var r = ForwardMode.JvpProgram(p.Body, nz, ControlFlow.Leading(nz, bc, nk, nk));
+            return (r, r.NonzeroOutputs);
+        });
 
         // jvp: (body consts, carry, const tangents, carry tangents) → (carry, carry tangents); regroup so consts come first.
         int nbt = 0, nkt = 0;
@@ -187,24 +173,11 @@ public sealed class While() : MultiResultPrimitive<WhileParams>("while"), IJvpRu
         for (int i = 0; i < args.Length; i++) unknown[i] = ControlFlow.IsStaged(trace, args[i]);
         // Body inputs: body consts, carry. Fixpoint over which carries are unknown.
         var bodyUnknown = unknown[cc..].ToArray();
-        var instantiate = new bool[nk];
-        PartialProgram split;
-        while (true)
+        var split = ControlFlow.CarryFixpoint(bodyUnknown, bc, nk, () =>
         {
-            for (int k = 0; k < nk; k++) instantiate[k] = bodyUnknown[bc + k];
-            split = PartialEvaluation.Split(p.Body, bodyUnknown, instantiate);
-            bool changed = false;
-            for (int k = 0; k < nk; k++)
-            {
-                if (split.UnknownOutputs[k] && !bodyUnknown[bc + k])
-                {
-                    bodyUnknown[bc + k] = true;
-                    changed = true;
-                }
-            }
-
-            if (!changed) break;
-        }
+            var r = PartialEvaluation.Split(p.Body, bodyUnknown, ControlFlow.Leading(bodyUnknown, bc, nk, nk));
+            return (r, r.UnknownOutputs);
+        });
 
         // The predicate may read only known values.
         var condReads = new bool[cc + nk];

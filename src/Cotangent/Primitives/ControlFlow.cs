@@ -100,4 +100,36 @@ internal static class ControlFlow
         for (int i = 0; i < outputs.Length; i++) outputs[i] = program.Outputs[outputOrder[i]];
         return new Program(inputs, program.ConstVars, program.ConstValues, program.Equations, outputs, linear);
     }
+
+    /// <summary>
+    /// The least fixpoint over a loop's carries: <paramref name="flags"/>[<paramref name="offset"/> + k] (a tangent, an
+    /// unknown value, a use) is set for every carry k whose flag <paramref name="step"/> reports on the carry's output,
+    /// and <paramref name="step"/> runs again until it adds none. Returns the last step's result.
+    /// </summary>
+    public static T CarryFixpoint<T>(bool[] flags, int offset, int carries, Func<(T Result, IReadOnlyList<bool> CarryOut)> step)
+    {
+        while (true)
+        {
+            var (result, carryOut) = step();
+            bool changed = false;
+            for (int k = 0; k < carries; k++)
+            {
+                if (carryOut[k] && !flags[offset + k])
+                {
+                    flags[offset + k] = true;
+                    changed = true;
+                }
+            }
+
+            if (!changed) return result;
+        }
+    }
+
+    /// <summary>The first <paramref name="count"/> flags from <paramref name="offset"/>, as an instantiate mask of <paramref name="length"/> entries.</summary>
+    public static bool[] Leading(bool[] flags, int offset, int count, int length)
+    {
+        var mask = new bool[length];
+        Array.Copy(flags, offset, mask, 0, count);
+        return mask;
+    }
 }
