@@ -283,11 +283,11 @@ public sealed class CustomLin() : MultiResultPrimitive<CustomLinParams>("custom_
         for (int i = 0; i < lin.Length; i++) tangentsOut[i] = lin[i];
     }
 
-    /// <summary>Linear in the tangents only: every captured value, argument and residual is known.</summary>
+    /// <summary>Linear in the tangents together: every captured value, argument and residual is known.</summary>
     public bool AcceptsLinear(ReadOnlySpan<bool> linear, Params parameters)
     {
         int start = Typed(parameters).TangentStart;
-        return !linear[..start].Contains(true) && linear[start..].Contains(true);
+        return !linear[..start].Contains(true) && !linear[start..].Contains(false);
     }
 
     /// <summary>x̄ = bwd(r, ȳ): the user's backward pass, with zero cotangents instantiated.</summary>
