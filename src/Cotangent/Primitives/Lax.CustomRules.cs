@@ -31,7 +31,7 @@ public static partial class Lax
         ArgumentNullException.ThrowIfNull(jvp);
         return args =>
         {
-            ArgumentNullException.ThrowIfNull(args);
+            RequireArguments(args);
             if (TraceContext.Current is null) return f(args);
             var avals = Staging.AvalsOf(args);
             var fun = ControlFlow.TraceClosed(f, avals, "CustomJvp");
@@ -72,7 +72,7 @@ public static partial class Lax
         ArgumentNullException.ThrowIfNull(bwd);
         return args =>
         {
-            ArgumentNullException.ThrowIfNull(args);
+            RequireArguments(args);
             if (TraceContext.Current is null) return f(args);
             const string api = "CustomVjp";
             var avals = Staging.AvalsOf(args);
@@ -130,7 +130,7 @@ public static partial class Lax
         ArgumentNullException.ThrowIfNull(transpose);
         return args =>
         {
-            ArgumentNullException.ThrowIfNull(args);
+            RequireArguments(args);
             if (TraceContext.Current is null) return f(args);
             const string api = "CustomLinear";
             var avals = Staging.AvalsOf(args);
@@ -148,6 +148,13 @@ public static partial class Lax
             CheckOperatorLinear(programs[1], consts.Length, api, "the transpose");
             return Catalogue.CustomLinear.Bind([.. consts, .. args], new CustomLinearParams(programs[0], programs[1], consts.Length));
         };
+    }
+
+    // The argument array and every element must be present (a null would otherwise surface deep inside tracing).
+    private static void RequireArguments(Tensor[] args)
+    {
+        ArgumentNullException.ThrowIfNull(args);
+        foreach (var a in args) ArgumentNullException.ThrowIfNull(a, nameof(args));
     }
 
     // A program consts ++ xs → ys must be linear in the xs with the consts held fixed.

@@ -227,6 +227,18 @@ public class CustomRuleTests
         Assert.Throws<DifferentiationException>(() => Ad.JacFwd(x => s_clip([x])[0])(Tensor.FromArray([0.5, 1.0])));
     }
 
+    [Fact]
+    public void CustomVjp_HessianAsJacFwdOfGrad_DifferentiatesFwdAndBwd_WithoutAJvpRule()
+    {
+        // As in JAX: Grad's forward pass and backward pass are ordinary programs the outer forward mode differentiates, so
+        // forward mode never meets the custom_vjp function itself; the Hessian is that of the custom gradient.
+        var sin = Lax.CustomVjp(v => [Lax.Sin(v[0])], v => ([Lax.Sin(v[0])], [Lax.Cos(v[0])]), (r, ct) => [ct[0] * r[0]]);
+        var x = Tensor.FromArray([0.3, -1.1]);
+        var h = Ad.Hessian(v => Np.Sum(sin([v])[0]))(x).ToArray<double>();
+        var s = Lax.Sin(x).ToArray<double>();
+        Assert.Equal([-s[0], 0.0, 0.0, -s[1]], h);
+    }
+
     // sin with its derivative in both directions: fwd saves cos x; the JVP rule is given, so forward mode works too.
     private static readonly Func<Tensor[], Tensor[]> s_sin = Lax.CustomVjp(
         x => [Lax.Sin(x[0])],

@@ -236,6 +236,7 @@ public class NullArgumentTests
         if (type == typeof(WrtBoth)) return Wrt.Both;
         if (type == typeof(Tensor?[])) return new Tensor?[] { s_scalar };
         if (typeof(Delegate).IsAssignableFrom(type)) return ConstantFunction(type);
+        if (type == typeof(IReadOnlyList<Func<Tensor[], Tensor[]>>)) return new[] { (Func<Tensor[], Tensor[]>)ConstantFunction(typeof(Func<Tensor[], Tensor[]>)) };
         if (type.IsGenericType && type.FullName!.StartsWith("System.ValueTuple", StringComparison.Ordinal))
             return Activator.CreateInstance(type, type.GetGenericArguments().Select(a => Dummy(a, "")).ToArray());
         if (Nullable.GetUnderlyingType(type) is not null) return null;
