@@ -312,6 +312,14 @@ public class CustomRuleTests
         var jback = Ad.ParseProgram(jtext, [.. ProgramParser.ConstantsOf(jp)]);
         Assert.Equal(jtext, jback.ToString());
         Assert.Equal(jvp((x, x)).ToArray<double>(), jback.Evaluate(x, x)[0].ToArray<double>());
+        // Linearize's linear program holds custom_lin without a JVP rule; read back, its transpose still runs bwd
+        var (_, lin) = Ad.Linearize<Tensor, Tensor>(v => s_clip([v])[0] * 3.0, x);
+        var ltext = lin.Program.ToString();
+        Assert.Contains("custom_lin[consts=0 args=1 residuals=0 has_jvp=False", ltext, StringComparison.Ordinal);
+        var lback = Ad.ParseProgram(ltext, [.. ProgramParser.ConstantsOf(lin.Program)]);
+        Assert.Equal(ltext, lback.ToString());
+        var ct = Tensor.FromArray([1.0, -0.1, 0.2]);
+        Assert.Equal([1.0, -0.1 * 3.0, 0.2 * 3.0], new LinearFunction(lback).ApplyTranspose(ct)[0].ToArray<double>());
     }
 
     [Fact]
@@ -333,6 +341,27 @@ public class CustomRuleTests
         var h = Tensor.Scalar(0.7);
         Assert.Equal(unrolled(h).ToDouble(), looped(h).ToDouble(), 1e-12);
         Assert.Equal(Ad.Grad(unrolled)(h).ToDouble(), Ad.Grad(looped)(h).ToDouble(), 1e-12);
+    }
+
+    [Fact]
+    public void CustomRules_InsideACondWithAStagedIndex_StagedGradEqualsEager()
+    {
+        // Under MakeProgram the predicate is abstract: cond's JVP maps the branches' JVPs (the custom rules inline their
+        // tangent parts, custom_lin among them), partial evaluation splits every branch, and the transpose is a cond of the
+        // branches' transposes (custom_lin's runs the backward pass).
+        var l = Operator(s_a);
+        Func<Tensor, Tensor> f = v => Np.Sum(Lax.Cond(Np.Sum(v) > 0.0,
+            o => [Log1pExp(o[0]) * s_clip([o[0] * 4.0])[0]],
+            o => [Lax.Sin(s_sin([o[0]])[0]) * Np.Sum(l([Lax.Slice(o[0], [0], [2], [1])])[0])],
+            v)[0]);
+        foreach (var x in new[] { Tensor.FromArray([0.3, -0.1, 0.6]), Tensor.FromArray([-0.3, 0.1, -0.6]) })
+        {
+            var grad = Ad.Grad(f);
+            var program = Ad.MakeProgram(grad, x);
+            Assert.Contains("cond", program.ToString(), StringComparison.Ordinal);
+            AssertClose(grad(x).ToArray<double>(), program.Evaluate(x)[0].ToArray<double>(), 1e-14);
+            AssertClose(grad(x * -2.0).ToArray<double>(), program.Evaluate(x * -2.0)[0].ToArray<double>(), 1e-14);
+        }
     }
 
     // ---------------------------------------------------------------- custom_linear
