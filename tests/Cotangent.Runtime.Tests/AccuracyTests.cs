@@ -147,9 +147,10 @@ public class AccuracyTests(ITestOutputHelper output)
         return v.ToArray();
     }
 
-    /// <summary>erfc f64 on x ≥ 1 is limited by the Cephes rationals P/Q and R/S themselves (measured 4–9 ulps against the
-    /// decimal reference across [1, 27]); the exponential and the series below 1 are within 3.</summary>
-    private const double ErfcUlps64 = 10;
+    /// <summary>erfc f64 (fdlibm's rationals, one exponential of an exactly split −x² − 0.5625 + R/S) is within 2.2 ulps of
+    /// erfc computed to 120 bits (worst near 0.83 and 1.23, 1.6 from 1.25 on). This test's reference beyond 3 is a
+    /// continued fraction evaluated in double, itself up to 3.9 ulps off near 20, so against it the worst measured is 4.</summary>
+    private const double ErfcUlps64 = 4;
 
     /// <summary>Worst-case bounds in ulps. f32 functions computed natively in f32 (<see cref="VectorMathF"/>) are held
     /// to 2 ulps of the exact result, those still widened to double and rounded once to 1.</summary>
@@ -166,7 +167,7 @@ public class AccuracyTests(ITestOutputHelper output)
         { UnaryOp.Cos, DType.Float32, 2 }, { UnaryOp.Asin, DType.Float32, 1 }, { UnaryOp.Acos, DType.Float32, 1 },
         { UnaryOp.Atan, DType.Float32, 1 }, { UnaryOp.Tan, DType.Float32, 2 }, { UnaryOp.Tanh, DType.Float32, 2 },
         { UnaryOp.Expm1, DType.Float32, 2 }, { UnaryOp.Log1p, DType.Float32, 2 }, { UnaryOp.Logistic, DType.Float32, 2 },
-        { UnaryOp.Erf, DType.Float32, 2 }, { UnaryOp.Erfc, DType.Float32, 1 },
+        { UnaryOp.Erf, DType.Float32, 2 }, { UnaryOp.Erfc, DType.Float32, 2 },
     };
 
     [Theory]

@@ -123,6 +123,7 @@ public static partial class Kernels
             case UnaryOp.Cos: UnaryDriver.Run<float, FloatOperator<CosFloat>>(x, y); break;
             case UnaryOp.Tan: UnaryDriver.Run<float, FloatOperator<TanFloat>>(x, y); break;
             case UnaryOp.Erf: UnaryDriver.Run<float, FloatOperator<ErfFloat>>(x, y); break;
+            case UnaryOp.Erfc: UnaryDriver.Run<float, FloatOperator<ErfcFloat>>(x, y); break;
             default: UnaryFloat(op, x, y); break;
         }
     }
@@ -175,9 +176,9 @@ public static partial class Kernels
             case BinaryOp.Mul: Broadcast<T, MulOperator<T>>(x, xs, y, ys, d, shape); break;
             case BinaryOp.Div: Broadcast<T, DivOperator<T>>(x, xs, y, ys, d, shape); break;
             case BinaryOp.Pow:
-                // f32: vectorized through double log₂/exp₂; f64: the C runtime's pow per element.
+                // f32: vectorized through double log₂/exp₂; f64: double-double log₂ and one exponential.
                 if (typeof(T) == typeof(float)) Broadcast<float, PowFloatOperator>((float[])(object)x, xs, (float[])(object)y, ys, (float[])(object)d, shape);
-                else Broadcast<T, PowOperator<T>>(x, xs, y, ys, d, shape);
+                else Broadcast<double, PowDoubleOperator>((double[])(object)x, xs, (double[])(object)y, ys, (double[])(object)d, shape);
                 break;
             case BinaryOp.Max: Broadcast<T, MaxOperator<T>>(x, xs, y, ys, d, shape); break;
             case BinaryOp.Min: Broadcast<T, MinOperator<T>>(x, xs, y, ys, d, shape); break;

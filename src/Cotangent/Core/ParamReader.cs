@@ -153,6 +153,19 @@ public sealed class ParamReader
         throw Expected(v, "a dtype (f64, f32, i32, bool)", key);
     }
 
+    /// <summary>An identifier.</summary>
+    public string Name(string key) => Next(key) is var v && v is NameValue n ? n.Name : throw Expected(v, "a name", key);
+
+    /// <summary>A tuple of identifiers.</summary>
+    public string[] Names(string key)
+    {
+        var v = Next(key);
+        if (v is not TupleValue t) throw Expected(v, "a tuple of names such as (a,b)", key);
+        var result = new string[t.Items.Count];
+        for (int i = 0; i < result.Length; i++) result[i] = t.Items[i] is NameValue n ? n.Name : throw Expected(t.Items[i], "a name", key);
+        return result;
+    }
+
     /// <summary>An aval such as <c>f64[3]</c>.</summary>
     public Aval Aval(string key) => Next(key) is var v && v is AvalValue a ? a.Aval : throw Expected(v, "a type such as f64[3]", key);
 

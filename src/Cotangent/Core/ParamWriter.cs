@@ -56,6 +56,16 @@ public sealed class ParamWriter
     /// <summary>A dtype, e.g. <c>f32</c>.</summary>
     public void DType(string key, DType dtype) => Key(key).Append(dtype.ShortName());
 
+    /// <summary>An identifier (letters, digits and '_', not starting with a digit), e.g. a policy name.</summary>
+    public void Name(string key, string name) => Key(key).Append(name);
+
+    /// <summary>A tuple of identifiers, e.g. <c>(h1,h2)</c>.</summary>
+    public void Names(string key, IReadOnlyList<string> names)
+    {
+        ArgumentNullException.ThrowIfNull(names);
+        Key(key).Append('(').Append(string.Join(",", names)).Append(')');
+    }
+
     /// <summary>An aval, e.g. <c>f64[3,4]</c>.</summary>
     public void Aval(string key, Aval aval) => Key(key).Append(aval.ToString());
 

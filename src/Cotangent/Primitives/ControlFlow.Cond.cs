@@ -209,6 +209,7 @@ public sealed class Cond() : MultiResultPrimitive<CondParams>("cond"), IJvpRule,
         for (int i = 0; i < n; i++) (unknown[i] ? unknownArgs : knownArgs).Add(args[i + 1]);
         Tensor[] knownResults;
         using (TraceContext.Enter(trace.Parent)) knownResults = Bind([.. knownArgs], new CondParams(knownBranches));
+        StagingTrace.NoteKnown("cond", knownResults);
         var staged = new Tensor[instantiate.Count(u => u)];
         trace.Stage(this, [index, .. knownResults.AsSpan(knownOutCount), .. unknownArgs], new CondParams(unknownBranches), staged);
         for (int i = 0, k = 0, u = 0; i < instantiate.Length; i++) results[i] = instantiate[i] ? staged[u++] : knownResults[k++];

@@ -182,7 +182,7 @@ public sealed class Scan() : MultiResultPrimitive<ScanParams>("scan"), IJvpRule,
         var order = Interleave(groups, nz);
         var outGroups = new bool[nk + ny];
         Array.Copy(nzOut, outGroups, nk + ny);
-        var reordered = Reorder(jvp, order, Interleave([nk, ny], outGroups));
+        var reordered = ControlFlow.Reorder(jvp, order, Interleave([nk, ny], outGroups));
         var args = new List<Tensor>();
         var tangentOf = Enumerable.Range(0, nz.Length).Where(i => nz[i]).ToArray();
         foreach (int i in order)
@@ -225,22 +225,6 @@ public sealed class Scan() : MultiResultPrimitive<ScanParams>("scan"), IJvpRule,
         }
 
         return [.. order];
-    }
-
-    /// <summary>The program taking its inputs in <paramref name="inputOrder"/> and returning its outputs in <paramref name="outputOrder"/>.</summary>
-    private static Program Reorder(Program program, int[] inputOrder, int[] outputOrder)
-    {
-        var inputs = new Var[inputOrder.Length];
-        var linear = new bool[inputOrder.Length];
-        for (int i = 0; i < inputs.Length; i++)
-        {
-            inputs[i] = program.Inputs[inputOrder[i]];
-            linear[i] = program.LinearInputs[inputOrder[i]];
-        }
-
-        var outputs = new Atom[outputOrder.Length];
-        for (int i = 0; i < outputs.Length; i++) outputs[i] = program.Outputs[outputOrder[i]];
-        return new Program(inputs, program.ConstVars, program.ConstValues, program.Equations, outputs, linear);
     }
 
     /// <summary>
@@ -304,6 +288,7 @@ public sealed class Scan() : MultiResultPrimitive<ScanParams>("scan"), IJvpRule,
         for (int i = 0; i < args.Length; i++) (unknown[i] ? unknownOperands : knownArgs).Add(args[i]);
         Tensor[] knownResults;
         using (TraceContext.Enter(trace.Parent)) knownResults = Bind([.. knownArgs], new ScanParams(knownBody, p.Length, p.Reverse, kc, kk));
+        StagingTrace.NoteKnown($"scan (stacked over {p.Length} steps)", knownResults);
 
         // The staged scan: consts = invariant residuals, unknown consts; carry = unknown carries; xs = stacked residuals, unknown xs.
         var knownConsts = knownArgs.GetRange(0, kc);
@@ -334,7 +319,7 @@ public sealed class Scan() : MultiResultPrimitive<ScanParams>("scan"), IJvpRule,
         foreach (int r in stackedSlots) order.Add(r);
         for (int i = 0; i < ux; i++) order.Add(nr + uc + uk + i);
         var identity = Enumerable.Range(0, unknownBody.Outputs.Count).ToArray();
-        var stagedBody = Reorder(unknownBody, [.. order], identity);
+        var stagedBody = ControlFlow.Reorder(unknownBody, [.. order], identity);
         var unknownConsts = unknownOperands.GetRange(0, uc);
         var unknownCarry = new List<Tensor>();
         for (int k = 0; k < nk; k++) if (unknown[nc + k]) unknownCarry.Add(args[nc + k]);

@@ -84,4 +84,20 @@ internal static class ControlFlow
         if (hoisted.Count == 0) return (program, []);
         return (new Program([.. hoisted, .. program.Inputs], constVars, constValues, program.Equations, program.Outputs), [.. captured]);
     }
+
+    /// <summary>The program taking its inputs in <paramref name="inputOrder"/> and returning its outputs in <paramref name="outputOrder"/>.</summary>
+    public static Program Reorder(Program program, int[] inputOrder, int[] outputOrder)
+    {
+        var inputs = new Var[inputOrder.Length];
+        var linear = new bool[inputOrder.Length];
+        for (int i = 0; i < inputs.Length; i++)
+        {
+            inputs[i] = program.Inputs[inputOrder[i]];
+            linear[i] = program.LinearInputs[inputOrder[i]];
+        }
+
+        var outputs = new Atom[outputOrder.Length];
+        for (int i = 0; i < outputs.Length; i++) outputs[i] = program.Outputs[outputOrder[i]];
+        return new Program(inputs, program.ConstVars, program.ConstValues, program.Equations, outputs, linear);
+    }
 }

@@ -70,7 +70,10 @@ public static partial class Lax
     /// <param name="length">The number of steps; required when there are no xs, checked against them otherwise.</param>
     /// <param name="reverse">Run from the last slice to the first (each y is still stored at its slice's index).</param>
     /// <exception cref="ShapeException">The xs disagree on their leading extent or with the length, or the body changes the carry's types.</exception>
-    public static (Tensor[] Carry, Tensor[] Ys) Scan(Func<Tensor[], Tensor[], (Tensor[] Carry, Tensor[] Ys)> body, Tensor[] init, Tensor[] xs, int? length = null, bool reverse = false)
+    /// <param name="checkpointEvery">When above 1, reverse mode keeps the carry only every this many steps and recomputes
+    /// each block's steps in the backward pass (a checkpointed region per block): memory O(n/k + k) instead of O(n) for
+    /// one more forward pass; k ≈ √n gives O(√n). 0 (the default) keeps every step's residuals.</param>
+    public static (Tensor[] Carry, Tensor[] Ys) Scan(Func<Tensor[], Tensor[], (Tensor[] Carry, Tensor[] Ys)> body, Tensor[] init, Tensor[] xs, int? length = null, bool reverse = false, int checkpointEvery = 0)
     {
         ArgumentNullException.ThrowIfNull(body);
         ArgumentNullException.ThrowIfNull(init);
@@ -96,8 +99,45 @@ public static partial class Lax
             ny = ys.Length;
             return [.. carry, .. ys];
         }, [.. Staging.AvalsOf(init), .. sliceAvals], "Scan");
+        if (checkpointEvery > 1 && n > checkpointEvery) return CheckpointedScan(program, captured, init, xs, n, reverse, checkpointEvery, ny);
         var results = Catalogue.Scan.Bind([.. captured, .. init, .. xs], new ScanParams(program, n, reverse, captured.Length, nk));
         return (results[..nk], results[nk..]);
+    }
+
+    /// <summary>
+    /// The scan as blocks of <paramref name="k"/> steps: an outer scan over the blocks whose body is a checkpointed
+    /// (save-nothing) inner scan, then a checkpointed scan over the remaining steps (first, when reversed).
+    /// </summary>
+    private static (Tensor[] Carry, Tensor[] Ys) CheckpointedScan(Program body, Tensor[] consts, Tensor[] init, Tensor[] xs, int n, bool reverse, int k, int ny)
+    {
+        int nk = init.Length, blocks = n / k, rem = n % k, head = blocks * k;
+        Func<Tensor[], Tensor[]> Steps(int len) => Checkpoint(all => Catalogue.Scan.Bind(all, new ScanParams(body, len, reverse, consts.Length, nk)));
+        Tensor Part(Tensor x, int start, int count) =>
+            Slice(x, [start, .. new int[x.Rank - 1]], [start + count, .. x.Shape.Dims[1..]], [.. Enumerable.Repeat(1, x.Rank)]);
+        var blockRun = Steps(k);
+        (Tensor[] Carry, Tensor[] Ys) Blocks(Tensor[] carry)
+        {
+            var blocked = xs.Select(x => Reshape(Part(x, 0, head), Shape.Of([blocks, k, .. x.Shape.Dims[1..]]))).ToArray();
+            var (c, ys) = Scan((cc, xb) =>
+            {
+                var outs = blockRun([.. consts, .. cc, .. xb]);
+                return (outs[..nk], outs[nk..]);
+            }, carry, blocked, blocks, reverse);
+            return (c, ys.Select(y => Reshape(y, Shape.Of([head, .. y.Shape.Dims[2..]]))).ToArray());
+        }
+
+        (Tensor[] Carry, Tensor[] Ys) Tail(Tensor[] carry)
+        {
+            var outs = Steps(rem)([.. consts, .. carry, .. xs.Select(x => Part(x, head, rem))]);
+            return (outs[..nk], outs[nk..]);
+        }
+
+        if (rem == 0) return Blocks(init);
+        var (first, second) = reverse ? Tail(init) is var t ? (t, Blocks(t.Carry)) : default : Blocks(init) is var b ? (b, Tail(b.Carry)) : default;
+        var (headYs, tailYs) = reverse ? (second.Ys, first.Ys) : (first.Ys, second.Ys);
+        var stacked = new Tensor[ny];
+        for (int j = 0; j < ny; j++) stacked[j] = Concatenate([headYs[j], tailYs[j]], 0);
+        return (second.Carry, stacked);
     }
 
     /// <summary>
@@ -112,5 +152,54 @@ public static partial class Lax
         var (carry, _) = Scan((c, _) => ([Add(c[0], one), .. body(c[0], c[1..])], []),
             [new Tensor(NDArray.Scalar(DType.Int32, lower)), .. init], [], Math.Max(0, upper - lower));
         return carry[1..];
+    }
+
+    /// <summary>
+    /// while predicate(carry): carry = body(carry) (JAX's lax.while_loop), as one <c>while</c> equation. Forward mode works
+    /// everywhere; reverse mode (Grad, Vjp), which JAX lacks, works whenever the trip count is known while
+    /// differentiating (the predicate's value is concrete, as it is under Grad, Hessian and Jvp of Grad): the trips are
+    /// counted and their residuals stacked, and the backward pass is a loop over that stack. Memory is one set of
+    /// residuals per trip.
+    /// </summary>
+    /// <param name="predicate">carry → a bool scalar.</param>
+    /// <param name="body">carry → carry of the same types.</param>
+    /// <param name="init">The initial carry.</param>
+    /// <exception cref="ShapeException">The predicate does not return a bool scalar, or the body changes the carry's types.</exception>
+    public static Tensor[] WhileLoop(Func<Tensor[], Tensor> predicate, Func<Tensor[], Tensor[]> body, params Tensor[] init)
+    {
+        ArgumentNullException.ThrowIfNull(predicate);
+        ArgumentNullException.ThrowIfNull(body);
+        ArgumentNullException.ThrowIfNull(init);
+        var avals = Staging.AvalsOf(init);
+        var (cond, condCaptured) = ControlFlow.TraceClosed(xs => [predicate(xs)], avals, "WhileLoop");
+        var (step, bodyCaptured) = ControlFlow.TraceClosed(body, avals, "WhileLoop");
+        return Catalogue.While.Bind([.. condCaptured, .. bodyCaptured, .. init], new WhileParams(cond, step, condCaptured.Length, bodyCaptured.Length));
+    }
+
+    /// <summary>
+    /// A checkpointed region (JAX's jax.checkpoint / remat): the returned function computes what <paramref name="f"/>
+    /// does, but under reverse mode keeps only the values <paramref name="policy"/> names (by default nothing but the
+    /// region's inputs) between the forward and the backward pass, recomputing the rest when the backward pass reaches
+    /// the region. Trades time (the region runs about twice) for memory. See <see cref="Ad.Residuals{TIn}"/> for what is kept.
+    /// </summary>
+    public static Func<Tensor[], Tensor[]> Checkpoint(Func<Tensor[], Tensor[]> f, RematPolicy? policy = null)
+    {
+        ArgumentNullException.ThrowIfNull(f);
+        var pol = policy ?? RematPolicy.Nothing;
+        return args =>
+        {
+            ArgumentNullException.ThrowIfNull(args);
+            if (TraceContext.Current is null) return f(args);
+            var (program, captured) = ControlFlow.TraceClosed(f, Staging.AvalsOf(args), "Checkpoint");
+            return Catalogue.Remat.Bind([.. captured, .. args], new RematParams(program, pol));
+        };
+    }
+
+    /// <summary>Tags <paramref name="x"/> as <paramref name="name"/> (JAX's checkpoint_name) for <see cref="RematPolicy.SaveNames"/>; the value is unchanged.</summary>
+    public static Tensor SaveName(Tensor x, string name)
+    {
+        ArgumentNullException.ThrowIfNull(x);
+        NameTagParams.CheckName(name);
+        return Catalogue.NameTag.Bind(x, new NameTagParams(name));
     }
 }

@@ -36,6 +36,30 @@ public sealed class StagingTrace : Trace
     private readonly List<Tensor> _constValues = [];
     private readonly Dictionary<Tensor, Var> _constIndex = new(ReferenceEqualityComparer.Instance);
     private readonly Literal?[] _recentLiterals = new Literal?[8];
+    private readonly HashSet<Var> _zeroVars = [];
+
+    /// <summary>Whether <paramref name="value"/> is a result of a <c>zeros</c> equation this trace recorded.</summary>
+    public bool IsStagedZeros(Tensor value) => value is StagingTracer s && ReferenceEquals(s.Trace, this) && _zeroVars.Contains(s.Var);
+
+    [ThreadStatic]
+    private static System.Runtime.CompilerServices.ConditionalWeakTable<Tensor, string>? s_provenance;
+
+    /// <summary>
+    /// While set (on this thread), partial evaluation notes which primitive computed each known value, so a report can
+    /// say where every residual of a linearization came from. Off by default: it costs a table entry per operation.
+    /// </summary>
+    public static System.Runtime.CompilerServices.ConditionalWeakTable<Tensor, string>? Provenance
+    {
+        get => s_provenance;
+        set => s_provenance = value;
+    }
+
+    /// <summary>Notes <paramref name="source"/> as the origin of <paramref name="values"/> when <see cref="Provenance"/> is on.</summary>
+    public static void NoteKnown(string source, ReadOnlySpan<Tensor> values)
+    {
+        if (s_provenance is not { } table) return;
+        foreach (var v in values) table.TryAdd(v, source);
+    }
 
     /// <summary>Creates a staging trace nested in the current one.</summary>
     /// <param name="transformation">Name used in errors (e.g. "MakeProgram", "Linearize").</param>
@@ -95,6 +119,7 @@ public sealed class StagingTrace : Trace
             if (!anyStaged)
             {
                 using (TraceContext.Enter(Parent)) Dispatch.BindInto(primitive, args, parameters, results);
+                if (s_provenance is not null) NoteKnown(primitive.Name, results);
                 return;
             }
 
@@ -134,6 +159,7 @@ public sealed class StagingTrace : Trace
         }
 
         _equations.Add(new Equation(primitive, atoms, outputs, parameters));
+        if (ReferenceEquals(primitive, Builtins.Zeros)) _zeroVars.Add(outputs[0]);
         for (int i = 0; i < outputs.Length; i++) results[i] = new StagingTracer(this, outputs[i]);
     }
 
@@ -148,6 +174,7 @@ public sealed class StagingTrace : Trace
     {
         var output = NewVar(aval);
         _equations.Add(new Equation(primitive, [], new VarList(output), parameters));
+        if (ReferenceEquals(primitive, Builtins.Zeros)) _zeroVars.Add(output);
         return output;
     }
 
@@ -291,9 +318,16 @@ public static class PartialEvaluation
                 var residualVars = new List<Var>();
                 var constVars = new List<Var>();
                 var constValues = new List<Tensor>();
+                var zeroEquations = new List<Equation>();
                 for (int i = 0; i < u.ConstVars.Count; i++)
                 {
-                    if (u.ConstValues[i].IsConcrete)
+                    if (outer.IsStagedZeros(u.ConstValues[i]))
+                    {
+                        // A zero of the known part (a staged zero tangent) is remade in the unknown part, never a residual:
+                        // it stays the zero of the space there, which the linearity checker accepts.
+                        zeroEquations.Add(new Equation(Builtins.Zeros, [], new VarList(u.ConstVars[i]), new AvalParams(u.ConstVars[i].Aval)));
+                    }
+                    else if (u.ConstValues[i].IsConcrete)
                     {
                         constVars.Add(u.ConstVars[i]);
                         constValues.Add(u.ConstValues[i]);
@@ -306,7 +340,7 @@ public static class PartialEvaluation
                 }
 
                 residualCount = residualVars.Count;
-                unknownProgram = new Program([.. residualVars, .. u.Inputs], constVars, constValues, u.Equations, u.Outputs);
+                unknownProgram = new Program([.. residualVars, .. u.Inputs], constVars, constValues, [.. zeroEquations, .. u.Equations], u.Outputs);
                 return knownOuts;
             }));
             return Dce.Run(outer.Build(outs));

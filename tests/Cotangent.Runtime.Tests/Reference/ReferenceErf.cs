@@ -59,12 +59,29 @@ internal static class ReferenceErf
         return TwoOverSqrtPi * sum;
     }
 
-    /// <summary>erfc x = e^{−x²}/√π · 1/(x + (1/2)/(x + 1/(x + (3/2)/(x + …)))), evaluated bottom-up.</summary>
+    /// <summary>
+    /// erfc x = e^{−x²}/√π · 1/(x + (1/2)/(x + 1/(x + (3/2)/(x + …)))), the fraction evaluated bottom-up in decimal (28
+    /// digits). e^{−x²} underflows decimal's range, so it is 2^{−k}·e^{−r} with x² = k·ln 2 + r, |r| ≤ ln 2 / 2: e^{−r}
+    /// by its Taylor series in decimal, and the power of two applied to the one rounded double at the end.
+    /// </summary>
     private static double ContinuedFractionErfc(double x)
     {
-        double f = x;
-        for (int k = 300; k >= 1; k--) f = x + k / 2.0 / f;
-        double hi = x * x, lo = Math.FusedMultiplyAdd(x, x, -hi); // x² = hi + lo exactly
-        return Math.Exp(-hi) * (1 - lo) / (Math.Sqrt(Math.PI) * f);
+        decimal d = ToDecimal(x);
+        decimal f = d;
+        for (int k = 400; k >= 1; k--) f = d + (k / 2m / f);
+        const decimal Ln2 = 0.6931471805599453094172321215m;
+        const decimal InvSqrtPi = 0.5641895835477562869480794516m;
+        decimal x2 = d * d;
+        int n = (int)Math.Round(x2 / Ln2);
+        decimal r = x2 - (n * Ln2);
+        decimal term = 1m, sum = 1m;
+        for (int i = 1; i < 40; i++)
+        {
+            term = -term * r / i;
+            sum += term;
+            if (Math.Abs(term) < 1e-28m) break;
+        }
+
+        return Math.ScaleB((double)(sum * InvSqrtPi / f), -n);
     }
 }

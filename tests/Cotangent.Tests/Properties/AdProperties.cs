@@ -90,7 +90,9 @@ public sealed class AdProperties(ITestOutputHelper output)
 
         var ts = p.Tangents(p.DType, 1);
         CheckProgram(Ad.MakeProgram<(Tensor[], Tensor[]), (Tensor, Tensor)>(z => Ad.Jvp(f, z.Item1, z.Item2), (xs, ts)), "the staged JVP");
-        if (p.OutputShape.Rank == 0) CheckProgram(Ad.MakeProgram(Ad.Grad(f), xs), "the staged gradient");
+        // A while loop's trip count is unknown while staging, so its staged gradient is refused with a LinearityException
+        // (WhileTests checks that); every other program's staged gradient must pass.
+        if (p.OutputShape.Rank == 0 && !p.Kinds.Contains("while", StringComparison.Ordinal)) CheckProgram(Ad.MakeProgram(Ad.Grad(f), xs), "the staged gradient");
     });
 
     /// <summary>

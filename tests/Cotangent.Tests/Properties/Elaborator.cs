@@ -14,7 +14,7 @@ namespace Cotangent.Tests.Properties;
 /// base x² + ½ and an exponent 2·tanh(y); div and atan2 have a denominator (or abscissa) y² + ½; and an
 /// operand whose bound exceeds what an op tolerates is squashed to c·tanh(x / bound) first.
 /// </summary>
-internal sealed class Elaborator(ProgramSizes sizes)
+internal sealed partial class Elaborator(ProgramSizes sizes)
 {
     /// <summary>Largest operand magnitude for non-linear ops.</summary>
     private const double L = 10;
@@ -112,6 +112,7 @@ internal sealed class Elaborator(ProgramSizes sizes)
             OpKind.ZeroDerivative => ZeroDerivative(a, op.B, r),
             OpKind.ArgGather => ArgGather(a, op.B, r),
             OpKind.Iota => Iota(a, r),
+            OpKind.ControlFlow => ControlFlow(a, op.B, r),
             _ => null,
         };
         if (built is null && _shapes[a].Rank == 0)

@@ -7,7 +7,7 @@ namespace Cotangent.Tests.Properties;
 internal enum OpKind
 {
     Unary, Binary, Div, Pow, Atan2, Rem, Select, ReduceSum, ReduceExtreme, ReduceProd, CumSum, Broadcast, Reshape, Transpose,
-    Slice, Pad, Concatenate, Rev, Gather, ScatterAdd, DynamicSlice, DynamicUpdateSlice, Dot, Convert, ZeroDerivative, ArgGather, Iota,
+    Slice, Pad, Concatenate, Rev, Gather, ScatterAdd, DynamicSlice, DynamicUpdateSlice, Dot, Convert, ZeroDerivative, ArgGather, Iota, ControlFlow,
 }
 
 /// <summary>
@@ -52,7 +52,7 @@ internal static class ProgramGen
         (OpKind.ReduceSum, 2), (OpKind.ReduceExtreme, 2), (OpKind.ReduceProd, 1), (OpKind.CumSum, 1), (OpKind.Broadcast, 2),
         (OpKind.Reshape, 2), (OpKind.Transpose, 2), (OpKind.Slice, 2), (OpKind.Pad, 2), (OpKind.Concatenate, 2), (OpKind.Rev, 1),
         (OpKind.Gather, 2), (OpKind.ScatterAdd, 1), (OpKind.DynamicSlice, 1), (OpKind.DynamicUpdateSlice, 1), (OpKind.Dot, 3), (OpKind.Convert, 2),
-        (OpKind.ZeroDerivative, 2), (OpKind.ArgGather, 2), (OpKind.Iota, 1));
+        (OpKind.ZeroDerivative, 2), (OpKind.ArgGather, 2), (OpKind.Iota, 1), (OpKind.ControlFlow, 2));
 
     /// <summary>One raw step.</summary>
     public static Gen<OpChoice> Op { get; } = Gen.Select(Gen.Int[0, s_kinds.Length - 1], Gen.Int[0, 15], Gen.Int[0, 15], Gen.Int[0, 1 << 20],

@@ -69,14 +69,6 @@ internal readonly struct MinOperator<T> : IBinaryOperator<T>
     public static Vector512<T> Invoke(Vector512<T> x, Vector512<T> y) => Vector512.Min(x, y);
 }
 
-/// <summary>xʸ for floats (C's pow).</summary>
-internal readonly struct PowOperator<T> : IBinaryOperator<T>
-    where T : IFloatingPointIeee754<T>
-{
-    public static bool Vectorizable => false;
-    public static T Invoke(T x, T y) => T.Pow(x, y);
-}
-
 /// <summary>atan2(x, y): the angle of the point (y, x), in (−π, π].</summary>
 internal readonly struct Atan2Operator<T> : IBinaryOperator<T>
     where T : IFloatingPointIeee754<T>

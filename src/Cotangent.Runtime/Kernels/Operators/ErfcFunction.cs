@@ -4,29 +4,54 @@ using System.Runtime.Intrinsics;
 namespace Cotangent.Runtime;
 
 /// <summary>
-/// erfc x = 1 − erf x without the cancellation of computing it that way: 1 − erf x only below ½ (where erfc ≥ 0.48);
-/// on [½, 1) the Taylor series of erfc about ¾ to degree 20 (truncation below 1e-19); for |x| ≥ 1, e^{−x²}·P(x)/Q(x)
-/// (Cephes ndtr.c: P/Q on [1, 8), R/S from 8 on), with e^{−x²} = e^{−(H + L)} from x² = H + L split exactly (Dekker:
-/// x = xh + xl with xh's low 27 bits cleared, so H = xh² and 2·xh·xl are exact), one exponential with L as its
-/// argument's tail, which keeps the relative error small where x² itself would round by x²·ε; and
-/// erfc(−x) = 2 − erfc(x) for x ≤ −1. Vectorized with <see cref="VectorMath.Exp(Vector256{double}, Vector256{double})"/>; the scalar form evaluates the vector
-/// code on a broadcast value, and branches are skipped only when no lane needs them.
+/// erfc x with fdlibm's rational approximations (s_erf.c, each within 2⁻⁵⁷ of its target), piecewise on a = |x|:
+/// <list type="bullet">
+/// <item>a &lt; 0.84375: erf x = x + x·P(x²)/Q(x²), erfc x = 1 − (x + x·y) for x &lt; ¼ and ½ − (x·y + (x − ½)) above
+/// (no cancellation: erfc ≥ 0.23 there);</item>
+/// <item>0.84375 ≤ a &lt; 1.25: erf(1 + s) = erx + P(s)/Q(s) with erx = erf(1) rounded to 24 bits, so 1 − erx is exact;</item>
+/// <item>1.25 ≤ a &lt; 28: erfc a = e^{−a² − 0.5625 + R(1/a²)/S(1/a²)}/a (R/S on [1.25, 1/0.35) and [1/0.35, 28)), with
+/// a² = z² − (z − a)(z + a) for z = a with its low 32 bits cleared: z² + 0.5625 is exact (≤ 42 significant bits), so the
+/// exponent is an exact head plus a small tail, joined by an exact two-sum into one call of
+/// <see cref="VectorMath.Exp(Vector256{double}, Vector256{double})"/>; erfc(−a) = 2 − erfc a; a ≥ 28 gives 0 or 2.</item>
+/// </list>
+/// The scalar form evaluates the vector code on a broadcast value, and branches are skipped only when no lane needs them.
 /// </summary>
 internal readonly struct ErfcFunction : IDoubleFunction
 {
-    // erfc on x ≥ 8: e^{−x²}·R(x)/S(x), S monic of degree 6.
-    private static ReadOnlySpan<double> R => [5.64189583547755073984E-1, 1.27536670759978104416E0, 5.01905042251180477414E0,
-        6.16021097993053585195E0, 7.40974269950448939160E0, 2.97886665372100240670E0];
+    // erfc near 0: (erf(x) − x)/x = P(z)/Q(z), z = x²; highest degree first, Q with constant term 1.
+    private static ReadOnlySpan<double> Pp => [-2.37630166566501626084e-05, -5.77027029648944159157e-03, -2.84817495755985104766e-02,
+        -3.25042107247001499370e-01, 1.28379167095512558561e-01];
 
-    private static ReadOnlySpan<double> S => [2.26052863220117276590E0, 9.39603524938001434673E0, 1.20489539808096656605E1,
-        1.70814450747565897222E1, 9.60896809063285878198E0, 3.36907645100081516050E0];
+    private static ReadOnlySpan<double> Qq => [-3.96022827877536812320e-06, 1.32494738004321644526e-04, 5.08130628187576562776e-03,
+        6.50222499887672944485e-02, 3.97917223959155352819e-01, 1.0];
 
-    // erfc(¾ + h) = Σ Tₙhⁿ, Tₙ = erfc⁽ⁿ⁾(¾)/n! (computed to 50 digits and rounded), |h| ≤ ¼.
-    private static ReadOnlySpan<double> T => [0.28884436634648486, -0.6429310691952074, 0.4821983018964055, -0.026788794549800304,
-        -0.1506869693426267, 0.053242729167728105, 0.026872509532768433, -0.018435235177909452, -0.0023017883040209273,
-        0.00396826044637477, -0.00018603225735249506, -0.0006239836743132585, 0.00010618466494862627, 7.57456209347206e-05,
-        -2.2117975642824626e-05, -7.166231694301993e-06, 3.252264713003685e-06, 5.034286680771006e-07, -3.820585027845882e-07,
-        -1.988595070010976e-08, 3.7686462355785005e-08];
+    // erf(1 + s) − erx = P(s)/Q(s) on [0.84375, 1.25].
+    private const double Erx = 8.45062911510467529297e-01;
+
+    private static ReadOnlySpan<double> Pa => [-2.16637559486879084300e-03, 3.54783043256182359371e-02, -1.10894694282396677476e-01,
+        3.18346619901161753674e-01, -3.72207876035701323847e-01, 4.14856118683748331666e-01, -2.36211856075265944077e-03];
+
+    private static ReadOnlySpan<double> Qa => [1.19844998467991074170e-02, 1.36370839120290507362e-02, 1.26171219808761642112e-01,
+        7.18286544141962662868e-02, 5.40397917702171048937e-01, 1.06420880400844228286e-01, 1.0];
+
+    // ln(a·erfc a) + a² + 0.5625 = R(s)/S(s), s = 1/a², on [1.25, 1/0.35).
+    private static ReadOnlySpan<double> Ra => [-9.81432934416914548592e+00, -8.12874355063065934246e+01, -1.84605092906711035994e+02,
+        -1.62396669462573470355e+02, -6.23753324503260060396e+01, -1.05586262253232909814e+01, -6.93858572707181764372e-01,
+        -9.86494403484714822705e-03];
+
+    private static ReadOnlySpan<double> Sa => [-6.04244152148580987438e-02, 6.57024977031928170135e+00, 1.08635005541779435134e+02,
+        4.29008140027567833386e+02, 6.45387271733267880336e+02, 4.34565877475229228821e+02, 1.37657754143519042600e+02,
+        1.96512716674392571292e+01, 1.0];
+
+    // The same on [1/0.35, 28).
+    private static ReadOnlySpan<double> Rb => [-4.83519191608651397019e+02, -1.02509513161107724954e+03, -6.37566443368389627722e+02,
+        -1.60636384855821916062e+02, -1.77579549177547519889e+01, -7.99283237680523006574e-01, -9.86494292470009928597e-03];
+
+    private static ReadOnlySpan<double> Sb => [-2.24409524465858183362e+01, 4.74528541206955367215e+02, 2.55305040643316442583e+03,
+        3.19985821950859553908e+03, 1.53672958608443695994e+03, 3.25792512996573918826e+02, 3.03380607434824582924e+01, 1.0];
+
+    /// <summary>fdlibm's split between the two R/S pairs: the double whose high word is 0x4006DB6D (just below 1/0.35).</summary>
+    private const double RbFrom = 2.8571414947509766;
 
     public static double Invoke(double x) => Invoke(Vector256.Create(x)).ToScalar();
 
@@ -34,38 +59,53 @@ internal readonly struct ErfcFunction : IDoubleFunction
     public static Vector256<double> Invoke(Vector256<double> x)
     {
         var one = Vector256<double>.One;
+        var half = C(0.5);
         var a = Vector256.Abs(x);
-        var result = one - ErfFunction.Invoke(x);
+        var result = Vector256<double>.Zero;
 
-        var mid = Vector256.GreaterThanOrEqual(x, C(0.5)) & Vector256.LessThan(x, one);
-        if (mid != Vector256<double>.Zero)
+        var small = Vector256.LessThan(a, C(0.84375));
+        if (small != Vector256<double>.Zero)
         {
-            var h = x - C(0.75);
-            var t = C(T[20]);
-            for (int i = 19; i >= 0; i--) t = t * h + C(T[i]);
-            result = Vector256.ConditionalSelect(mid, t, result);
+            var z = x * x;
+            var y = Polynomial(z, Pp) / Polynomial(z, Qq);
+            var below = one - (x + x * y);
+            var above = half - (x * y + (x - half));
+            result = Vector256.ConditionalSelect(Vector256.LessThan(x, C(0.25)), below, above);
         }
 
-        var far = Vector256.GreaterThanOrEqual(a, one);
+        var mid = Vector256.GreaterThanOrEqual(a, C(0.84375)) & Vector256.LessThan(a, C(1.25));
+        if (mid != Vector256<double>.Zero)
+        {
+            var s = a - one;
+            var pq = Polynomial(s, Pa) / Polynomial(s, Qa);
+            var r = Vector256.ConditionalSelect(Vector256.GreaterThanOrEqual(x, Vector256<double>.Zero), C(1.0 - Erx) - pq, one + (C(Erx) + pq));
+            result = Vector256.ConditionalSelect(mid, r, result);
+        }
+
+        var far = Vector256.GreaterThanOrEqual(a, C(1.25));
         if (far != Vector256<double>.Zero)
         {
-            // x² = H + L: H = xh² exact, L = 2·xh·xl + xl² (the first term exact). a is clamped so that the far lanes
-            // stay finite (erfc is 0 beyond 27.3).
-            var ac = Vector256.Min(a, C(28.0));
-            var xh = (ac.AsInt64() & Vector256.Create(unchecked((long)0xFFFFFFFFF8000000UL))).AsDouble();
-            var xl = ac - xh;
-            var e = VectorMath.Exp(-(xh * xh), -((xh + xh) * xl + xl * xl));
-            var ratio = Vector256<double>.Zero;
-            var below8 = Vector256.LessThan(ac, C(8.0));
-            if (below8 != Vector256<double>.Zero) ratio = Polynomial(ac, SpecialFunctions.ErfcP) / Monic(ac, SpecialFunctions.ErfcQ);
-            if (below8 != Vector256<double>.AllBitsSet)
-                ratio = Vector256.ConditionalSelect(below8, ratio, Polynomial(ac, R) / Monic(ac, S));
-            var tail = Vector256.ConditionalSelect(Vector256.GreaterThan(a, C(27.3)), Vector256<double>.Zero, e * ratio);
-            var signed = Vector256.ConditionalSelect(Vector256.LessThan(x, Vector256<double>.Zero), C(2.0) - tail, tail);
+            // Clamped at 28 (erfc 28 rounds to 0, and 2 − it to 2), which also keeps ∞ finite; NaN lanes are restored below.
+            var ac = Vector256.Min(Vector256.Max(a, C(1.25)), C(28.0));
+            var s = one / (ac * ac);
+            var lowA = Vector256.LessThan(ac, C(RbFrom));
+            var rs = Vector256<double>.Zero;
+            if (lowA != Vector256<double>.Zero) rs = Polynomial(s, Ra) / Polynomial(s, Sa);
+            if ((lowA & far) != far) rs = Vector256.ConditionalSelect(lowA, rs, Polynomial(s, Rb) / Polynomial(s, Sb));
+
+            // −a² − 0.5625 + R/S = head + tail: head = −z² − 0.5625 exact, tail = (z − a)(z + a) + R/S small (|·| &lt; 0.1);
+            // Fast2Sum (|head| > |tail|) gives the rounded sum and its exact error.
+            var z = (ac.AsInt64() & Vector256.Create(unchecked((long)0xFFFFFFFF00000000UL))).AsDouble();
+            var head = -(z * z) - C(0.5625);
+            var tail = (z - ac) * (z + ac) + rs;
+            var sum = head + tail;
+            var err = tail - (sum - head);
+            var r = VectorMath.Exp(sum, err) / ac;
+            var signed = Vector256.ConditionalSelect(Vector256.LessThan(x, Vector256<double>.Zero), C(2.0) - r, r);
             result = Vector256.ConditionalSelect(far, signed, result);
         }
 
-        return result;
+        return Vector256.ConditionalSelect(Vector256.Equals(x, x), result, x);
     }
 
     /// <summary>c[0]·xⁿ + … + c[n] by Horner's rule.</summary>
@@ -73,15 +113,6 @@ internal readonly struct ErfcFunction : IDoubleFunction
     private static Vector256<double> Polynomial(Vector256<double> x, ReadOnlySpan<double> c)
     {
         var r = C(c[0]);
-        for (int i = 1; i < c.Length; i++) r = r * x + C(c[i]);
-        return r;
-    }
-
-    /// <summary>xⁿ + c[0]·xⁿ⁻¹ + … + c[n−1] by Horner's rule.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static Vector256<double> Monic(Vector256<double> x, ReadOnlySpan<double> c)
-    {
-        var r = x + C(c[0]);
         for (int i = 1; i < c.Length; i++) r = r * x + C(c[i]);
         return r;
     }

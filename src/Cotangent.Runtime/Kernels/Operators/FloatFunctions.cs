@@ -107,3 +107,10 @@ internal readonly struct ErfFloat : IFloatFunction
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector256<float> Invoke(Vector256<float> x) => VectorMathF.Erf(x);
 }
+
+/// <summary>erfc x in f32.</summary>
+internal readonly struct ErfcFloat : IFloatFunction
+{
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector256<float> Invoke(Vector256<float> x) => VectorMathF.Erfc(x);
+}

@@ -2,8 +2,8 @@ namespace Cotangent.Runtime;
 
 /// <summary>
 /// Coefficients of S. L. Moshier's Cephes rational approximations (unity.c, ndtr.c), accurate to about 1e-16 relative
-/// on their intervals, for the vector functions of <see cref="Log1pFunction"/>, <see cref="ErfFunction"/> and
-/// <see cref="ErfcFunction"/>. (The BCL's double.LogP1 is computed naively as log(1 + x).)
+/// on their intervals, for the vector functions of <see cref="Log1pFunction"/> and <see cref="ErfFunction"/>. (The BCL's
+/// double.LogP1 is computed naively as log(1 + x).)
 /// </summary>
 internal static class SpecialFunctions
 {
@@ -17,7 +17,7 @@ internal static class SpecialFunctions
     internal static ReadOnlySpan<double> ErfT => [9.60497373987051638749E0, 9.00260197203842689217E1, 2.23200534594684319226E3, 7.00332514112805075473E3, 5.55923013010394962768E4];
     internal static ReadOnlySpan<double> ErfU => [3.35617141647503099647E1, 5.21357949780152679795E2, 4.59432382970980127987E3, 2.26290000613890934246E4, 4.92673942608635921086E4];
 
-    // erfc on 1 ≤ x < 8: e^{−x²}·P(x)/Q(x), Q monic.
+    // erfc on 1 ≤ x < 8: e^{−x²}·P(x)/Q(x), Q monic (erf's tail).
     internal static ReadOnlySpan<double> ErfcP => [2.46196981473530512524E-10, 5.64189564831068821977E-1, 7.46321056442269912687E0, 4.86371970985681366614E1,
         1.96520832956077098242E2, 5.26445194995477358631E2, 9.34528527171957607540E2, 1.02755188689515710272E3, 5.57535335369399327526E2];
     internal static ReadOnlySpan<double> ErfcQ => [1.32281951154744992508E1, 8.67072140885989742329E1, 3.54937778887819891062E2, 9.75708501743205489753E2,

@@ -52,6 +52,18 @@ internal static partial class VectorMathF
         return Vector256.ConditionalSelect(Vector256.Equals(x, x), y, x);
     }
 
+    /// <summary>e^{x + tail} for a correction |tail| ≤ ½ulp(x) (the low part of an argument known to more than single
+    /// precision): the tail joins the reduced argument, so the result is as accurate as <see cref="Exp(Vector256{float})"/>.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector256<float> Exp(Vector256<float> x, Vector256<float> tail)
+    {
+        var xc = Vector256.MinNative(Vector256.MaxNative(x, C(-104f)), C(89f));
+        var k = xc * C(Log2E) + C(RoundMagic) - C(RoundMagic);
+        var r = (xc - k * C(Ln2Hi)) - (k * C(Ln2Lo) - tail);
+        var y = ScaleByPow2(Vector256<float>.One + Expm1Reduced(r), k);
+        return Vector256.ConditionalSelect(Vector256.Equals(x, x), y, x);
+    }
+
     /// <summary>
     /// eʳ − 1 for |r| ≤ 0.3467 as r + r²·Q(r), Q a degree-5 Chebyshev fit of (eʳ − 1 − r)/r² with f32 coefficients
     /// (relative error of the sum below 2⁻²⁹ on the interval): the r² part is under a fifth of r, so its rounding costs
