@@ -364,6 +364,25 @@ public class CustomRuleTests
         }
     }
 
+    [Fact]
+    public void CustomRules_InsideAWhileLoopAndACheckpoint_GradEqualsThePlainFunction()
+    {
+        // while: h ← h + log1pexp(h)/4 + sin(h)/10 until h ≥ 3 (each trip adds at least 0.07) (the custom rules in a loop body, its residuals stacked per trip);
+        // checkpoint: the custom rules in a region recomputed in the backward pass.
+        Func<Tensor, Tensor> looped = h0 => Lax.WhileLoop(c => Np.Sum(c[0]) < 3.0, c => [c[0] + (Log1pExp(c[0]) * 0.25) + (s_sin([c[0]])[0] * 0.1)], h0)[0];
+        Func<Tensor, Tensor> plainLoop = h0 => Lax.WhileLoop(c => Np.Sum(c[0]) < 3.0, c => [c[0] + (NaiveLog1pExp(c[0]) * 0.25) + (Lax.Sin(c[0]) * 0.1)], h0)[0];
+        var x = Tensor.Scalar(0.2);
+        Assert.Equal(plainLoop(x).ToDouble(), looped(x).ToDouble(), 1e-14);
+        Assert.Equal(Ad.Grad(plainLoop)(x).ToDouble(), Ad.Grad(looped)(x).ToDouble(), 1e-12);
+
+        var l = Operator(s_a);
+        var region = Lax.Checkpoint(v => [Lax.Sin(s_sin([Log1pExp(v[0])])[0]) * Np.Sum(l([Lax.Slice(v[0], [0], [2], [1])])[0])]);
+        Func<Tensor, Tensor> checkpointed = v => Np.Sum(region([v])[0]);
+        Func<Tensor, Tensor> plain = v => Np.Sum(Lax.Sin(Lax.Sin(NaiveLog1pExp(v))) * Np.Sum(Np.MatMul(s_a, Lax.Slice(v, [0], [2], [1]))));
+        var y = Tensor.FromArray([0.3, -0.7, 1.1]);
+        AssertClose(Ad.Grad(plain)(y).ToArray<double>(), Ad.Grad(checkpointed)(y).ToArray<double>(), 1e-13);
+    }
+
     // ---------------------------------------------------------------- custom_linear
 
     private static readonly Tensor s_a = Tensor.FromArray([1.0, 2.0, 0.5, -1.0, 3.0, 0.25], 3, 2);
