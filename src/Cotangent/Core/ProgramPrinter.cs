@@ -30,15 +30,14 @@ public static class ProgramPrinter
         private readonly Dictionary<Var, string> _names = [];
         private readonly IEnumerator<string> _fresh = VarNames().GetEnumerator();
 
+        // Every definition takes a fresh name, also for a variable seen before: the same nested program may appear
+        // in two equations (custom_linear and its transpose hold each other's programs), and the text must name each
+        // occurrence as parsing it back would. A closed program defines each variable before using it.
         public string Define(Var v)
         {
-            if (!_names.TryGetValue(v, out var n))
-            {
-                _fresh.MoveNext();
-                n = _fresh.Current;
-                _names[v] = n;
-            }
-
+            _fresh.MoveNext();
+            var n = _fresh.Current;
+            _names[v] = n;
             return n;
         }
 

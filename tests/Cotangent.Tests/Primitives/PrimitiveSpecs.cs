@@ -184,6 +184,7 @@ public static partial class PrimitiveSpecs
         yield return DotGeneralSpec();
         foreach (var spec in LinalgSpecs()) yield return spec;
         foreach (var spec in ControlFlowSpecs()) yield return spec;
+        foreach (var spec in CustomRuleSpecs()) yield return spec;
 
         // ---- builtins ----
         yield return AddAnySpec();

@@ -238,6 +238,7 @@ public class NullArgumentTests
         if (type == typeof(IReadOnlyList<Func<Tensor[], Tensor[]>>)) return new Func<Tensor[], Tensor[]>[] { xs => xs };
         if (type == typeof(Cotangent.Primitives.RematPolicy)) return Cotangent.Primitives.RematPolicy.Nothing;
         if (typeof(Delegate).IsAssignableFrom(type)) return ConstantFunction(type);
+        if (type == typeof(IReadOnlyList<Func<Tensor[], Tensor[]>>)) return new[] { (Func<Tensor[], Tensor[]>)ConstantFunction(typeof(Func<Tensor[], Tensor[]>)) };
         if (type.IsGenericType && type.FullName!.StartsWith("System.ValueTuple", StringComparison.Ordinal))
             return Activator.CreateInstance(type, type.GetGenericArguments().Select(a => Dummy(a, "")).ToArray());
         if (Nullable.GetUnderlyingType(type) is not null) return null;
