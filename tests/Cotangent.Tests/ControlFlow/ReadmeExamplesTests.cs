@@ -57,4 +57,24 @@ public class ReadmeExamplesTests
             Assert.Equal((Np.Sum(x).ToDouble() > 0 ? Np.Sin(x) : x * x).ToArray<double>(), y.ToArray<double>());
         }
     }
+
+    [Fact]
+    public void CustomRules_Examples()
+    {
+        var a = Tensor.FromArray([1.0, 2.0, 3.0, 4.0, 5.0, 6.0], 3, 2);
+        var log1pexp = Lax.CustomJvp(
+            x => [Np.Log(Np.Exp(x[0]) + 1.0)],
+            (x, t) => ([Np.Log(Np.Exp(x[0]) + 1.0)], [t[0] * Lax.Logistic(x[0])]));
+        Tensor slope = Ad.Grad<Tensor>(v => log1pexp([v])[0])(Tensor.Scalar(1000.0));         // 1
+        Assert.Equal(1.0, slope.ToDouble());
+
+        var ste = Lax.CustomVjp(x => [Lax.Round(x[0])], x => ([Lax.Round(x[0])], []), (r, ct) => [ct[0]]);
+        Tensor through = Ad.Grad<Tensor>(v => ste([v])[0])(Tensor.Scalar(1.7));                 // 1 (Round alone: 0)
+        Assert.Equal(1.0, through.ToDouble());
+        Assert.Throws<DifferentiationException>(() => Ad.Jvp<Tensor, Tensor>(v => ste([v])[0], Tensor.Scalar(1.7), Tensor.Scalar(1.0)));
+
+        var op = Lax.CustomLinear(v => [Np.MatMul(a, v[0])], u => [Np.MatMul(Np.Transpose(a), u[0])]);
+        Tensor aTu = Ad.LinearTranspose<Tensor, Tensor>(v => op([v])[0], Np.Zeros(2)).Apply(Np.Ones(3));
+        Assert.Equal([9.0, 12.0], aTu.ToArray<double>());
+    }
 }
