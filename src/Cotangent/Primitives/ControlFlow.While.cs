@@ -9,23 +9,25 @@ namespace Cotangent.Primitives;
 /// <param name="Body">carry → carry; inputs: its constants, then the carry.</param>
 /// <param name="CondConsts">How many leading operands are the predicate's constants.</param>
 /// <param name="BodyConsts">How many operands after them are the body's constants; the rest is the carry.</param>
-public sealed record WhileParams(Program Cond, Program Body, int CondConsts, int BodyConsts) : Params, IParams<WhileParams>
+/// <param name="CheckpointEvery">Above 1: reverse mode keeps the carry every this many trips and recomputes the rest.</param>
+public sealed record WhileParams(Program Cond, Program Body, int CondConsts, int BodyConsts, int CheckpointEvery = 0) : Params, IParams<WhileParams>
 {
     private readonly ProgramParams _cond = new(Cond);
     private readonly ProgramParams _body = new(Body);
 
     /// <inheritdoc/>
     public bool Equals(WhileParams? other) => other is not null && CondConsts == other.CondConsts && BodyConsts == other.BodyConsts
-        && _cond.Equals(other._cond) && _body.Equals(other._body);
+        && CheckpointEvery == other.CheckpointEvery && _cond.Equals(other._cond) && _body.Equals(other._body);
 
     /// <inheritdoc/>
-    public override int GetHashCode() => HashCode.Combine(_cond, _body, CondConsts, BodyConsts);
+    public override int GetHashCode() => HashCode.Combine(_cond, _body, CondConsts, BodyConsts, CheckpointEvery);
 
     /// <inheritdoc/>
     public override void Write(ParamWriter writer)
     {
         writer.Int("cond_consts", CondConsts);
         writer.Int("body_consts", BodyConsts);
+        writer.Int("checkpoint", CheckpointEvery);
         writer.Program("cond", Cond);
         writer.Program("body", Body);
     }
@@ -38,8 +40,9 @@ public sealed record WhileParams(Program Cond, Program Body, int CondConsts, int
     {
         int cc = reader.Int("cond_consts");
         int bc = reader.Int("body_consts");
+        int every = reader.Int("checkpoint");
         var cond = reader.Program("cond");
-        return new WhileParams(cond, reader.Program("body"), cc, bc);
+        return new WhileParams(cond, reader.Program("body"), cc, bc, every);
     }
 
     /// <summary>The number of carried values.</summary>
@@ -152,7 +155,7 @@ public sealed class While() : MultiResultPrimitive<WhileParams>("while"), IJvpRu
         for (int i = 0; i < bc; i++) if (nz[i]) args.Add(tangents[cc + i]!);
         args.AddRange(primals[(cc + bc)..].ToArray());
         for (int k = 0; k < nk; k++) if (nz[bc + k]) args.Add(tangents[cc + bc + k] ?? Lax.ZerosAt(level!, primals[cc + bc + k].Aval));
-        var results = Bind([.. args], new WhileParams(cond, body, cc, bc + nbt));
+        var results = Bind([.. args], new WhileParams(cond, body, cc, bc + nbt, p.CheckpointEvery));
         for (int k = 0, t = nk; k < nk; k++)
         {
             primalsOut[k] = results[k];
@@ -223,7 +226,7 @@ public sealed class While() : MultiResultPrimitive<WhileParams>("while"), IJvpRu
             {
                 n++;
                 var outs = known.Evaluate([.. knownIn]);
-                for (int r = 0; r < residuals.Length; r++) residuals[r].Add(Lax.Reshape(outs[kk + r], Shape.Of([1, .. residualAvals[r].Shape.Dims])));
+                if (p.CheckpointEvery <= 1) for (int r = 0; r < residuals.Length; r++) residuals[r].Add(Lax.Reshape(outs[kk + r], Shape.Of([1, .. residualAvals[r].Shape.Dims])));
                 for (int k = 0, j = 0; k < nk; k++)
                 {
                     if (bodyUnknown[bc + k]) continue;
@@ -238,7 +241,7 @@ public sealed class While() : MultiResultPrimitive<WhileParams>("while"), IJvpRu
             }
 
             // The stack of residuals, one row per trip.
-            for (int r = 0; r < stacked.Length; r++)
+            for (int r = 0; r < stacked.Length && p.CheckpointEvery <= 1; r++)
             {
                 var a = residualAvals[r];
                 stacked[r] = residuals[r].Count switch
@@ -248,6 +251,22 @@ public sealed class While() : MultiResultPrimitive<WhileParams>("while"), IJvpRu
                     _ => Lax.Concatenate([.. residuals[r]], 0),
                 };
             }
+        }
+
+        if (p.CheckpointEvery > 1 && n > p.CheckpointEvery)
+        {
+            // With the trip count known, the loop is a checkpointed scan of the whole body over n steps: its partial
+            // evaluation keeps the carry every k trips and recomputes each block in the backward pass (the known part runs
+            // once more here to produce the kept carries).
+            var bodyConsts = args[cc..(cc + bc)].ToArray();
+            Tensor[] final;
+            using (TraceContext.Enter(trace))
+            {
+                final = Lax.Scan((c, _) => (p.Body.Evaluate([.. bodyConsts, .. c]), []), args[(cc + bc)..].ToArray(), [], n, checkpointEvery: p.CheckpointEvery).Carry;
+            }
+
+            final.CopyTo(results);
+            return;
         }
 
         StagingTrace.NoteKnown($"while (stacked over {n} trips)", stacked);
