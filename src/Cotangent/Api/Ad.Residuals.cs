@@ -6,7 +6,7 @@ using Cotangent.Transforms;
 namespace Cotangent;
 
 /// <summary>One value reverse mode keeps between the forward and the backward pass.</summary>
-/// <param name="Source">What made it: <c>input i</c>, a primitive's name (<c>sin</c>, <c>dot_general</c>), a control-flow
+/// <param name="Source">What made it: <c>input i</c>, the equation: a primitive with its parameters (<c>sin</c>, <c>dot_general[lhs_contracting=(1) …]</c>), a control-flow
 /// construct with how it stacked the value (<c>scan (stacked over 1000 steps)</c>), or <c>constant</c> for a value the
 /// function captured.</param>
 /// <param name="Aval">Its type.</param>

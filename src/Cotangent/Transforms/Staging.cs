@@ -54,6 +54,10 @@ public sealed class StagingTrace : Trace
         set => s_provenance = value;
     }
 
+    /// <summary>The equation's primitive with its parameters (those of sub-program primitives omitted: they print whole programs).</summary>
+    private static string Describe(Primitive primitive, Params parameters) =>
+        parameters.IsEmpty || parameters.SubPrograms.Any() ? primitive.Name : $"{primitive.Name}[{parameters}]";
+
     /// <summary>Notes <paramref name="source"/> as the origin of <paramref name="values"/> when <see cref="Provenance"/> is on.</summary>
     public static void NoteKnown(string source, ReadOnlySpan<Tensor> values)
     {
@@ -119,7 +123,7 @@ public sealed class StagingTrace : Trace
             if (!anyStaged)
             {
                 using (TraceContext.Enter(Parent)) Dispatch.BindInto(primitive, args, parameters, results);
-                if (s_provenance is not null) NoteKnown(primitive.Name, results);
+                if (s_provenance is not null) NoteKnown(Describe(primitive, parameters), results);
                 return;
             }
 
