@@ -11,7 +11,7 @@ public static partial class Np
     /// any order: the functions compose the primitives cholesky, lu, triangular_solve and permutation_sign, whose JVP
     /// rules are written with triangular solves and matmuls; reverse mode is their transpose.
     /// </summary>
-    public static class Linalg
+    public static partial class Linalg
     {
         /// <summary>
         /// The lower Cholesky factor L of each symmetric positive-definite matrix (L·Lᵀ = A), of a symmetrized as
