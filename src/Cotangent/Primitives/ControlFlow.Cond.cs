@@ -121,13 +121,12 @@ public sealed class Cond() : MultiResultPrimitive<CondParams>("cond"), IJvpRule,
         var nonzero = new bool[tangents.Length - 1];
         for (int i = 0; i < nonzero.Length; i++) nonzero[i] = tangents[i + 1] is not null;
         var union = new bool[p[0].Outputs.Count];
-        foreach (var b in p.Branches)
-        {
-            var (_, nz) = ForwardMode.JvpProgram(b, nonzero);
+        var first = p.Branches.Select(b => ForwardMode.JvpProgram(b, nonzero)).ToArray();
+        foreach (var (_, nz) in first)
             for (int i = 0; i < union.Length; i++) union[i] |= nz[i];
-        }
 
-        var branches = p.Branches.Select(b => ForwardMode.JvpProgram(b, nonzero, union).Program).ToArray();
+        // A branch that already perturbs every output in the union is kept; the others are traced again with zeros written out.
+        var branches = p.Branches.Select((b, k) => first[k].NonzeroOutputs.AsSpan().SequenceEqual(union) ? first[k].Program : ForwardMode.JvpProgram(b, nonzero, union).Program).ToArray();
         var args = new List<Tensor>(primals.ToArray());
         for (int i = 0; i < nonzero.Length; i++) if (nonzero[i]) args.Add(tangents[i + 1]!);
         var results = Bind([.. args], new CondParams(branches));
@@ -166,13 +165,12 @@ public sealed class Cond() : MultiResultPrimitive<CondParams>("cond"), IJvpRule,
         var unknown = new bool[n];
         for (int i = 0; i < n; i++) unknown[i] = ControlFlow.IsStaged(trace, args[i + 1]);
         var instantiate = new bool[p[0].Outputs.Count];
-        foreach (var b in p.Branches)
-        {
-            var split = PartialEvaluation.Split(b, unknown);
+        var first = p.Branches.Select(b => PartialEvaluation.Split(b, unknown)).ToArray();
+        foreach (var split in first)
             for (int i = 0; i < instantiate.Length; i++) instantiate[i] |= split.UnknownOutputs[i];
-        }
 
-        var splits = p.Branches.Select(b => PartialEvaluation.Split(b, unknown, instantiate)).ToArray();
+        // A branch whose unknown outputs are already the union keeps its split; the others split again, instantiating the rest.
+        var splits = p.Branches.Select((b, k) => first[k].UnknownOutputs.AsSpan().SequenceEqual(instantiate) ? first[k] : PartialEvaluation.Split(b, unknown, instantiate)).ToArray();
         var residualAvals = new List<Aval>();
         var offsets = new int[splits.Length];
         for (int b = 0; b < splits.Length; b++)
