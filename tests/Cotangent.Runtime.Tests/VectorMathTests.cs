@@ -59,19 +59,21 @@ public class VectorMathTests(ITestOutputHelper output)
         }
     }
 
-    public static TheoryData<string> DoubleFunctions() => new(["tan", "erfc", "softplus"]);
+    public static TheoryData<string> DoubleFunctions() => new(["sin", "cos", "tan", "erfc", "softplus"]);
 
     [Theory]
     [MemberData(nameof(DoubleFunctions))]
     public void Double_ScalarAndVector_SameBits(string name)
     {
-        foreach (int n in new[] { 1, 3, 4, 5, 9, 1001 })
+        foreach (int n in new[] { 1, 3, 4, 5, 9, 1001, 100_003 })
         {
             var x = Mixed(n, n + 100);
             var y = new double[n];
             Func<double, double> scalar;
             switch (name)
             {
+                case "sin": UnaryDriver.Run<double, ViaDoubleOperator<double, SinFunction>>(x, y); scalar = SinFunction.Invoke; break;
+                case "cos": UnaryDriver.Run<double, ViaDoubleOperator<double, CosFunction>>(x, y); scalar = CosFunction.Invoke; break;
                 case "tan": UnaryDriver.Run<double, ViaDoubleOperator<double, TanFunction>>(x, y); scalar = TanFunction.Invoke; break;
                 case "erfc": UnaryDriver.Run<double, ViaDoubleOperator<double, ErfcFunction>>(x, y); scalar = ErfcFunction.Invoke; break;
                 default: UnaryDriver.Run<double, ViaDoubleOperator<double, SoftplusFunction>>(x, y); scalar = SoftplusFunction.Invoke; break;

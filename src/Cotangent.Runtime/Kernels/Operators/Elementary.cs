@@ -55,7 +55,7 @@ internal readonly struct Log10Function : IDoubleFunction
 /// <summary>sin x.</summary>
 internal readonly struct SinFunction : IDoubleFunction
 {
-    public static double Invoke(double x) => VectorMath.Sin(Vector256.Create(x)).ToScalar();
+    public static double Invoke(double x) => VectorMath.SinScalar(x);
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector256<double> Invoke(Vector256<double> x) => VectorMath.Sin(x);
@@ -64,7 +64,7 @@ internal readonly struct SinFunction : IDoubleFunction
 /// <summary>cos x.</summary>
 internal readonly struct CosFunction : IDoubleFunction
 {
-    public static double Invoke(double x) => VectorMath.Cos(Vector256.Create(x)).ToScalar();
+    public static double Invoke(double x) => VectorMath.CosScalar(x);
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector256<double> Invoke(Vector256<double> x) => VectorMath.Cos(x);
