@@ -8,7 +8,7 @@ namespace Cotangent.Primitives;
 // the cotangent over the broadcast axes (Lax.Unbroadcast).
 
 /// <summary>add: z = x + y. Linear in both operands.</summary>
-public sealed class Add() : ElementwiseBinary("add", BinaryOp.Add), ITangentRule<NoParams>, ITransposeRule<NoParams>, ISimplifyRule
+public sealed class Add() : ElementwiseBinary("add", BinaryOp.Add), ITangentRule<NoParams>, ITransposeRule<NoParams>, ISimplifyRule, ICommutative
 {
     /// <summary>
     /// x + 0 → x and 0 + x → x when exact: for an integer zero, or a −0 (x + (−0) = x for every x, −0 included); a +0
@@ -64,7 +64,7 @@ public sealed class Sub() : ElementwiseBinary("sub", BinaryOp.Sub), ITangentRule
 }
 
 /// <summary>mul: z = x · y. Bilinear (the shared rule gives ż = ẋ · y + x · ẏ): linear in exactly one operand at a time.</summary>
-public sealed class Mul() : ElementwiseBinary("mul", BinaryOp.Mul), IBilinearPrimitive<NoParams>, ISimplifyRule
+public sealed class Mul() : ElementwiseBinary("mul", BinaryOp.Mul), IBilinearPrimitive<NoParams>, ISimplifyRule, ICommutative
 {
     /// <summary>
     /// x · 1 → x and 1 · x → x (exact: a product with one rounds nothing and keeps −0, ∞ and NaN); for int32, x · 0 → 0.

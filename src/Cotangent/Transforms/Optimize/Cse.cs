@@ -11,9 +11,9 @@ namespace Cotangent.Transforms;
 /// Sound because every primitive is a pure function of its operands and parameters: random numbers are drawn outside
 /// programs (seeded constants), and no primitive has an effect. Equations without operands (<c>zeros</c>,
 /// <c>iota</c>) are merged too. Operands match when they are the same variable, or literals of the same dtype and bits
-/// (−0 and +0 are different literals). Commuted operands (<c>add a b</c> and <c>add b a</c>) are not merged: with
-/// two NaN operands the result carries the first one's payload, so the two differ in their bits. Programs held as
-/// parameters are compared (their parameter records have value equality) but not optimized inside.
+/// (−0 and +0 are different literals). For an <see cref="ICommutative"/> primitive (add, mul, add_any) the operands
+/// match in either order (<c>mul a b</c> is <c>mul b a</c>; see there why that is exact). Programs held as parameters
+/// are compared (their parameter records have value equality) but not optimized inside.
 /// </remarks>
 public static class Cse
 {
@@ -75,8 +75,7 @@ public static class Cse
         {
             var (a, b) = (_eq, other._eq);
             if (!ReferenceEquals(a.Primitive, b.Primitive) || a.Inputs.Length != b.Inputs.Length) return false;
-            for (int i = 0; i < a.Inputs.Length; i++)
-                if (!SameAtom(a.Inputs[i], b.Inputs[i])) return false;
+            if (!SameOperands(a.Inputs, b.Inputs, a.Primitive is ICommutative && a.Inputs.Length == 2)) return false;
             return ReferenceEquals(a.Parameters, b.Parameters) || a.Parameters.Equals(b.Parameters);
         }
 
@@ -86,9 +85,19 @@ public static class Cse
         {
             var h = new HashCode();
             h.Add(System.Runtime.CompilerServices.RuntimeHelpers.GetHashCode(_eq.Primitive));
-            foreach (var a in _eq.Inputs) h.Add(AtomHash(a));
+            if (_eq.Primitive is ICommutative && _eq.Inputs.Length == 2)
+                h.Add(AtomHash(_eq.Inputs[0]) ^ AtomHash(_eq.Inputs[1]));   // symmetric: either order hashes alike
+            else
+                foreach (var a in _eq.Inputs) h.Add(AtomHash(a));
             h.Add(_eq.Parameters);
             return h.ToHashCode();
+        }
+
+        private static bool SameOperands(Atom[] x, Atom[] y, bool commutative)
+        {
+            bool same = true;
+            for (int i = 0; i < x.Length && same; i++) same = SameAtom(x[i], y[i]);
+            return same || (commutative && SameAtom(x[0], y[1]) && SameAtom(x[1], y[0]));
         }
 
         private static bool SameAtom(Atom x, Atom y) => ReferenceEquals(x, y) ||
