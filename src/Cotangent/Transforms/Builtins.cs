@@ -45,7 +45,7 @@ public static class Builtins
         // x + 0 → x as for add: exact for an integer or −0 zero; the +0 of a zeros equation only when the sign of zero is ignored.
         public Atom? Simplify(Equation equation, SimplifyContext context)
         {
-            var (x, y) = (equation.Inputs[0], equation.Inputs[1]);
+            var (x, y) = (equation.Inputs[0], equation.Inputs[1]);   // add_any does not broadcast: both have the result's type
             return context.IsAdditiveIdentity(y) ? x : context.IsAdditiveIdentity(x) ? y : null;
         }
 

@@ -2,6 +2,7 @@ using Cotangent.Core;
 using Cotangent.Primitives;
 using Cotangent.Runtime;
 using Cotangent.Transforms;
+using Xunit.Abstractions;
 
 namespace Cotangent.Tests.Jit;
 
@@ -14,6 +15,10 @@ namespace Cotangent.Tests.Jit;
 /// </summary>
 public class PassesTests
 {
+    private readonly ITestOutputHelper _out;
+
+    public PassesTests(ITestOutputHelper output) => _out = output;
+
     private static readonly Shape s_s3 = Shape.Of(3);
     private static readonly Shape s_s23 = Shape.Of(2, 3);
 
@@ -74,7 +79,11 @@ public class PassesTests
         ["x−(+0)"] = new(() => Trace(x => x - Tensor.Scalar(0.0), F64(3)), SimplifyThenDce, 0, ["sub"], []),
         ["x+(+0) kept"] = new(() => Trace(x => x + Tensor.Scalar(0.0), F64(3)), SimplifyThenDce, 1, [], ["add"]),
         ["x−(−0) kept"] = new(() => Trace(x => x - Tensor.Scalar(-0.0), F64(3)), SimplifyThenDce, 1, [], ["sub"]),
-        ["x+zeros kept"] = new(() => Trace(x => x + Lax.ZerosLike(F64(3)), F64(3)), SimplifyThenDce, 2, [], ["add", "zeros"]),
+        ["x+zeros kept, as x+0.0"] = new(() => Trace(x => x + Lax.ZerosLike(F64(3)), F64(3)), SimplifyThenDce, 1, ["zeros"], ["add"]),
+        ["uniform array operand to a literal"] = new(() => Trace(x => Lax.Max(x, Tensor.FromArray([2.0, 2.0, 2.0])) * Tensor.FromArray([-0.0, -0.0, -0.0]), F64(3)), SimplifyThenDce, 2, [], ["max", "mul"]),
+        ["uniform operand giving the shape kept"] = new(() => Trace(x => Lax.Max(x, Tensor.FromArray([2.0, 2.0, 2.0])), F64()), SimplifyThenDce, 1, [], ["max"]),
+        ["int32 0·x"] = new(() => Trace(x => Lax.ZerosLike(I32(3)) * x, I32(3)), SimplifyThenDce, 1, ["mul"], ["zeros"]),
+        ["1·x broadcasting kept, x·1 taken"] = new(() => Trace(x => (s_ones3 * x) + (x * Tensor.Scalar(1.0)), F64()), SimplifyThenDce, 2, [], ["mul", "add"]),
         ["add_any(x, zeros) kept"] = new(() => Trace(x => Builtins.AddAny.Bind(x, Lax.ZerosLike(F64(3))), F64(3)), SimplifyThenDce, 2, [], ["add_any"]),
         ["int32 x+zeros"] = new(() => Trace(x => x + Lax.ZerosLike(I32(3)), I32(3)), SimplifyThenDce, 0, ["add", "zeros"], []),
         ["int32 add_any(zeros, x)"] = new(() => Trace(x => Builtins.AddAny.Bind(Lax.ZerosLike(I32(3)), x), I32(3)), SimplifyThenDce, 0, ["add_any"], []),
@@ -150,6 +159,19 @@ public class PassesTests
         Assert.Equal(2, merged.ConstVars.Count);                      // a and b are one constant; c differs
         Assert.Equal(program.Equations.Count - 1, merged.Equations.Count);  // so x·a and x·b are one product
         AssertSameFunction(program, merged, 0, "constants");
+    }
+
+    [Fact]
+    public void Simplify_ReplacesAUniformConstantOperand_WithALiteral()
+    {
+        var twos = Tensor.FromArray([2.0, 2.0, 2.0]);
+        var program = Trace(x => x * twos, F64(3));
+        Assert.Single(program.ConstVars);
+        var simplified = Dce.Run(Simplify.Run(program));
+        Assert.Empty(simplified.ConstVars);
+        var literal = Assert.IsType<Literal>(simplified.Equations[0].Inputs[1]);
+        Assert.Equal(2.0, literal.Value.ToDouble());
+        AssertSameFunction(program, simplified, 0, "uniform constant");
     }
 
     [Fact]
@@ -283,6 +305,7 @@ public class PassesTests
         AssertSameFunction(program, cse, 0, "mlp cse");
 
         var optimized = Optimizer.Run(program);
+        _out.WriteLine($"MLP gradient: {program.Equations.Count} equations and {program.ConstVars.Count} constants; after CSE {cse.Equations.Count}; optimized {optimized.Equations.Count} and {optimized.ConstVars.Count}\n{optimized}");
         Assert.True(optimized.Equations.Count <= cse.Equations.Count);
         AssertSameFunction(program, optimized, 1e-12, "mlp optimized");
         var want = grad(parameters);
