@@ -202,6 +202,15 @@ public class PassesTests
     }
 
     [Fact]
+    public void ConstantFolding_LeavesAnEquationThatThrows_ForEvaluationToReport()
+    {
+        var program = Trace(x => x + Lax.Gather(s_vec, Tensor.FromArray([5]), 0), F64(1));   // index 5 of 3 elements
+        var folded = ConstantFolding.Run(program);
+        Assert.Same(program, folded);
+        Assert.Throws<IndexBoundsException>(() => folded.Evaluate(Tensor.FromArray([0.5])));
+    }
+
+    [Fact]
     public void ConstantFolding_OutputsMayBecomeLiteralsAndConstants()
     {
         var program = Ad.MakeProgram((Tensor x) => new[] { x + 1.0, Lax.Exp(Tensor.Scalar(0.5)), Lax.Iota(DType.Int32, s_s3, 0) }, s_vec);

@@ -14,8 +14,9 @@ namespace Cotangent.Transforms;
 /// result is bit for bit what evaluating the program would give. Equations are kept when they hold programs as
 /// parameters (control flow, custom rules: their cost and effects on transformations are not this pass's to judge),
 /// when a result has more than <c>maxElements</c> elements (a folded <c>iota</c> or broadcast would bloat the program
-/// with a big constant where one cheap equation was), or when evaluating throws (the program then fails where and as
-/// it did before).
+/// with a big constant where one cheap equation was; XLA declines broadcasts for the same reason, and here a folded
+/// uniform array read elementwise goes back to a literal in <see cref="Simplify"/>), or when evaluating throws (the
+/// program then fails where and as it did before).
 /// </remarks>
 public static class ConstantFolding
 {

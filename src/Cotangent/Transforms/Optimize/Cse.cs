@@ -86,7 +86,7 @@ public static class Cse
             var h = new HashCode();
             h.Add(System.Runtime.CompilerServices.RuntimeHelpers.GetHashCode(_eq.Primitive));
             if (_eq.Primitive is ICommutative && _eq.Inputs.Length == 2)
-                h.Add(AtomHash(_eq.Inputs[0]) ^ AtomHash(_eq.Inputs[1]));   // symmetric: either order hashes alike
+                h.Add(unchecked(AtomHash(_eq.Inputs[0]) + AtomHash(_eq.Inputs[1])));   // symmetric: either order hashes alike
             else
                 foreach (var a in _eq.Inputs) h.Add(AtomHash(a));
             h.Add(_eq.Parameters);

@@ -9,12 +9,14 @@ namespace Cotangent.Transforms;
 /// </summary>
 /// <remarks>
 /// The rules live with their primitives. By default every rewrite is exact in IEEE arithmetic, so the simplified
-/// program's results are bit for bit the original's (x·1, x/1, x + (−0), x − (+0), −(−x), transposes composed, identity
-/// reshapes, broadcasts and conversions), with one documented exception: the sum of a broadcast over the axes the
-/// broadcast added is rewritten to a multiplication by the count, which rounds once where the sum rounded at each
-/// step. x + (+0) → x is exact except that −0 becomes +0, so it is applied only on request
-/// (<c>ignoreSignOfZero</c>, as XLA does); x·0 → 0 is never applied to floats (∞·0 and NaN·0 are NaN, −x·0 is −0).
-/// Replaced equations are left for dead-code elimination to remove.
+/// program's results are bit for bit the original's: x·1, 1·x, x/1, x + (−0), x − (+0), int32 x + 0 and x·0, −(−x),
+/// transposes composed (and dropped when the composition is the identity), reshapes composed, identity reshapes,
+/// broadcasts and conversions, and a uniform array operand of an elementwise binary primitive replaced by a rank-0
+/// literal. One rewrite is not exact, and says so: the sum of a broadcast over axes the broadcast added becomes a
+/// multiplication by the count, which rounds once where the sum rounded at each step. x + (+0) → x is exact except
+/// that it keeps a −0 where IEEE gives +0, so it is applied only on request (<c>ignoreSignOfZero</c>; XLA's simplifier
+/// applies it); a float x·0 → 0 never is (∞·0 and NaN·0 are NaN, and (−x)·0 is −0). Replaced equations are left for
+/// dead-code elimination to remove.
 /// </remarks>
 public static class Simplify
 {
