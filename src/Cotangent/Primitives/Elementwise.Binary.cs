@@ -87,7 +87,6 @@ public sealed class Mul() : ElementwiseBinary("mul", BinaryOp.Mul), IBilinearPri
         return base.Simplify(equation, context);
     }
 
-
     /// <summary>x̄ = Σ_broadcast z̄ · y.</summary>
     public Tensor TransposeLhs(Tensor cotangent, Tensor y, Aval x, NoParams p) => Lax.Unbroadcast(Lax.Mul(cotangent, y), x.Shape);
 

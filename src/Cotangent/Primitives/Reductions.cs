@@ -37,8 +37,8 @@ public sealed class ReduceSum() : Reduction("reduce_sum", ReduceOp.Sum), ILinear
     /// <summary>
     /// Σ over some axes of broadcast_in_dim(x) that the broadcast added → n · (x broadcast to the remaining shape), or
     /// n · x when nothing remains to broadcast, with n the number of elements summed per result. Not bit-exact in
-    /// floating point: the sum of n copies rounds at each addition, n · x once (they agree to a few ulps times n; a
-    /// single copy, n = 1, loses the sign of a −0). Exact for int32 (both wrap alike). Declined when n = 0 (Σ over
+    /// floating point: the sum of n copies rounds at each addition, n · x once (they differ by at most about n
+    /// roundings; a single copy, n = 1, may lose the sign of a −0). Exact for int32 (both wrap alike). Declined when n = 0 (Σ over
     /// nothing is 0, but 0 · ∞ is NaN), when a summed axis is one of the operand's (stretched or not), and in float32
     /// when n exceeds 2²⁴ (not every such count is a float32).
     /// </summary>
@@ -72,7 +72,6 @@ public sealed class ReduceSum() : Reduction("reduce_sum", ReduceOp.Sum), ILinear
         Atom source = x.Aval.Shape == shape ? x : context.Emit(Catalogue.BroadcastInDim, [x], new BroadcastParams(shape, Ints.Own(dims)));
         return n == 1 ? source : context.Emit(Catalogue.Mul, [source, SimplifyContext.Scalar(n, dtype)], NoParams.Instance);
     }
-
 
     /// <inheritdoc/>
     public bool AcceptsLinear(ReadOnlySpan<bool> linear, AxesParams p) => true;
