@@ -90,7 +90,7 @@ public abstract class FlatUnary : ElementwiseUnary, IZeroDerivative
 }
 
 /// <summary>An elementwise two-operand primitive with NumPy broadcasting; both operands share a dtype.</summary>
-public abstract class ElementwiseBinary : Primitive<NoParams>
+public abstract class ElementwiseBinary : Primitive<NoParams>, ISimplifyRule
 {
     /// <summary>Creates the primitive.</summary>
     protected ElementwiseBinary(string name, BinaryOp op, bool floatOnly = false) : base(name)
@@ -117,6 +117,26 @@ public abstract class ElementwiseBinary : Primitive<NoParams>
         else if (args[0].DType == DType.Bool) throw new DTypeException($"{Name}: bool operands are not supported; use logical operations or convert first.");
         return new Aval(Shape.Broadcast(args[0].Shape, args[1].Shape, Name), args[0].DType);
     }
+
+    /// <summary>
+    /// An array operand known to hold one value in every element (a folded broadcast, a <c>zeros</c>) becomes that value
+    /// as a rank-0 literal, when the other operand alone gives the result its shape: implicit broadcasting supplies the
+    /// same value at every position, so this is exact, and the program no longer carries (or computes) the array.
+    /// Subclasses try their algebraic identities first.
+    /// </summary>
+    public virtual Atom? Simplify(Equation equation, SimplifyContext context)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        var (x, y) = (equation.Inputs[0], equation.Inputs[1]);
+        var (nx, ny) = (ToScalar(x, context), ToScalar(y, context));
+        if (ReferenceEquals(nx, x) && ReferenceEquals(ny, y)) return null;
+        if (nx.Aval.Shape.Rank == 0 && ny.Aval.Shape.Rank == 0 && equation.Outputs[0].Aval.Shape.Rank > 0) return null;   // nothing left to give the shape
+        return context.Emit(this, [nx, ny], equation.Parameters);   // declined by the pass if the result's shape would shrink
+    }
+
+    // NaN is left alone: its payload need not survive the round trip through a double.
+    private static Atom ToScalar(Atom a, SimplifyContext context) =>
+        a.Aval.Shape.Rank > 0 && context.TryGetUniform(a, out var c) && !double.IsNaN(c) ? SimplifyContext.Scalar(c, a.Aval.DType) : a;
 }
 
 /// <summary>

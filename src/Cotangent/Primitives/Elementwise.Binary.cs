@@ -8,8 +8,20 @@ namespace Cotangent.Primitives;
 // the cotangent over the broadcast axes (Lax.Unbroadcast).
 
 /// <summary>add: z = x + y. Linear in both operands.</summary>
-public sealed class Add() : ElementwiseBinary("add", BinaryOp.Add), ITangentRule<NoParams>, ITransposeRule<NoParams>
+public sealed class Add() : ElementwiseBinary("add", BinaryOp.Add), ITangentRule<NoParams>, ITransposeRule<NoParams>, ICommutative
 {
+    /// <summary>
+    /// x + 0 → x and 0 + x → x when exact: for an integer zero, or a −0 (x + (−0) = x for every x, −0 included); a +0
+    /// only when the context ignores the sign of zero, since −0 + (+0) = +0.
+    /// </summary>
+    public override Atom? Simplify(Equation equation, SimplifyContext context)
+    {
+        var (x, y, z) = (equation.Inputs[0], equation.Inputs[1], equation.Outputs[0].Aval);
+        if (x.Aval == z && context.IsAdditiveIdentity(y)) return x;
+        if (y.Aval == z && context.IsAdditiveIdentity(x)) return y;
+        return base.Simplify(equation, context);
+    }
+
     /// <summary>ż = ẋ + ẏ (each broadcast to z's shape).</summary>
     public Tensor? Tangent(ReadOnlySpan<Tensor> primals, ReadOnlySpan<Tensor?> tangents, Tensor primalOut, NoParams p)
     {
@@ -31,6 +43,11 @@ public sealed class Add() : ElementwiseBinary("add", BinaryOp.Add), ITangentRule
 /// <summary>sub: z = x − y. Linear in both operands.</summary>
 public sealed class Sub() : ElementwiseBinary("sub", BinaryOp.Sub), ITangentRule<NoParams>, ITransposeRule<NoParams>
 {
+    /// <summary>x − 0 → x when exact: an integer zero or a +0 (x − (+0) = x + (−0) = x); a −0 only when the context ignores the sign of zero.</summary>
+    public override Atom? Simplify(Equation equation, SimplifyContext context) =>
+        equation.Inputs[0].Aval == equation.Outputs[0].Aval && context.IsSubtractiveIdentity(equation.Inputs[1])
+            ? equation.Inputs[0] : base.Simplify(equation, context);
+
     /// <summary>ż = ẋ − ẏ.</summary>
     public Tensor? Tangent(ReadOnlySpan<Tensor> primals, ReadOnlySpan<Tensor?> tangents, Tensor primalOut, NoParams p)
     {
@@ -50,8 +67,25 @@ public sealed class Sub() : ElementwiseBinary("sub", BinaryOp.Sub), ITangentRule
 }
 
 /// <summary>mul: z = x · y. Bilinear (the shared rule gives ż = ẋ · y + x · ẏ): linear in exactly one operand at a time.</summary>
-public sealed class Mul() : ElementwiseBinary("mul", BinaryOp.Mul), IBilinearPrimitive<NoParams>
+public sealed class Mul() : ElementwiseBinary("mul", BinaryOp.Mul), IBilinearPrimitive<NoParams>, ICommutative
 {
+    /// <summary>
+    /// x · 1 → x and 1 · x → x (exact: a product with one rounds nothing and keeps −0, ∞ and NaN); for int32, x · 0 → 0.
+    /// A float x · 0 is kept: ∞ · 0 and NaN · 0 are NaN and (−x) · 0 is −0, so no zero replaces it.
+    /// </summary>
+    public override Atom? Simplify(Equation equation, SimplifyContext context)
+    {
+        var (x, y, z) = (equation.Inputs[0], equation.Inputs[1], equation.Outputs[0].Aval);
+        if (x.Aval == z && context.IsOne(y)) return x;
+        if (y.Aval == z && context.IsOne(x)) return y;
+        if (z.DType == DType.Int32)
+        {
+            if (y.Aval == z && context.TryGetUniform(y, out var b) && b == 0) return y;
+            if (x.Aval == z && context.TryGetUniform(x, out var a) && a == 0) return x;
+        }
+
+        return base.Simplify(equation, context);
+    }
 
     /// <summary>x̄ = Σ_broadcast z̄ · y.</summary>
     public Tensor TransposeLhs(Tensor cotangent, Tensor y, Aval x, NoParams p) => Lax.Unbroadcast(Lax.Mul(cotangent, y), x.Shape);
@@ -62,6 +96,11 @@ public sealed class Mul() : ElementwiseBinary("mul", BinaryOp.Mul), IBilinearPri
 /// <summary>div: z = x / y. Linear in the numerator only.</summary>
 public sealed class Div() : ElementwiseBinary("div", BinaryOp.Div), ITangentRule<NoParams>, ITransposeRule<NoParams>
 {
+    /// <summary>x / 1 → x (exact for every x, as x · 1).</summary>
+    public override Atom? Simplify(Equation equation, SimplifyContext context) =>
+        equation.Inputs[0].Aval == equation.Outputs[0].Aval && context.IsOne(equation.Inputs[1])
+            ? equation.Inputs[0] : base.Simplify(equation, context);
+
     /// <summary>ż = ẋ / y − ẏ · z / y.</summary>
     public Tensor? Tangent(ReadOnlySpan<Tensor> primals, ReadOnlySpan<Tensor?> tangents, Tensor primalOut, NoParams p)
     {

@@ -8,8 +8,12 @@ namespace Cotangent.Primitives;
 // SmoothUnary. Only neg is linear, so only neg has a transpose rule.
 
 /// <summary>neg: y = −x. Linear.</summary>
-public sealed class Neg() : ElementwiseUnary("neg", UnaryOp.Neg, floatOnly: false), ILinearPrimitive<NoParams>
+public sealed class Neg() : ElementwiseUnary("neg", UnaryOp.Neg, floatOnly: false), ILinearPrimitive<NoParams>, ISimplifyRule
 {
+    /// <summary>−(−x) → x: exact (two sign flips, also of −0 and NaN; int32 negation wraps back).</summary>
+    public Atom? Simplify(Equation equation, SimplifyContext context) =>
+        context.DefinitionOf(equation.Inputs[0]) is { Primitive: Neg } inner ? inner.Inputs[0] : null;
+
     /// <inheritdoc/>
     public bool AcceptsLinear(ReadOnlySpan<bool> linear, NoParams p) => true;
 

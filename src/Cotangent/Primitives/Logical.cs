@@ -90,8 +90,12 @@ public sealed class Select() : Primitive<NoParams>("select"), ILinearPrimitive<N
 }
 
 /// <summary>convert_element_type. Linear between float dtypes; the derivative is zero into int or bool.</summary>
-public sealed class ConvertElementType() : Primitive<ConvertParams>("convert_element_type"), ILinearPrimitive<ConvertParams>
+public sealed class ConvertElementType() : Primitive<ConvertParams>("convert_element_type"), ILinearPrimitive<ConvertParams>, ISimplifyRule
 {
+    /// <summary>A conversion to the operand's own dtype → the operand (exact: nothing is converted).</summary>
+    public Atom? Simplify(Equation equation, SimplifyContext context) =>
+        equation.Inputs[0].Aval.DType == ((ConvertParams)equation.Parameters).DType ? equation.Inputs[0] : null;
+
     /// <inheritdoc/>
     public override NDArray Impl(ReadOnlySpan<NDArray> args, ConvertParams p) => Kernels.Convert(args[0], p.DType);
 

@@ -32,8 +32,46 @@ public abstract class Reduction : Primitive<AxesParams>
 }
 
 /// <summary>reduce_sum. Linear; its transpose is a broadcast.</summary>
-public sealed class ReduceSum() : Reduction("reduce_sum", ReduceOp.Sum), ILinearPrimitive<AxesParams>
+public sealed class ReduceSum() : Reduction("reduce_sum", ReduceOp.Sum), ILinearPrimitive<AxesParams>, ISimplifyRule
 {
+    /// <summary>
+    /// Σ over some axes of broadcast_in_dim(x) that the broadcast added → n · (x broadcast to the remaining shape), or
+    /// n · x when nothing remains to broadcast, with n the number of elements summed per result. Not bit-exact in
+    /// floating point: the sum of n copies rounds at each addition, n · x once (they differ by at most about n
+    /// roundings; a single copy, n = 1, may lose the sign of a −0). Exact for int32 (both wrap alike). Declined when n = 0 (Σ over
+    /// nothing is 0, but 0 · ∞ is NaN), when a summed axis is one of the operand's (stretched or not), and in float32
+    /// when n exceeds 2²⁴ (not every such count is a float32).
+    /// </summary>
+    public Atom? Simplify(Equation equation, SimplifyContext context)
+    {
+        if (context.DefinitionOf(equation.Inputs[0]) is not { Primitive: BroadcastInDim } broadcast) return null;
+        var axes = ((AxesParams)equation.Parameters).Axes;
+        var b = (BroadcastParams)broadcast.Parameters;
+        var x = broadcast.Inputs[0];
+        var dtype = x.Aval.DType;
+        if (dtype == DType.Bool) return null;
+        long n = 1;
+        foreach (var axis in axes.Span)
+        {
+            if (b.BroadcastDimensions.Contains(axis)) return null;
+            n *= b.Shape[axis];
+        }
+
+        if (n == 0 || (dtype == DType.Float32 && n > 1 << 24)) return null;
+
+        // The broadcast that remains: the result's axes without the summed ones, each operand axis renumbered past them.
+        var dims = new int[b.BroadcastDimensions.Length];
+        for (int i = 0; i < dims.Length; i++)
+        {
+            int d = b.BroadcastDimensions[i], removed = 0;
+            foreach (var axis in axes.Span) if (axis < d) removed++;
+            dims[i] = d - removed;
+        }
+
+        var shape = equation.Outputs[0].Aval.Shape;
+        Atom source = x.Aval.Shape == shape ? x : context.Emit(Catalogue.BroadcastInDim, [x], new BroadcastParams(shape, Ints.Own(dims)));
+        return n == 1 ? source : context.Emit(Catalogue.Mul, [source, SimplifyContext.Scalar(n, dtype)], NoParams.Instance);
+    }
 
     /// <inheritdoc/>
     public bool AcceptsLinear(ReadOnlySpan<bool> linear, AxesParams p) => true;

@@ -23,8 +23,19 @@ public abstract class StructuralUnary<TParams> : Primitive<TParams>, ILinearPrim
 }
 
 /// <summary>reshape: same elements in row-major order, new shape.</summary>
-public sealed class Reshape() : StructuralUnary<ShapeParams>("reshape")
+public sealed class Reshape() : StructuralUnary<ShapeParams>("reshape"), ISimplifyRule
 {
+    /// <summary>reshape to the operand's own shape → the operand; reshape(reshape(x)) → one reshape of x (exact: no arithmetic).</summary>
+    public Atom? Simplify(Equation equation, SimplifyContext context)
+    {
+        var x = equation.Inputs[0];
+        var shape = ((ShapeParams)equation.Parameters).Shape;
+        if (x.Aval.Shape == shape) return x;
+        if (context.DefinitionOf(x) is not { Primitive: Reshape } inner) return null;
+        var source = inner.Inputs[0];
+        return source.Aval.Shape == shape ? source : context.Emit(this, [source], equation.Parameters);
+    }
+
     /// <inheritdoc/>
     public override NDArray Impl(ReadOnlySpan<NDArray> args, ShapeParams p) => Kernels.Reshape(args[0], p.Shape);
 
@@ -44,8 +55,31 @@ public sealed class Reshape() : StructuralUnary<ShapeParams>("reshape")
 }
 
 /// <summary>transpose: permutes axes.</summary>
-public sealed class TransposeDims() : StructuralUnary<PermutationParams>("transpose")
+public sealed class TransposeDims() : StructuralUnary<PermutationParams>("transpose"), ISimplifyRule
 {
+    /// <summary>
+    /// The identity permutation → the operand; transpose(transpose(x, p₁), p₂) → transpose(x, q) with q[j] = p₁[p₂[j]]
+    /// (result axis j is axis p₂[j] of the inner result, which is axis p₁[p₂[j]] of x), or x when q is the identity.
+    /// Exact: elements are only moved.
+    /// </summary>
+    public Atom? Simplify(Equation equation, SimplifyContext context)
+    {
+        var outer = ((PermutationParams)equation.Parameters).Permutation;
+        if (IsIdentity(outer.Span)) return equation.Inputs[0];
+        if (context.DefinitionOf(equation.Inputs[0]) is not { Primitive: TransposeDims } inner) return null;
+        var first = ((PermutationParams)inner.Parameters).Permutation;
+        var composed = new int[outer.Length];
+        for (int j = 0; j < composed.Length; j++) composed[j] = first[outer[j]];
+        return IsIdentity(composed) ? inner.Inputs[0] : context.Emit(this, [inner.Inputs[0]], new PermutationParams(Ints.Own(composed)));
+    }
+
+    private static bool IsIdentity(ReadOnlySpan<int> permutation)
+    {
+        for (int i = 0; i < permutation.Length; i++)
+            if (permutation[i] != i) return false;
+        return true;
+    }
+
     /// <inheritdoc/>
     public override NDArray Impl(ReadOnlySpan<NDArray> args, PermutationParams p) => Kernels.Transpose(args[0], p.Permutation.Span);
 
@@ -73,8 +107,12 @@ public sealed class TransposeDims() : StructuralUnary<PermutationParams>("transp
 }
 
 /// <summary>broadcast_in_dim: operand axis i becomes result axis broadcast_dimensions[i]; size-1 axes stretch.</summary>
-public sealed class BroadcastInDim() : StructuralUnary<BroadcastParams>("broadcast_in_dim")
+public sealed class BroadcastInDim() : StructuralUnary<BroadcastParams>("broadcast_in_dim"), ISimplifyRule
 {
+    /// <summary>A broadcast to the operand's own shape (the dimensions are then the identity) → the operand.</summary>
+    public Atom? Simplify(Equation equation, SimplifyContext context) =>
+        equation.Inputs[0].Aval.Shape == ((BroadcastParams)equation.Parameters).Shape ? equation.Inputs[0] : null;
+
     /// <inheritdoc/>
     public override NDArray Impl(ReadOnlySpan<NDArray> args, BroadcastParams p)
     {

@@ -40,8 +40,15 @@ public static class Builtins
     /// <summary>Applies <paramref name="program"/> to <paramref name="args"/> as one <c>closed_call</c> equation when staged.</summary>
     public static Tensor[] Call(Program program, params ReadOnlySpan<Tensor> args) => ClosedCall.Bind(args, new ProgramParams(program));
 
-    private sealed class AddAnyPrimitive() : Primitive<NoParams>("add_any"), ITangentRule<NoParams>, ITransposeRule<NoParams>
+    private sealed class AddAnyPrimitive() : Primitive<NoParams>("add_any"), ITangentRule<NoParams>, ITransposeRule<NoParams>, ISimplifyRule, ICommutative
     {
+        // x + 0 → x as for add: exact for an integer or −0 zero; the +0 of a zeros equation only when the sign of zero is ignored.
+        public Atom? Simplify(Equation equation, SimplifyContext context)
+        {
+            var (x, y) = (equation.Inputs[0], equation.Inputs[1]);   // add_any does not broadcast: both have the result's type
+            return context.IsAdditiveIdentity(y) ? x : context.IsAdditiveIdentity(x) ? y : null;
+        }
+
         public override NDArray Impl(ReadOnlySpan<NDArray> args, NoParams p) => Kernels.Binary(BinaryOp.Add, args[0], args[1]);
 
         public override Aval AbstractEval(ReadOnlySpan<Aval> args, NoParams p)
