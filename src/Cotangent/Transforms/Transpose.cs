@@ -156,6 +156,16 @@ public static class Transposition
     public static Tensor?[] BackwardPass(Program program, IReadOnlyList<Tensor?> outputCotangents, IReadOnlyList<Tensor>? knownInputs = null)
     {
         var linear = LinearVars(program, out var linearEquations);
+        // Every linear equation must transpose. Checked before any runs: transposition goes backwards, and a later
+        // equation reading a value that a non-transposable one computed (a staged while's primal result, say) would
+        // otherwise be handed a missing operand instead of this error.
+        foreach (int e in linearEquations)
+        {
+            var eq = program.Equations[e];
+            if (eq.Inputs.Length > 0 && eq.Primitive is not ITransposeRule)
+                throw new LinearityException($"'{eq.Primitive.Name}' has no transpose rule: it is not linear. Only linear primitives can be transposed.\n{program}");
+        }
+
         var known = new VarMap<Tensor>(program);
         for (int i = 0; i < program.ConstVars.Count; i++) known.Set(program.ConstVars[i], program.ConstValues[i]);
         for (int i = 0; i < program.Inputs.Count; i++)

@@ -100,6 +100,13 @@ public class WhileTests
         Assert.Contains("while", program.ToString(), StringComparison.Ordinal);
         Assert.Equal(jvp((Tensor.Scalar(1.0), Tensor.Scalar(1.0))).ToDouble(), program.Evaluate(Tensor.Scalar(1.0), Tensor.Scalar(1.0))[0].ToDouble(), 1e-12);
         Assert.Throws<LinearityException>(() => Ad.MakeProgram(Ad.Grad(f), Tensor.Scalar(1.0)));
+
+        // Also when a later transposable equation reads the staged loop's primal result (found by the Jit properties:
+        // the scan was transposed first and was handed a missing operand).
+        Func<Tensor, Tensor> scanned = x => Np.Sum(Lax.Scan((c, xi) => ([c[0] * xi[0]], [Np.Sin(c[0])]), [Tensor.Scalar(1.0)], [f(x[0]) * x]).Ys[0]);
+        var ex = Assert.Throws<LinearityException>(() => Ad.MakeProgram(Ad.Grad(scanned), Tensor.FromArray([1.0, 2.0])));
+        Assert.Contains("'while'", ex.Message, StringComparison.Ordinal);
+        Assert.Throws<LinearityException>(() => Ad.Jit(Ad.Grad(scanned)).Invoke(Tensor.FromArray([1.0, 2.0])));
         var text = program.ToString();
         Assert.Equal(text, Ad.ParseProgram(text, [.. ProgramParser.ConstantsOf(program)]).ToString());
     }

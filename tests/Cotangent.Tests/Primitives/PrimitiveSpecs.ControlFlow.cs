@@ -15,6 +15,7 @@ public static partial class PrimitiveSpecs
         yield return WhileSpec();
         yield return RematSpec();
         yield return NameTagSpec();
+        yield return JitCallSpec();
     }
 
     private static Tensor Index(int i) => new(NDArray.Scalar(DType.Int32, i));
@@ -99,6 +100,23 @@ public static partial class PrimitiveSpecs
                 new("save-nothing", [Gen.Std(r, d, [3, 3]), Gen.Std(r, d, [3])], new RematParams(region, RematPolicy.Nothing)),
                 new("save-dots", [Gen.Std(r, d, [3, 3]), Gen.Std(r, d, [3])], new RematParams(region, RematPolicy.Dots)),
             ];
+        },
+    };
+
+    // jit_call runs a compiled program: a fused elementwise chain with a sum, and a product linear in x for fixed W
+    // ((tanh W)·x + sin(Σ_rows W)·x, Σ x·exp(Σ_cols W)): two results, one 0-d, both linear in x for a fixed W.
+    private static PrimitiveSpec JitCallSpec() => new()
+    {
+        Primitive = Catalogue.JitCall,
+        LinearSets = [[1]],
+        Cases = (r, d) =>
+        {
+            var program = Traced(xs =>
+            {
+                var y = Lax.DotGeneral(Lax.Tanh(xs[0]), xs[1], [1], [0], [], []);
+                return [Lax.Add(y, Lax.Mul(Lax.Sin(Lax.ReduceSum(xs[0], [0])), xs[1])), Lax.ReduceSum(Lax.Mul(xs[1], Lax.Exp(Lax.ReduceSum(xs[0], [1]))), [0])];
+            }, d, [3, 3], [3]);
+            return [new("compiled", [Gen.Std(r, d, [3, 3]), Gen.Std(r, d, [3])], new Compile.JitCallParams(program, "f"))];
         },
     };
 

@@ -377,6 +377,10 @@ public sealed class AdProperties(ITestOutputHelper output)
     /// printing the smallest program it finds and its seed. Setting CsCheck_Seed checks just that seed.
     /// </summary>
     private void ForAll(Gen<RandomProgram> gen, int iterations, Action<RandomProgram> check, [System.Runtime.CompilerServices.CallerMemberName] string property = "")
+        => Check(output, gen, iterations, check, property);
+
+    /// <summary><see cref="ForAll"/> for other property classes (the Jit's): same streams, same replay and shrinking.</summary>
+    internal static void Check(ITestOutputHelper output, Gen<RandomProgram> gen, int iterations, Action<RandomProgram> check, string property)
     {
         var watch = System.Diagnostics.Stopwatch.StartNew();
         if (Environment.GetEnvironmentVariable("CsCheck_Seed") is { Length: > 0 } replay)

@@ -237,6 +237,7 @@ public class NullArgumentTests
         if (type == typeof(Tensor?[])) return new Tensor?[] { s_scalar };
         if (type == typeof(IReadOnlyList<Func<Tensor[], Tensor[]>>)) return new Func<Tensor[], Tensor[]>[] { xs => xs };
         if (type == typeof(Cotangent.Primitives.RematPolicy)) return Cotangent.Primitives.RematPolicy.Nothing;
+        if (type == typeof(JitOptions)) return new JitOptions();
         if (typeof(Delegate).IsAssignableFrom(type)) return ConstantFunction(type);
         if (type == typeof(IReadOnlyList<Func<Tensor[], Tensor[]>>)) return new[] { (Func<Tensor[], Tensor[]>)ConstantFunction(typeof(Func<Tensor[], Tensor[]>)) };
         if (type.IsGenericType && type.FullName!.StartsWith("System.ValueTuple", StringComparison.Ordinal))

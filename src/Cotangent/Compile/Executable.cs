@@ -1,0 +1,120 @@
+using System.Diagnostics;
+using Cotangent.Core;
+using Cotangent.Runtime;
+using Cotangent.Transforms;
+
+namespace Cotangent.Compile;
+
+/// <summary>
+/// A compiled program: its optimized form, the steps (generated loops and kernels) and a memory plan. A call allocates
+/// its outputs; an intermediate large enough for the buffer pool goes back to the pool right after its last use, so
+/// the next step (or the next call) reuses it warm. Safe to call from several threads at once: every call has its own slots.
+/// </summary>
+internal sealed class Executable
+{
+    private readonly int[][] _release;
+    private readonly bool _trackBuffers;
+
+    private Executable(Program source, Program optimized, Plan plan, IReadOnlyList<(string Pass, int Equations)> passes, TimeSpan compileTime)
+    {
+        Source = source;
+        Optimized = optimized;
+        Plan = plan;
+        Passes = passes;
+        CompileTime = compileTime;
+        // The last step reading each slot; program outputs and literals are never released.
+        var last = new int[plan.SlotCount];
+        Array.Fill(last, -1);
+        for (int s = 0; s < plan.Steps.Count; s++)
+            foreach (int slot in plan.Steps[s].Inputs) last[slot] = s;
+        foreach (int o in plan.Outputs) last[o] = -1;
+        for (int l = plan.VariableSlots; l < plan.SlotCount; l++) last[l] = -1;
+        var release = new List<int>[plan.Steps.Count];
+        for (int s = 0; s < release.Length; s++) release[s] = [];
+        for (int slot = 0; slot < last.Length; slot++) if (last[slot] >= 0) release[last[slot]].Add(slot);
+        _release = [.. release.Select(r => r.ToArray())];
+        foreach (var (v, _) in plan.VariableSlotMap) _trackBuffers |= Large(v.Aval.Shape.Size);
+    }
+
+    /// <summary>The program as given.</summary>
+    public Program Source { get; }
+
+    /// <summary>The program after the optimization passes.</summary>
+    public Program Optimized { get; }
+
+    /// <summary>The steps.</summary>
+    public Plan Plan { get; }
+
+    /// <summary>Each pass with the equation count after it.</summary>
+    public IReadOnlyList<(string Pass, int Equations)> Passes { get; }
+
+    /// <summary>Time spent optimizing, planning and generating code.</summary>
+    public TimeSpan CompileTime { get; }
+
+    private static long s_compilations;
+
+    /// <summary>How many programs were compiled in this process (tests use it to see that derived programs are cached).</summary>
+    internal static long Compilations => Interlocked.Read(ref s_compilations);
+
+    /// <summary>Optimizes <paramref name="program"/>, plans it and generates its loops.</summary>
+    public static Executable Compile(Program program)
+    {
+        Interlocked.Increment(ref s_compilations);
+        var clock = Stopwatch.StartNew();
+        var passes = new List<(string, int)>();
+        var optimized = Optimizer.Run(program, (name, p) => passes.Add((name, p.Equations.Count)));
+        var plan = FusionPlanner.Build(optimized);
+        return new Executable(program, optimized, plan, passes, clock.Elapsed);
+    }
+
+    private static bool Large(int elements) => elements >= BufferPool.MinBytes / sizeof(double);
+
+    /// <summary>Runs the program on concrete inputs of its input types.</summary>
+    public NDArray[] Run(ReadOnlySpan<NDArray> inputs)
+    {
+        var p = Optimized;
+        var plan = Plan;
+        var slots = new NDArray[plan.SlotCount];
+        for (int i = 0; i < inputs.Length; i++) slots[i] = inputs[i];
+        for (int c = 0; c < p.ConstVars.Count; c++) slots[inputs.Length + c] = Dispatch.Concrete(p.ConstValues[c]);
+        for (int l = 0; l < plan.Literals.Count; l++) slots[plan.VariableSlots + l] = plan.Literals[l];
+        Dictionary<Array, int>? refs = null;
+        if (_trackBuffers)
+        {
+            // Inputs and constants are pinned (counted once more than their slots), so they are never handed back.
+            refs = new(ReferenceEqualityComparer.Instance);
+            for (int i = 0; i < inputs.Length + p.ConstVars.Count; i++) Hold(refs, slots[i].Data, 2);
+        }
+
+        var steps = plan.Steps;
+        for (int s = 0; s < steps.Count; s++)
+        {
+            var step = steps[s];
+            step.Run(slots);
+            if (refs is null) continue;
+            foreach (int o in step.Outputs) Hold(refs, slots[o].Data, 1);
+            foreach (int slot in _release[s])
+            {
+                var data = slots[slot].Data;
+                slots[slot] = default;
+                if (data is null || !Large(data.Length) || !refs.TryGetValue(data, out int n)) continue;
+                if (n > 1) refs[data] = n - 1;
+                else
+                {
+                    refs.Remove(data);
+                    BufferPool.Release(data);
+                }
+            }
+        }
+
+        var result = new NDArray[plan.Outputs.Length];
+        for (int i = 0; i < result.Length; i++) result[i] = slots[plan.Outputs[i]];
+        return result;
+    }
+
+    private static void Hold(Dictionary<Array, int> refs, Array? data, int count)
+    {
+        if (data is null || !Large(data.Length)) return;
+        refs[data] = refs.TryGetValue(data, out int n) ? n + count : count;
+    }
+}
