@@ -17,6 +17,7 @@ public static class AdFigures
         var w = new AdWorkloads();
         var ops = new EagerOpWorkloads();
         var loops = new ControlFlowWorkloads();
+        var jit = new Lazy<JitWorkloads>(() => new JitWorkloads());
         var rows = new (string Name, Func<object> Run)[]
         {
             ("elementwise f", () => w.ElementwiseF()), ("elementwise Grad", w.ElementwiseGrad), ("elementwise hand", w.ElementwiseHand),
@@ -26,6 +27,10 @@ public static class AdFigures
             ("tanh 128x256 f32", ops.TanhF32), ("tanh 128x256 f32 hand", ops.TanhF32Hand),
             ("loop 1e5 scan f", () => loops.ScanF()), ("loop 1e5 scan Grad", () => loops.ScanGrad()),
             ("loop 1e5 unrolled f", () => loops.UnrolledF()), ("loop 1e5 unrolled Grad", () => loops.UnrolledGrad()),
+            ("jit recurrence Jit(Grad)", () => jit.Value.RecurrenceJitGrad()), ("jit recurrence hand", () => w.RecurrenceHand()),
+            ("jit elementwise Jit(ValueAndGrad)", () => jit.Value.ElementwiseJit()), ("jit elementwise fused hand", () => jit.Value.ElementwiseFusedHand()),
+            ("jit elementwise fused hand 2 threads", () => jit.Value.ElementwiseFusedHandTwoThreads()),
+            ("jit mlp step eager", () => jit.Value.MlpStepEager()), ("jit mlp step Jit", () => jit.Value.MlpStepJit()),
         };
         var results = new Dictionary<string, (double Us, double Bytes)>();
         foreach (var (name, run) in rows)
@@ -55,6 +60,8 @@ public static class AdFigures
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"loop 1e5        scan Grad / unrolled C# loop under Grad = {sg.Us / ug.Us:F2}{f}"));
         }
 
+        JitRatios(results, jit);
+
         if (results.ContainsKey("mlp Grad"))
         {
             // The hand-written MLP gradient is a fair baseline only if it computes the same thing.
@@ -79,6 +86,31 @@ public static class AdFigures
         }
 
         return 0;
+    }
+
+    /// <summary>Issue #11's ratios, from the rows measured in this run, and the recurrence's compile time.</summary>
+    private static void JitRatios(Dictionary<string, (double Us, double Bytes)> results, Lazy<JitWorkloads> jit)
+    {
+        static string F(FormattableString s) => s.ToString(CultureInfo.InvariantCulture);
+        if (results.TryGetValue("jit recurrence Jit(Grad)", out var rj) && results.TryGetValue("jit recurrence hand", out var rh))
+        {
+            var compile = new List<(double First, double Compile)>();
+            for (int i = 0; i < 5; i++) compile.Add(JitWorkloads.RecurrenceCompileTime());
+            var first = compile.Select(c => c.First).Order().ToList();
+            var only = compile.Select(c => c.Compile).Order().ToList();
+            Console.WriteLine(F($"jit recurrence  Jit(Grad(f)) / hand-written gradient = {rj.Us / rh.Us:F2};  first call (trace + compile + JIT + run) median {first[2]:F0} ms, of which optimize + plan + generate {only[2]:F0} ms"));
+        }
+
+        if (results.TryGetValue("jit elementwise Jit(ValueAndGrad)", out var ej) && results.TryGetValue("jit elementwise fused hand", out var eh))
+        {
+            string two = results.TryGetValue("jit elementwise fused hand 2 threads", out var e2) ? F($";  vs the same loop on two threads = {ej.Us / e2.Us:F2}") : "";
+            Console.WriteLine(F($"jit elementwise Jit(ValueAndGrad(f)) / hand-written fused vector loop (one thread) = {ej.Us / eh.Us:F2}{two}"));
+        }
+
+        if (results.TryGetValue("jit mlp step Jit", out var mj) && results.TryGetValue("jit mlp step eager", out var me))
+        {
+            Console.WriteLine(F($"jit mlp step    Jit / eager = {mj.Us / me.Us:F2};  allocated per step: Jit {mj.Bytes:N0} B, eager {me.Bytes:N0} B, the new parameters {jit.Value.MlpParameterBytes:N0} B;  worst difference / update {jit.Value.MlpStepDifference():E1}"));
+        }
     }
 
     private static (double Us, double Bytes) Measure(Func<object> run)
