@@ -22,6 +22,31 @@ internal static class BufferPool
     /// full collections) is pooled.</summary>
     public const int MinBytes = 80 * 1024;
 
+    /// <summary>
+    /// Inside a compiled call (a Jit executable, which knows every intermediate's last use and hands each back then), buffers
+    /// from this size up are pooled too: a training step's small intermediates (biases, logits, per-row sums) are then
+    /// reused from one step to the next instead of allocated each time.
+    /// </summary>
+    public const int MinBytesInCompiledCalls = 1024;
+
+    [ThreadStatic]
+    private static bool s_compiledCall;
+
+    /// <summary>Marks this thread as running a compiled call until the returned value is disposed (calls nest).</summary>
+    public static CompiledCallScope EnterCompiledCall()
+    {
+        bool outer = s_compiledCall;
+        s_compiledCall = true;
+        return new CompiledCallScope(outer);
+    }
+
+    /// <summary>Restores the thread's previous state.</summary>
+    public readonly struct CompiledCallScope(bool outer) : IDisposable
+    {
+        /// <inheritdoc/>
+        public void Dispose() => s_compiledCall = outer;
+    }
+
     private static readonly ConditionalWeakTable<Array, Reclaimer> s_tracked = new();
     private static readonly Dictionary<(Type, int), Stack<Array>> s_buckets = [];
     private static readonly object s_gate = new();
@@ -53,7 +78,7 @@ internal static class BufferPool
     public static T[] RentUninitialized<T>(int length)
         where T : unmanaged
     {
-        if ((long)length * Unsafe.SizeOf<T>() < MinBytes) return GC.AllocateUninitializedArray<T>(length);
+        if ((long)length * Unsafe.SizeOf<T>() < (s_compiledCall ? MinBytesInCompiledCalls : MinBytes)) return GC.AllocateUninitializedArray<T>(length);
         var array = (T[]?)TryTake(typeof(T), length);
         if (array is null)
         {
@@ -79,7 +104,7 @@ internal static class BufferPool
     public static T[] RentCleared<T>(int length)
         where T : unmanaged
     {
-        if ((long)length * Unsafe.SizeOf<T>() < MinBytes) return new T[length];
+        if ((long)length * Unsafe.SizeOf<T>() < (s_compiledCall ? MinBytesInCompiledCalls : MinBytes)) return new T[length];
         var array = RentUninitialized<T>(length);
         array.AsSpan().Clear();
         return array;

@@ -13,6 +13,9 @@ namespace Cotangent.Compile;
 internal sealed class Executable
 {
     private readonly int[][] _release;
+
+    // Register files of finished calls, reused by the next (a call takes one, so concurrent and nested calls never share).
+    private readonly System.Collections.Concurrent.ConcurrentBag<double[]> _registerFiles = [];
     private readonly bool _trackBuffers;
 
     private Executable(Program source, Program optimized, Plan plan, IReadOnlyList<(string Pass, int Equations)> passes, TimeSpan compileTime)
@@ -67,7 +70,8 @@ internal sealed class Executable
         return new Executable(program, optimized, plan, passes, clock.Elapsed);
     }
 
-    private static bool Large(int elements) => elements >= BufferPool.MinBytes / sizeof(double);
+    // Arrays the pool may have handed out inside a compiled call (the smallest f32 array it tracks there).
+    private static bool Large(int elements) => elements >= BufferPool.MinBytesInCompiledCalls / sizeof(float);
 
     /// <summary>Runs the program on concrete inputs of its input types.</summary>
     public NDArray[] Run(ReadOnlySpan<NDArray> inputs)
@@ -86,11 +90,14 @@ internal sealed class Executable
             for (int i = 0; i < inputs.Length + p.ConstVars.Count; i++) Hold(refs, slots[i].Data, 2);
         }
 
+        double[]? registers = null;
+        if (plan.Registers > 0 && !_registerFiles.TryTake(out registers)) registers = new double[plan.Registers];
         var steps = plan.Steps;
+        using var scope = BufferPool.EnterCompiledCall();
         for (int s = 0; s < steps.Count; s++)
         {
             var step = steps[s];
-            step.Run(slots);
+            step.Run(slots, registers);
             if (refs is null) continue;
             foreach (int o in step.Outputs) Hold(refs, slots[o].Data, 1);
             foreach (int slot in _release[s])
@@ -107,6 +114,7 @@ internal sealed class Executable
             }
         }
 
+        if (registers is not null) _registerFiles.Add(registers);
         var result = new NDArray[plan.Outputs.Length];
         for (int i = 0; i < result.Length; i++) result[i] = slots[plan.Outputs[i]];
         return result;

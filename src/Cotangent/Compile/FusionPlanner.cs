@@ -37,6 +37,7 @@ internal sealed class FusionPlanner
         return planner.Run();
     }
 
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     private Plan Run()
     {
         var p = _program;
@@ -53,6 +54,7 @@ internal sealed class FusionPlanner
         }
 
         foreach (var o in p.Outputs) if (o is Var v) _programOutputs.Add(v);
+        AssignRegisters();
 
         for (int e = 0; e < p.Equations.Count; e++)
         {
@@ -80,8 +82,36 @@ internal sealed class FusionPlanner
         }
 
         Resolve(outputs);
-        return new Plan(_steps, variables + _literalValues.Count, variables, _literalValues, outputs, _slots);
+        return new Plan(_steps, variables + _literalValues.Count, variables, _literalValues, outputs, _slots, _registers.Count);
     }
+
+    /// <summary>
+    /// f64 0-d values computed by straight-line blocks and read only by such blocks live in a per-call register file
+    /// (one array) instead of a 1-element array each: a 0-d gradient program passes hundreds of residuals from its
+    /// forward blocks to its backward blocks.
+    /// </summary>
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+    private void AssignRegisters()
+    {
+        var p = _program;
+        var scalarBlock = new bool[p.Equations.Count];
+        for (int e = 0; e < scalarBlock.Length; e++)
+        {
+            var eq = p.Equations[e];
+            scalarBlock[e] = eq.Outputs.Length == 1 && eq.Outputs[0].Aval.Shape.Rank == 0 && eq.Outputs[0].Aval.DType == DType.Float64
+                && FusibleOperator(eq) is not null;
+        }
+
+        for (int e = 0; e < scalarBlock.Length; e++)
+        {
+            if (!scalarBlock[e]) continue;
+            var v = p.Equations[e].Outputs[0];
+            if (_programOutputs.Contains(v) || !_uses.TryGetValue(v, out var uses) || !uses.All(u => scalarBlock[u])) continue;
+            _registers[v] = _registers.Count;
+        }
+    }
+
+    private readonly Dictionary<Var, int> _registers = [];
 
     private int Slot(Var v)
     {
@@ -119,6 +149,7 @@ internal sealed class FusionPlanner
     }
 
     /// <summary>Adds <paramref name="eq"/> to the open group of its shape when it is fusible; false otherwise.</summary>
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     private bool TryFuse(int index, Equation eq)
     {
         if (eq.Outputs.Length != 1) return false;
@@ -135,19 +166,8 @@ internal sealed class FusionPlanner
             return true;
         }
 
-        Type? op = eq.Primitive switch
-        {
-            ElementwiseUnary u => FusionOperators.Unary(u.Op, aval.DType),
-            ElementwiseBinary b => FusionOperators.Binary(b.Op, aval.DType),
-            // add_any (the sum of two cotangents) runs the add kernel.
-            _ when ReferenceEquals(eq.Primitive, Builtins.AddAny) => FusionOperators.Binary(BinaryOp.Add, aval.DType),
-            // A 0-d value broadcast to the group's shape is that value in every lane.
-            BroadcastInDim when eq.Inputs[0].Aval.Shape.Rank == 0 => aval.DType == DType.Float64 ? typeof(IdentityOperator<double>) : typeof(IdentityOperator<float>),
-            _ => null,
-        };
+        Type? op = FusibleOperator(eq);
         if (op is null) return false;
-        foreach (var a in eq.Inputs)
-            if (a.Aval.Shape != aval.Shape && a.Aval.Shape.Rank != 0) return false;   // a real broadcast: its own kernel
 
         var key = (aval.Shape, aval.DType);
         // Values of other open groups (0-d values feeding a loop) must exist first: close those groups.
@@ -171,7 +191,31 @@ internal sealed class FusionPlanner
         return true;
     }
 
+    /// <summary>The operator struct of a fusible elementwise equation (float, operands of its shape or 0-d), else null.</summary>
+    private static Type? FusibleOperator(Equation eq)
+    {
+        if (eq.Outputs.Length != 1) return null;
+        var aval = eq.Outputs[0].Aval;
+        if (aval.DType is not (DType.Float64 or DType.Float32) || aval.Shape.Size == 0) return null;
+        Type? op = eq.Primitive switch
+        {
+            ElementwiseUnary u => FusionOperators.Unary(u.Op, aval.DType),
+            ElementwiseBinary b => FusionOperators.Binary(b.Op, aval.DType),
+            // add_any (the sum of two cotangents) runs the add kernel.
+            _ when ReferenceEquals(eq.Primitive, Builtins.AddAny) => FusionOperators.Binary(BinaryOp.Add, aval.DType),
+            // A 0-d value broadcast to the group's shape is that value in every lane.
+            BroadcastInDim when eq.Inputs[0].Aval.Shape.Rank == 0 => aval.DType == DType.Float64 ? typeof(IdentityOperator<double>) : typeof(IdentityOperator<float>),
+            _ => null,
+        };
+        if (op is null) return null;
+        foreach (var a in eq.Inputs)
+            if (a.Aval.Shape != aval.Shape && a.Aval.Shape.Rank != 0) return null;   // a real broadcast: its own kernel
+
+        return op;
+    }
+
     /// <summary>Emits an open group as a step: a plain kernel for a lone equation, else a generated loop.</summary>
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     private void Close(Group g)
     {
         if (!_open.TryGetValue(g.Key, out var current) || !ReferenceEquals(current, g)) return;
@@ -179,7 +223,9 @@ internal sealed class FusionPlanner
         foreach (var v in g.Members.Keys) _producer.Remove(v);
         foreach (var s in g.Sums) _producer.Remove(s.Output);
 
-        if (g.Order.Count == 1 && g.Sums.Count == 0)
+        // A lone equation runs its eager kernel (as fast, and one generated method fewer) — unless it reads or writes the
+        // register file, which only generated blocks do.
+        if (g.Order.Count == 1 && g.Sums.Count == 0 && !TouchesRegisters(g.Order[0].Equation))
         {
             var eq = g.Order[0].Equation;
             _steps.Add(new PrimitiveStep(eq, Atoms(eq.Inputs), Slots(eq.Outputs)));
@@ -200,6 +246,7 @@ internal sealed class FusionPlanner
                 var a = eq.Inputs[i];
                 if (a is Literal l) operands[i] = new KernelOperand(OperandKind.Literal, 0, Dispatch.Concrete(l.Value).GetDouble(0));
                 else if (memberIndex.TryGetValue((Var)a, out int m)) operands[i] = new KernelOperand(OperandKind.Member, m);
+                else if (scalar && _registers.TryGetValue((Var)a, out int reg)) operands[i] = new KernelOperand(OperandKind.Register, reg);
                 else if (a.Aval.Shape.Rank == 0) operands[i] = new KernelOperand(OperandKind.Scalar, IndexOf(scalars, (Var)a));
                 else operands[i] = new KernelOperand(OperandKind.Array, IndexOf(arrays, (Var)a));
             }
@@ -211,6 +258,7 @@ internal sealed class FusionPlanner
         // A member is written out when anything outside the group reads it, or the program returns it.
         var stores = new List<int>();
         var storedVars = new List<Var>();
+        var registerStores = new List<(int, int)>();
         var inGroup = new HashSet<int>(g.Order.Select(o => o.Index).Concat(g.Sums.Select(s => s.Index)));
         foreach (var (v, m) in memberIndex)
         {
@@ -226,6 +274,12 @@ internal sealed class FusionPlanner
             }
 
             if (!outside) continue;
+            if (scalar && _registers.TryGetValue(v, out int reg))
+            {
+                registerStores.Add((m, reg));
+                continue;
+            }
+
             stores.Add(m);
             storedVars.Add(v);
         }
@@ -240,12 +294,16 @@ internal sealed class FusionPlanner
             Members = members,
             Stores = stores,
             Sums = sums,
+            RegisterStores = registerStores,
         };
         var kernel = KernelEmitter.Emit(spec);
         var inputs = arrays.Concat(scalars).Select(Slot).ToArray();
         var outputs = storedVars.Select(Slot).Concat(g.Sums.Select(s => Slot(s.Output))).ToArray();
         _steps.Add(new FusedStep(spec, kernel, dtype, shape, inputs, outputs, g.Sums.Select(s => s.Equation).ToList()));
     }
+
+    private bool TouchesRegisters(Equation eq) =>
+        _registers.ContainsKey(eq.Outputs[0]) || eq.Inputs.Any(a => a is Var v && _registers.ContainsKey(v));
 
     private static int IndexOf(List<Var> list, Var v)
     {
@@ -288,4 +346,4 @@ internal sealed class FusionPlanner
 
 /// <summary>A compiled program's steps and slot layout: variables first, then literals (whose values are fixed).</summary>
 internal sealed record Plan(IReadOnlyList<Step> Steps, int SlotCount, int VariableSlots, IReadOnlyList<NDArray> Literals, int[] Outputs,
-    IReadOnlyDictionary<Var, int> VariableSlotMap);
+    IReadOnlyDictionary<Var, int> VariableSlotMap, int Registers);

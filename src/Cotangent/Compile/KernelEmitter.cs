@@ -27,6 +27,10 @@ internal static class KernelEmitter
         return dm.CreateDelegate<FusedKernel>();
     }
 
+    // Reflection lookups are the bulk of emitting a large block; each (operator, element type, arity) is looked up once.
+    private static readonly System.Collections.Concurrent.ConcurrentDictionary<(Type Op, Type Element, int Arity), MethodInfo> s_calls = new();
+    private static readonly System.Collections.Concurrent.ConcurrentDictionary<(Type Op, Type Element, int Arity), MethodInfo> s_invokes = new();
+
     private sealed class Writer
     {
         private readonly KernelSpec _spec;
@@ -74,6 +78,7 @@ internal static class KernelEmitter
             return result;
         }
 
+        [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
         public void Write()
         {
             // Prologue: references to the arrays' first elements, 0-d inputs as values.
@@ -88,8 +93,23 @@ internal static class KernelEmitter
 
             if (_spec.Scalar)
             {
-                // Straight-line code on locals; outputs are 1-element arrays.
+                // Straight-line code on locals; outputs are 1-element arrays, or registers when only later blocks read them.
+                if (_spec.UsesRegisters)
+                {
+                    _registers = _il.DeclareLocal(_t.MakeArrayType());
+                    LoadBuffer(RegisterBuffer);
+                    _il.Emit(OpCodes.Stloc, _registers);
+                }
+
                 EmitScalarBody(index: null);
+                foreach (var (member, register) in _spec.RegisterStores)
+                {
+                    _il.Emit(OpCodes.Ldloc, _registers!);
+                    _il.Emit(OpCodes.Ldc_I4, register);
+                    _il.Emit(OpCodes.Ldloc, _memberScalar[member]);
+                    _il.Emit(OpCodes.Stelem, _t);
+                }
+
                 for (int j = 0; j < _spec.Stores.Count; j++)
                 {
                     LoadBuffer(OutputBuffer(j));
@@ -216,6 +236,10 @@ internal static class KernelEmitter
 
         private int SumBuffer(int r) => _spec.ArrayInputs + _spec.ScalarInputs + _spec.Stores.Count + r;
 
+        private int RegisterBuffer => _spec.ArrayInputs + _spec.ScalarInputs + _spec.Stores.Count + _spec.Sums.Count;
+
+        private LocalBuilder? _registers;
+
         private void LoadBuffer(int index)
         {
             _il.Emit(OpCodes.Ldarg_0);
@@ -255,6 +279,7 @@ internal static class KernelEmitter
             else _il.Emit(OpCodes.Ldc_R4, (float)value);
         }
 
+        [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
         private void EmitScalarBody(LocalBuilder? index)
         {
             for (int m = 0; m < _spec.Members.Count; m++)
@@ -270,6 +295,11 @@ internal static class KernelEmitter
                             break;
                         case OperandKind.Scalar: _il.Emit(OpCodes.Ldloc, _scalar[o.Index]); break;
                         case OperandKind.Literal: EmitLiteral(o.Literal); break;
+                        case OperandKind.Register:
+                            _il.Emit(OpCodes.Ldloc, _registers!);
+                            _il.Emit(OpCodes.Ldc_I4, o.Index);
+                            _il.Emit(OpCodes.Ldelem, _t);
+                            break;
                         default: _il.Emit(OpCodes.Ldloc, _memberScalar[o.Index]); break;
                     }
                 }
@@ -304,8 +334,8 @@ internal static class KernelEmitter
 
             if (name == "IdentityOperator`1") return;   // the value is already on the stack
 
-            var helper = typeof(KernelHelpers).GetMethod(member.Operands.Length == 1 ? nameof(KernelHelpers.CallUnary) : nameof(KernelHelpers.CallBinary))!;
-            _il.Emit(OpCodes.Call, helper.MakeGenericMethod(member.Operator, _t));
+            _il.Emit(OpCodes.Call, s_calls.GetOrAdd((member.Operator, _t, member.Operands.Length), static k =>
+                typeof(KernelHelpers).GetMethod(k.Arity == 1 ? nameof(KernelHelpers.CallUnary) : nameof(KernelHelpers.CallBinary))!.MakeGenericMethod(k.Op, k.Element)));
         }
 
         private void DeclareVectorLocals()
@@ -343,6 +373,7 @@ internal static class KernelEmitter
             }
         }
 
+        [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
         private void EmitVectorBody(LocalBuilder offset, LocalBuilder? skip)
         {
             var load = Generic("LoadUnsafe", 2);
@@ -419,7 +450,9 @@ internal static class KernelEmitter
         }
 
         /// <summary>The operator struct's static Invoke taking <paramref name="arity"/> values of <paramref name="type"/>.</summary>
-        private static MethodInfo Invoke(Type op, Type type, int arity)
+        private static MethodInfo Invoke(Type op, Type type, int arity) => s_invokes.GetOrAdd((op, type, arity), static k => FindInvoke(k.Op, k.Element, k.Arity));
+
+        private static MethodInfo FindInvoke(Type op, Type type, int arity)
         {
             var ps = arity == 1 ? new[] { type } : [type, type];
             return op.GetMethod("Invoke", BindingFlags.Public | BindingFlags.Static, ps)

@@ -4,7 +4,7 @@ namespace Cotangent.Compile;
 
 /// <summary>
 /// A generated elementwise loop: reads <c>buffers</c> (array inputs, then 0-d inputs, then array outputs, then one
-/// partial-sum array per trailing reduction) over the index range [from, to); <c>part</c> (0 or 1) says which half of a
+/// partial-sum array per trailing reduction, then — for a 0-d block that uses it — the call's register file) over the index range [from, to); <c>part</c> (0 or 1) says which half of a
 /// split loop this is, so each half writes its own partial sum.
 /// </summary>
 internal delegate void FusedKernel(Array[] buffers, int from, int to, int part);
@@ -23,6 +23,9 @@ internal enum OperandKind
 
     /// <summary>The value of an earlier member of the group.</summary>
     Member,
+
+    /// <summary>A 0-d value another straight-line block left in the call's register file (index = register).</summary>
+    Register,
 }
 
 /// <summary>An operand of a fused operation: its kind and index (into the array inputs, the 0-d inputs or the members), or its literal value.</summary>
@@ -55,6 +58,12 @@ internal sealed class KernelSpec
 
     /// <summary>The member summed over the whole range for each trailing reduction, in order.</summary>
     public required IReadOnlyList<int> Sums { get; init; }
+
+    /// <summary>For a 0-d block: (member, register) pairs written to the call's register file, for later blocks only.</summary>
+    public IReadOnlyList<(int Member, int Register)> RegisterStores { get; init; } = [];
+
+    /// <summary>Whether the block reads or writes the register file, passed as the last buffer.</summary>
+    public bool UsesRegisters => RegisterStores.Count > 0 || Members.Any(m => m.Operands.Any(o => o.Kind == OperandKind.Register));
 
     /// <summary>How many members are transcendental functions (everything but arithmetic), which sets where the loop is split over threads.</summary>
     public int CostlyMembers => Members.Count(m => m.Operands.Length == 1 && !m.Operator.Name.StartsWith("Neg", StringComparison.Ordinal)

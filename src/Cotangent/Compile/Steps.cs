@@ -18,8 +18,15 @@ internal abstract class Step
     /// <summary>The slots written.</summary>
     public int[] Outputs { get; }
 
-    /// <summary>Runs the step on the slot array of one call.</summary>
-    public abstract void Run(NDArray[] slots);
+    /// <summary>Runs the step on the slot array and the register file (0-d values passed between straight-line blocks) of one call.</summary>
+    public abstract void Run(NDArray[] slots, Array? registers);
+}
+
+/// <summary>Room for up to four operands on the stack.</summary>
+[System.Runtime.CompilerServices.InlineArray(4)]
+internal struct FourArrays
+{
+    private NDArray _element;
 }
 
 /// <summary>A primitive run by its own kernel (the fallback for everything not fused: GEMM, gathers, control flow …).</summary>
@@ -27,10 +34,11 @@ internal sealed class PrimitiveStep(Equation equation, int[] inputs, int[] outpu
 {
     public Equation Equation { get; } = equation;
 
-    public override void Run(NDArray[] slots)
+    public override void Run(NDArray[] slots, Array? registers)
     {
         var eq = Equation;
-        Span<NDArray> args = Inputs.Length <= 4 ? new NDArray[Inputs.Length] : new NDArray[Inputs.Length];
+        var inline = default(FourArrays);
+        Span<NDArray> args = Inputs.Length <= 4 ? ((Span<NDArray>)inline)[..Inputs.Length] : new NDArray[Inputs.Length];
         for (int i = 0; i < args.Length; i++) args[i] = slots[Inputs[i]];
         if (Outputs.Length == 1 && !eq.Primitive.MultipleResults)
         {
@@ -63,12 +71,13 @@ internal sealed class FusedStep(KernelSpec spec, FusedKernel kernel, DType dtype
 
     private int Threshold => Spec.CostlyMembers > 0 ? 1 << 13 : 1 << 16;
 
-    public override void Run(NDArray[] slots)
+    public override void Run(NDArray[] slots, Array? registers)
     {
         var spec = Spec;
         int n = Shape.Size;
         int stores = spec.Stores.Count, sums = spec.Sums.Count;
-        var buffers = new Array[Inputs.Length + stores + sums];
+        var buffers = new Array[Inputs.Length + stores + sums + (spec.UsesRegisters ? 1 : 0)];
+        if (spec.UsesRegisters) buffers[^1] = registers!;
         for (int i = 0; i < Inputs.Length; i++) buffers[i] = slots[Inputs[i]].Data;
         int b = Inputs.Length;
         for (int j = 0; j < stores; j++) buffers[b + j] = NDArray.AllocateUninitialized(DType, n);

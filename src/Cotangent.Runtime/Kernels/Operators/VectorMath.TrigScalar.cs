@@ -11,6 +11,7 @@ namespace Cotangent.Runtime;
 internal static partial class VectorMath
 {
     /// <summary>sin x; bit-identical to lane 0 of <see cref="Sin"/> on <c>Vector256.Create(x)</c>.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static double SinScalar(double x)
     {
         double ax = Math.Abs(x);
@@ -22,6 +23,7 @@ internal static partial class VectorMath
     }
 
     /// <summary>cos x; bit-identical to lane 0 of <see cref="Cos"/> on <c>Vector256.Create(x)</c>.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static double CosScalar(double x)
     {
         if (Math.Abs(x) > TrigReductionLimit) return Math.Cos(x);
