@@ -27,6 +27,7 @@ public static class AdFigures
             ("tanh 128x256 f32", ops.TanhF32), ("tanh 128x256 f32 hand", ops.TanhF32Hand),
             ("loop 1e5 scan f", () => loops.ScanF()), ("loop 1e5 scan Grad", () => loops.ScanGrad()),
             ("loop 1e5 unrolled f", () => loops.UnrolledF()), ("loop 1e5 unrolled Grad", () => loops.UnrolledGrad()),
+            ("jit loop 1e5 scan f", () => loops.ScanJitF()), ("jit loop 1e5 scan Grad", () => loops.ScanJitGrad()),
             ("jit recurrence Jit(Grad)", () => jit.Value.RecurrenceJitGrad()), ("jit recurrence hand", () => w.RecurrenceHand()),
             ("jit elementwise Jit(ValueAndGrad)", () => jit.Value.ElementwiseJit()), ("jit elementwise fused hand", () => jit.Value.ElementwiseFusedHand()),
             ("jit elementwise fused hand 2 threads", () => jit.Value.ElementwiseFusedHandTwoThreads()),
@@ -106,6 +107,9 @@ public static class AdFigures
             string two = results.TryGetValue("jit elementwise fused hand 2 threads", out var e2) ? F($";  vs the same loop on two threads = {ej.Us / e2.Us:F2}") : "";
             Console.WriteLine(F($"jit elementwise Jit(ValueAndGrad(f)) / hand-written fused vector loop (one thread) = {ej.Us / eh.Us:F2}{two}"));
         }
+
+        if (results.TryGetValue("jit loop 1e5 scan f", out var lf) && results.TryGetValue("jit loop 1e5 scan Grad", out var lg))
+            Console.WriteLine(F($"jit loop 1e5    scan under Jit: f {lf.Us / ControlFlowWorkloads.Steps * 1000:F0} ns/step, Jit(Grad) {lg.Us / ControlFlowWorkloads.Steps * 1000:F0} ns/step"));
 
         if (results.TryGetValue("jit mlp step Jit", out var mj) && results.TryGetValue("jit mlp step eager", out var me))
         {

@@ -62,7 +62,7 @@ internal sealed class FusionPlanner
             if (TryFuse(e, eq)) continue;
             // Not fusible: every open group it reads is closed first, then it runs as its own step.
             foreach (var a in eq.Inputs) if (a is Var v && _producer.TryGetValue(v, out var g)) Close(g);
-            _steps.Add(new PrimitiveStep(eq, Atoms(eq.Inputs), Slots(eq.Outputs)));
+            _steps.Add(KernelStep(eq));
         }
 
         foreach (var g in _open.Values.ToList()) Close(g);
@@ -300,6 +300,20 @@ internal sealed class FusionPlanner
         var inputs = arrays.Concat(scalars).Select(Slot).ToArray();
         var outputs = storedVars.Select(Slot).Concat(g.Sums.Select(s => Slot(s.Output))).ToArray();
         _steps.Add(new FusedStep(spec, kernel, dtype, shape, inputs, outputs, g.Sums.Select(s => s.Equation).ToList()));
+    }
+
+    /// <summary>The step of an equation that is not fused: control flow with compiled sub-programs, else its kernel.</summary>
+    private Step KernelStep(Equation eq)
+    {
+        var inputs = Atoms(eq.Inputs);
+        var outputs = Slots(eq.Outputs);
+        return eq.Primitive switch
+        {
+            Scan => new ScanStep(eq, inputs, outputs),
+            While => new WhileStep(eq, inputs, outputs),
+            Cond => new CondStep(eq, inputs, outputs),
+            _ => new PrimitiveStep(eq, inputs, outputs),
+        };
     }
 
     private bool TouchesRegisters(Equation eq) =>

@@ -26,8 +26,8 @@ public sealed class Lowered
     /// <summary>How many generated loops (fusion groups) the compiled program runs.</summary>
     public int FusedLoops => _executable.Plan.Steps.Count(s => s is FusedStep);
 
-    /// <summary>How many equations run as their own kernel.</summary>
-    public int Kernels => _executable.Plan.Steps.Count(s => s is PrimitiveStep);
+    /// <summary>How many equations run as their own step: a kernel, or control flow whose sub-programs are compiled separately.</summary>
+    public int Kernels => _executable.Plan.Steps.Count(s => s is not FusedStep);
 
     /// <summary>Time spent optimizing, planning and generating code for this signature.</summary>
     public TimeSpan CompileTime => _executable.CompileTime;
@@ -59,6 +59,9 @@ public sealed class Lowered
                     break;
                 case PrimitiveStep p:
                     sb.Append("kernel: ").Append(outs).Append(" = ").Append(p.Equation.Primitive.Name).Append(' ').Append(ins);
+                    break;
+                case EquationStep e:
+                    sb.Append(e.Equation.Primitive.Name).Append(", each sub-program compiled: ").Append(outs).Append(" = ").Append(e.Equation.Primitive.Name).Append(' ').Append(ins);
                     break;
             }
         }

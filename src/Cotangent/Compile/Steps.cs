@@ -22,6 +22,13 @@ internal abstract class Step
     public abstract void Run(NDArray[] slots, Array? registers);
 }
 
+/// <summary>A step that runs one equation of the program (not fused): a kernel, or control flow.</summary>
+internal abstract class EquationStep(Equation equation, int[] inputs, int[] outputs) : Step(inputs, outputs)
+{
+    /// <summary>The equation.</summary>
+    public Equation Equation { get; } = equation;
+}
+
 /// <summary>Room for up to four operands on the stack.</summary>
 [System.Runtime.CompilerServices.InlineArray(4)]
 internal struct FourArrays
@@ -30,10 +37,8 @@ internal struct FourArrays
 }
 
 /// <summary>A primitive run by its own kernel (the fallback for everything not fused: GEMM, gathers, control flow …).</summary>
-internal sealed class PrimitiveStep(Equation equation, int[] inputs, int[] outputs) : Step(inputs, outputs)
+internal sealed class PrimitiveStep(Equation equation, int[] inputs, int[] outputs) : EquationStep(equation, inputs, outputs)
 {
-    public Equation Equation { get; } = equation;
-
     public override void Run(NDArray[] slots, Array? registers)
     {
         var eq = Equation;
