@@ -73,29 +73,36 @@ internal static class FusionOperators
         {
             UnaryOp.Neg => U<NegOperator<T>, T>(),
             UnaryOp.Rsqrt => U<RsqrtOperator<T>, T>(),
-            UnaryOp.Exp => U<ViaDoubleOperator<T, ExpFunction>, T>(),
-            UnaryOp.Log => U<ViaDoubleOperator<T, LogFunction>, T>(),
-            UnaryOp.Log1p => U<ViaDoubleOperator<T, Log1pFunction>, T>(),
-            UnaryOp.Expm1 => U<ViaDoubleOperator<T, Expm1Function>, T>(),
-            UnaryOp.Sin => U<ViaDoubleOperator<T, SinFunction>, T>(),
-            UnaryOp.Cos => U<ViaDoubleOperator<T, CosFunction>, T>(),
-            UnaryOp.Tan => U<ViaDoubleOperator<T, TanFunction>, T>(),
-            UnaryOp.Asin => U<ViaDoubleOperator<T, AsinFunction>, T>(),
-            UnaryOp.Acos => U<ViaDoubleOperator<T, AcosFunction>, T>(),
-            UnaryOp.Atan => U<ViaDoubleOperator<T, AtanFunction>, T>(),
-            UnaryOp.Sinh => U<ViaDoubleOperator<T, SinhFunction>, T>(),
-            UnaryOp.Cosh => U<ViaDoubleOperator<T, CoshFunction>, T>(),
-            UnaryOp.Tanh => U<ViaDoubleOperator<T, TanhFunction>, T>(),
-            UnaryOp.Logistic => U<ViaDoubleOperator<T, LogisticFunction>, T>(),
-            UnaryOp.Erf => U<ViaDoubleOperator<T, ErfFunction>, T>(),
-            UnaryOp.Erfc => U<ViaDoubleOperator<T, ErfcFunction>, T>(),
-            UnaryOp.Exp2 => U<ViaDoubleOperator<T, Exp2Function>, T>(),
-            UnaryOp.Log2 => U<ViaDoubleOperator<T, Log2Function>, T>(),
-            UnaryOp.Log10 => U<ViaDoubleOperator<T, Log10Function>, T>(),
+            UnaryOp.Exp => F<T, ExpFunction>(),
+            UnaryOp.Log => F<T, LogFunction>(),
+            UnaryOp.Log1p => F<T, Log1pFunction>(),
+            UnaryOp.Expm1 => F<T, Expm1Function>(),
+            UnaryOp.Sin => F<T, SinFunction>(),
+            UnaryOp.Cos => F<T, CosFunction>(),
+            UnaryOp.Tan => F<T, TanFunction>(),
+            UnaryOp.Asin => F<T, AsinFunction>(),
+            UnaryOp.Acos => F<T, AcosFunction>(),
+            UnaryOp.Atan => F<T, AtanFunction>(),
+            UnaryOp.Sinh => F<T, SinhFunction>(),
+            UnaryOp.Cosh => F<T, CoshFunction>(),
+            UnaryOp.Tanh => F<T, TanhFunction>(),
+            UnaryOp.Logistic => F<T, LogisticFunction>(),
+            UnaryOp.Erf => F<T, ErfFunction>(),
+            UnaryOp.Erfc => F<T, ErfcFunction>(),
+            UnaryOp.Exp2 => F<T, Exp2Function>(),
+            UnaryOp.Log2 => F<T, Log2Function>(),
+            UnaryOp.Log10 => F<T, Log10Function>(),
             _ => null,
         };
         return t;
     }
+
+    /// <summary>A function of <see cref="IDoubleFunction"/>: for f64 the same function without ViaDoubleOperator's generic
+    /// conversions (identical bits; fewer register spills once inlined into a long generated loop).</summary>
+    private static Type? F<T, TFunction>()
+        where T : unmanaged, IFloatingPointIeee754<T>
+        where TFunction : struct, IDoubleFunction
+        => typeof(T) == typeof(double) ? U<DoubleFunctionOperator<TFunction>, double>() : U<ViaDoubleOperator<T, TFunction>, T>();
 
     private static Type? U<TOp, T>()
         where TOp : struct, IUnaryOperator<T>

@@ -43,7 +43,7 @@ internal static class KernelEmitter
         private readonly LocalBuilder[] _memberScalar;
         private LocalBuilder[] _vin = [], _vscalar = [], _vmember = [], _vacc = [];
         private readonly LocalBuilder[] _sacc;
-        private readonly Dictionary<double, LocalBuilder> _vliteral = [];
+        private MethodInfo? _create;
 
         public Writer(KernelSpec spec, ILGenerator il)
         {
@@ -352,18 +352,7 @@ internal static class KernelEmitter
                 _il.Emit(OpCodes.Stloc, _vscalar[k]);
             }
 
-            foreach (var member in _spec.Members)
-            {
-                foreach (var o in member.Operands)
-                {
-                    if (o.Kind != OperandKind.Literal || _vliteral.ContainsKey(o.Literal)) continue;
-                    var local = _il.DeclareLocal(_v);
-                    EmitLiteral(o.Literal);
-                    _il.Emit(OpCodes.Call, create);
-                    _il.Emit(OpCodes.Stloc, local);
-                    _vliteral[o.Literal] = local;
-                }
-            }
+            _create = create;
 
             var zero = _v.GetProperty("Zero")!.GetGetMethod()!;
             foreach (var acc in _vacc)
@@ -391,11 +380,19 @@ internal static class KernelEmitter
                 var member = _spec.Members[m];
                 foreach (var o in member.Operands)
                 {
+                    if (o.Kind == OperandKind.Literal)
+                    {
+                        // A literal is created where it is used: the JIT sees a constant vector (a memory operand), not a
+                        // loop-long local occupying one of the 16 vector registers.
+                        EmitLiteral(o.Literal);
+                        _il.Emit(OpCodes.Call, _create!);
+                        continue;
+                    }
+
                     var local = o.Kind switch
                     {
                         OperandKind.Array => _vin[o.Index],
                         OperandKind.Scalar => _vscalar[o.Index],
-                        OperandKind.Literal => _vliteral[o.Literal],
                         _ => _vmember[o.Index],
                     };
                     _il.Emit(OpCodes.Ldloc, local);

@@ -1,4 +1,5 @@
 using System.Numerics;
+using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics;
 
 namespace Cotangent.Runtime;
@@ -33,4 +34,24 @@ internal readonly struct ViaDoubleOperator<T, TFunction> : IUnaryOperator<T>
     }
 
     public static Vector512<T> Invoke(Vector512<T> x) => Vector512.Create(Invoke(x.GetLower()), Invoke(x.GetUpper()));
+}
+
+/// <summary>
+/// An <see cref="IDoubleFunction"/> as an f64 operator with no generic conversions in the way: the same function, so
+/// the same bits as <see cref="ViaDoubleOperator{T, TFunction}"/> at T = double, but inlined into a generated loop
+/// without the reinterpreting copies the generic form leaves the JIT (which spill vector registers in long loops).
+/// </summary>
+internal readonly struct DoubleFunctionOperator<TFunction> : IUnaryOperator<double>
+    where TFunction : struct, IDoubleFunction
+{
+    public static bool Vectorizable => true;
+
+    public static double Invoke(double x) => TFunction.Invoke(x);
+
+    public static Vector128<double> Invoke(Vector128<double> x) => ViaDoubleOperator<double, TFunction>.Invoke(x);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector256<double> Invoke(Vector256<double> x) => TFunction.Invoke(x);
+
+    public static Vector512<double> Invoke(Vector512<double> x) => Vector512.Create(TFunction.Invoke(x.GetLower()), TFunction.Invoke(x.GetUpper()));
 }
