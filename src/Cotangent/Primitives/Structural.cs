@@ -23,7 +23,7 @@ public abstract class StructuralUnary<TParams> : Primitive<TParams>, ILinearPrim
 }
 
 /// <summary>reshape: same elements in row-major order, new shape.</summary>
-public sealed class Reshape() : StructuralUnary<ShapeParams>("reshape"), ISimplifyRule
+public sealed class Reshape() : StructuralUnary<ShapeParams>("reshape"), ISimplifyRule, IElementPreserving
 {
     /// <summary>reshape to the operand's own shape → the operand; reshape(reshape(x)) → one reshape of x (exact: no arithmetic).</summary>
     public Atom? Simplify(Equation equation, SimplifyContext context)
@@ -55,7 +55,7 @@ public sealed class Reshape() : StructuralUnary<ShapeParams>("reshape"), ISimpli
 }
 
 /// <summary>transpose: permutes axes.</summary>
-public sealed class TransposeDims() : StructuralUnary<PermutationParams>("transpose"), ISimplifyRule
+public sealed class TransposeDims() : StructuralUnary<PermutationParams>("transpose"), ISimplifyRule, IElementPreserving
 {
     /// <summary>
     /// The identity permutation → the operand; transpose(transpose(x, p₁), p₂) → transpose(x, q) with q[j] = p₁[p₂[j]]
@@ -107,7 +107,7 @@ public sealed class TransposeDims() : StructuralUnary<PermutationParams>("transp
 }
 
 /// <summary>broadcast_in_dim: operand axis i becomes result axis broadcast_dimensions[i]; size-1 axes stretch.</summary>
-public sealed class BroadcastInDim() : StructuralUnary<BroadcastParams>("broadcast_in_dim"), ISimplifyRule
+public sealed class BroadcastInDim() : StructuralUnary<BroadcastParams>("broadcast_in_dim"), ISimplifyRule, IElementPreserving
 {
     /// <summary>A broadcast to the operand's own shape (the dimensions are then the identity) → the operand.</summary>
     public Atom? Simplify(Equation equation, SimplifyContext context) =>

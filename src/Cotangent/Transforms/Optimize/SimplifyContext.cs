@@ -102,6 +102,10 @@ public sealed class SimplifyContext
     {
         if (_constants.TryGetValue(v, out var array)) return Uniform(array);
         if (DefinitionOf(v) is { } eq && ReferenceEquals(eq.Primitive, Builtins.Zeros) && v.Aval.DType != DType.Bool && v.Aval.Shape.Size > 0) return 0.0;
+        // A broadcast (reshape, transpose …) of a uniform value is uniform, with the same value and dtype.
+        if (DefinitionOf(v) is { Primitive: IElementPreserving, Inputs: [var source] } && v.Aval.Shape.Size > 0 && source.Aval.DType == v.Aval.DType
+            && TryGetUniform(source, out double c))
+            return c;
         return null;
     }
 
