@@ -16,9 +16,10 @@ internal sealed class Executable
 
     // Register files of finished calls, reused by the next (a call takes one, so concurrent and nested calls never share).
     private readonly System.Collections.Concurrent.ConcurrentBag<double[]> _registerFiles = [];
+    private readonly System.Collections.Concurrent.ConcurrentBag<Dictionary<Array, int>> _refTables = [];
     private readonly bool _trackBuffers;
 
-    private Executable(Program source, Program optimized, Plan plan, IReadOnlyList<(string Pass, int Equations)> passes, TimeSpan compileTime)
+    private Executable(Program source, Program optimized, Plan plan, IReadOnlyList<(string Pass, int Equations, double Ms)> passes, TimeSpan compileTime)
     {
         Source = source;
         Optimized = optimized;
@@ -49,7 +50,7 @@ internal sealed class Executable
     public Plan Plan { get; }
 
     /// <summary>Each pass with the equation count after it.</summary>
-    public IReadOnlyList<(string Pass, int Equations)> Passes { get; }
+    public IReadOnlyList<(string Pass, int Equations, double Ms)> Passes { get; }
 
     /// <summary>Time spent optimizing, planning and generating code.</summary>
     public TimeSpan CompileTime { get; }
@@ -66,9 +67,18 @@ internal sealed class Executable
     {
         s_compilations++;
         var clock = Stopwatch.StartNew();
-        var passes = new List<(string, int)>();
-        var optimized = Optimizer.Run(program, (name, p) => passes.Add((name, p.Equations.Count)));
+        var passes = new List<(string, int, double)>();
+        var last = clock.Elapsed;
+        void Lap(string name, int equations)
+        {
+            var now = clock.Elapsed;
+            passes.Add((name, equations, (now - last).TotalMilliseconds));
+            last = now;
+        }
+
+        var optimized = Optimizer.Run(program, (name, p) => Lap(name, p.Equations.Count));
         var plan = FusionPlanner.Build(optimized);
+        Lap("plan + generate", optimized.Equations.Count);
         return new Executable(program, optimized, plan, passes, clock.Elapsed);
     }
 
@@ -88,7 +98,7 @@ internal sealed class Executable
         if (_trackBuffers)
         {
             // Inputs and constants are pinned (counted once more than their slots), so they are never handed back.
-            refs = new(ReferenceEqualityComparer.Instance);
+            if (!_refTables.TryTake(out refs)) refs = new(ReferenceEqualityComparer.Instance);
             for (int i = 0; i < inputs.Length + p.ConstVars.Count; i++) Hold(refs, slots[i].Data, 2);
         }
 
@@ -117,6 +127,12 @@ internal sealed class Executable
         }
 
         if (registers is not null) _registerFiles.Add(registers);
+        if (refs is not null)
+        {
+            refs.Clear();
+            _refTables.Add(refs);
+        }
+
         var result = new NDArray[plan.Outputs.Length];
         for (int i = 0; i < result.Length; i++) result[i] = slots[plan.Outputs[i]];
         return result;

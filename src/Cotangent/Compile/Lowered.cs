@@ -20,8 +20,9 @@ public sealed class Lowered
     /// <summary>The program after dead-code elimination, common-subexpression elimination, constant folding and simplification.</summary>
     public Program Optimized => _executable.Optimized;
 
-    /// <summary>Each optimization pass with the number of equations after it, in order.</summary>
-    public IReadOnlyList<(string Pass, int Equations)> Passes => _executable.Passes;
+    /// <summary>Each optimization pass (and last, planning with code generation) with the number of equations after it and the
+    /// milliseconds it took (its check included), in order.</summary>
+    public IReadOnlyList<(string Pass, int Equations, double Ms)> Passes => _executable.Passes;
 
     /// <summary>How many generated loops (fusion groups) the compiled program runs.</summary>
     public int FusedLoops => _executable.Plan.Steps.Count(s => s is FusedStep);
@@ -38,7 +39,7 @@ public sealed class Lowered
         var sb = new StringBuilder();
         var context = new ProgramPrinter.Context();
         ProgramPrinter.Append(sb, Optimized, context, 0);
-        sb.Append("\n\npasses: ").AppendJoin(", ", Passes.Select(p => $"{p.Pass} → {p.Equations}"));
+        sb.Append("\n\npasses: ").AppendJoin(", ", Passes.Select(p => string.Create(System.Globalization.CultureInfo.InvariantCulture, $"{p.Pass} → {p.Equations} ({p.Ms:F1} ms)")));
         sb.Append($"\nsteps ({FusedLoops} fused loops, {Kernels} kernels; compiled in {CompileTime.TotalMilliseconds:F1} ms):");
         var names = new string[_executable.Plan.SlotCount];
         foreach (var (v, slot) in _executable.Plan.VariableSlotMap) names[slot] = context.Use(v);

@@ -8,6 +8,7 @@ namespace Cotangent.Core;
 public static class ProgramChecker
 {
     /// <summary>Checks <paramref name="program"/>; throws <see cref="ProgramCheckException"/> naming the first fault.</summary>
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     public static void Check(Program program)
     {
         var defined = new HashSet<Var>();

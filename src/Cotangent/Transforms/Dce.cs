@@ -41,6 +41,7 @@ public static class Dce
     /// <paramref name="program"/> restricted to the outputs flagged in <paramref name="usedOutputs"/>, without
     /// the equations and inputs those do not need; <paramref name="usedInputs"/> receives which inputs remain.
     /// </summary>
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     public static Program Prune(Program program, ReadOnlySpan<bool> usedOutputs, Span<bool> usedInputs)
     {
         ArgumentNullException.ThrowIfNull(program);
@@ -69,6 +70,7 @@ public static class Dce
     }
 
     // Walks backwards from the live set, keeping (or pruning) equations; marks what they read as live.
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     private static List<Equation> Sweep(Program program, VarSet live, out bool changed)
     {
         changed = false;

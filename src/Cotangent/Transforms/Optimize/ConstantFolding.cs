@@ -25,6 +25,7 @@ public static class ConstantFolding
     /// <param name="maxElements">The largest result, in elements, that is folded into a constant.</param>
     /// <exception cref="ArgumentNullException">program is null.</exception>
     /// <exception cref="ArgumentOutOfRangeException">maxElements is negative.</exception>
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     public static Program Run(Program program, long maxElements = 1 << 16)
     {
         ArgumentNullException.ThrowIfNull(program);

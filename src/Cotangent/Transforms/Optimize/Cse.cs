@@ -19,6 +19,7 @@ public static class Cse
 {
     /// <summary>A copy of <paramref name="program"/> without repeated equations and constants (the same program when there are none).</summary>
     /// <exception cref="ArgumentNullException">program is null.</exception>
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     public static Program Run(Program program)
     {
         ArgumentNullException.ThrowIfNull(program);

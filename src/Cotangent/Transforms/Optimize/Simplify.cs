@@ -45,6 +45,7 @@ public static class Simplify
     }
 
     // One pass over the equations; the same program when no rule fired.
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     private static Program Sweep(Program program, bool ignoreSignOfZero)
     {
         var context = new SimplifyContext(program, ignoreSignOfZero);
