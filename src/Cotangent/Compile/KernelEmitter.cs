@@ -138,43 +138,46 @@ internal static class KernelEmitter
             {
                 DeclareVectorLocals();
                 var loop = _il.DefineLabel();
-                var tail = _il.DefineLabel();
+                var full = _il.DefineLabel();
                 // if (to − from < lanes) goto scalarLoop
                 _il.Emit(OpCodes.Ldarg_2);
                 _il.Emit(OpCodes.Ldarg_1);
                 _il.Emit(OpCodes.Sub);
                 _il.Emit(OpCodes.Ldc_I4, _lanes);
                 _il.Emit(OpCodes.Blt, scalarLoop);
-                // loop: if (i > to − lanes) goto tail; body(i); i += lanes
+                // One body for the whole range (a second copy for the remainder would double the inlined math and push the
+                // JIT past the locals it tracks, spilling vector registers): off = min(i, to − lanes), so the last vector
+                // overlaps the one before it; skip = i − off lanes of it were summed already.
+                var off = _il.DeclareLocal(typeof(int));
+                var skip = _il.DeclareLocal(typeof(int));
                 _il.MarkLabel(loop);
+                _il.Emit(OpCodes.Ldloc, i);
+                _il.Emit(OpCodes.Ldarg_2);
+                _il.Emit(OpCodes.Bge, epilogue);
+                _il.Emit(OpCodes.Ldloc, i);
+                _il.Emit(OpCodes.Stloc, off);
+                _il.Emit(OpCodes.Ldc_I4_0);
+                _il.Emit(OpCodes.Stloc, skip);
                 _il.Emit(OpCodes.Ldloc, i);
                 _il.Emit(OpCodes.Ldarg_2);
                 _il.Emit(OpCodes.Ldc_I4, _lanes);
                 _il.Emit(OpCodes.Sub);
-                _il.Emit(OpCodes.Bgt, tail);
-                EmitVectorBody(i, skip: null);
+                _il.Emit(OpCodes.Ble, full);
+                _il.Emit(OpCodes.Ldarg_2);
+                _il.Emit(OpCodes.Ldc_I4, _lanes);
+                _il.Emit(OpCodes.Sub);
+                _il.Emit(OpCodes.Stloc, off);
+                _il.Emit(OpCodes.Ldloc, i);
+                _il.Emit(OpCodes.Ldloc, off);
+                _il.Emit(OpCodes.Sub);
+                _il.Emit(OpCodes.Stloc, skip);
+                _il.MarkLabel(full);
+                EmitVectorBody(off, _spec.Sums.Count > 0 ? skip : null);
                 _il.Emit(OpCodes.Ldloc, i);
                 _il.Emit(OpCodes.Ldc_I4, _lanes);
                 _il.Emit(OpCodes.Add);
                 _il.Emit(OpCodes.Stloc, i);
                 _il.Emit(OpCodes.Br, loop);
-                // tail: the last full vector again at to − lanes; sums skip the lanes already counted.
-                _il.MarkLabel(tail);
-                _il.Emit(OpCodes.Ldloc, i);
-                _il.Emit(OpCodes.Ldarg_2);
-                _il.Emit(OpCodes.Beq, epilogue);
-                var j = _il.DeclareLocal(typeof(int));
-                var skip = _il.DeclareLocal(typeof(int));
-                _il.Emit(OpCodes.Ldarg_2);
-                _il.Emit(OpCodes.Ldc_I4, _lanes);
-                _il.Emit(OpCodes.Sub);
-                _il.Emit(OpCodes.Stloc, j);
-                _il.Emit(OpCodes.Ldloc, i);
-                _il.Emit(OpCodes.Ldloc, j);
-                _il.Emit(OpCodes.Sub);
-                _il.Emit(OpCodes.Stloc, skip);
-                EmitVectorBody(j, skip);
-                _il.Emit(OpCodes.Br, epilogue);
             }
 
             // Ranges shorter than a vector: the scalar code, as the eager kernels do.
