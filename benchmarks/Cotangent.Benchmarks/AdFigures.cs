@@ -17,7 +17,7 @@ public static class AdFigures
         var w = new AdWorkloads();
         var ops = new EagerOpWorkloads();
         var loops = new ControlFlowWorkloads();
-        var jit = new Lazy<JitWorkloads>(() => new JitWorkloads());
+        var jit = new Lazy<JitWorkloads>(() => new JitWorkloads(w));
         var rows = new (string Name, Func<object> Run)[]
         {
             ("elementwise f", () => w.ElementwiseF()), ("elementwise Grad", w.ElementwiseGrad), ("elementwise hand", w.ElementwiseHand),

@@ -34,6 +34,12 @@ public sealed class AdWorkloads
         _images = new Tensor(Kernels.RandomUniform(5, DType.Float32, Shape.Of(Batch, 784), 0, 1));
     }
 
+    /// <summary>The MLP's parameters (W1, b1, W2, b2, W3, b3).</summary>
+    internal Tensor[] MlpParameters => _mlp;
+
+    /// <summary>The 1M-element input.</summary>
+    internal Tensor ElementwiseInput => _xt;
+
     private static Tensor Init(ulong seed, int rows, int cols) =>
         new Tensor(Kernels.RandomNormal(seed, DType.Float32, Shape.Of(rows, cols))) * (float)(1 / Math.Sqrt(rows));
 
@@ -43,7 +49,7 @@ public sealed class AdWorkloads
 
     // --- 1M-element elementwise: f(x) = Σ tanh(x)·x + exp(−x²) ---------------------------------
 
-    private static Tensor ElementwiseF(Tensor x) => SumAll((Lax.Tanh(x) * x) + Lax.Exp(-(x * x)));
+    internal static Tensor ElementwiseF(Tensor x) => SumAll((Lax.Tanh(x) * x) + Lax.Exp(-(x * x)));
 
     public double ElementwiseF() => ElementwiseF(_xt).ToDouble();
 
@@ -65,7 +71,7 @@ public sealed class AdWorkloads
 
     // --- MLP 784-256-256-10, f32, batch 128, loss −mean(log_softmax(o)) as in the TorchSharp benchmark ---
 
-    private Tensor MlpLoss(Tensor[] p)
+    internal Tensor MlpLoss(Tensor[] p)
     {
         var h1 = Lax.Tanh(MatMul(_images, p[0]) + p[1]);
         var h2 = Lax.Tanh(MatMul(h1, p[2]) + p[3]);
@@ -112,7 +118,7 @@ public sealed class AdWorkloads
 
     // --- 1000-step scalar recurrence y ← sin(y)·1.01 + 0.1 (3 primitives per step) ----------------
 
-    private static Tensor Recurrence(Tensor y)
+    internal static Tensor Recurrence(Tensor y)
     {
         for (int i = 0; i < Steps; i++) y = (Lax.Sin(y) * 1.01) + 0.1;
         return y;

@@ -2,7 +2,6 @@ using System.Diagnostics;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics;
-using Cotangent.Primitives;
 using Cotangent.Runtime;
 
 namespace Cotangent.Benchmarks;
@@ -16,44 +15,27 @@ namespace Cotangent.Benchmarks;
 public sealed class JitWorkloads
 {
     private const int ElementCount = 1_000_000;
-    private const int Steps = 1000;
-    private const int Batch = 128;
     private const float LearningRate = 0.01f;
 
+    private readonly AdWorkloads _w;
     private readonly Tensor _xt;
     private readonly double[] _x;
     private readonly double[] _grad = new double[ElementCount];
     private readonly JitFunction<Tensor, Tensor> _recurrenceGrad;
     private readonly JitFunction<Tensor, (Tensor Value, Tensor Grad)> _elementwise;
     private readonly Tensor[] _mlp;
-    private readonly Tensor _images;
     private readonly JitFunction<Tensor[], Tensor[]> _mlpStep;
 
-    public JitWorkloads()
+    /// <summary>The same functions and data as <paramref name="workloads"/>.</summary>
+    public JitWorkloads(AdWorkloads workloads)
     {
-        _xt = new Tensor(Kernels.RandomNormal(1, DType.Float64, Shape.Of(ElementCount)));
+        _w = workloads;
+        _xt = workloads.ElementwiseInput;
         _x = _xt.ToArray<double>();
-        _recurrenceGrad = Ad.Jit(Ad.Grad<Tensor>(Recurrence));
-        _elementwise = Ad.Jit(Ad.ValueAndGrad<Tensor>(ElementwiseF));
-        _mlp =
-        [
-            Init(2, 784, 256), new Tensor(NDArray.Zeros(DType.Float32, Shape.Of(256))),
-            Init(3, 256, 256), new Tensor(NDArray.Zeros(DType.Float32, Shape.Of(256))),
-            Init(4, 256, 10), new Tensor(NDArray.Zeros(DType.Float32, Shape.Of(10))),
-        ];
-        _images = new Tensor(Kernels.RandomUniform(5, DType.Float32, Shape.Of(Batch, 784), 0, 1));
+        _recurrenceGrad = Ad.Jit(Ad.Grad<Tensor>(AdWorkloads.Recurrence));
+        _elementwise = Ad.Jit(Ad.ValueAndGrad<Tensor>(AdWorkloads.ElementwiseF));
+        _mlp = workloads.MlpParameters;
         _mlpStep = Ad.Jit<Tensor[], Tensor[]>(MlpStep);
-    }
-
-    private static Tensor Init(ulong seed, int rows, int cols) =>
-        new Tensor(Kernels.RandomNormal(seed, DType.Float32, Shape.Of(rows, cols))) * (float)(1 / Math.Sqrt(rows));
-
-    // --- recurrence ---------------------------------------------------------------------------------
-
-    private static Tensor Recurrence(Tensor y)
-    {
-        for (int i = 0; i < Steps; i++) y = (Lax.Sin(y) * 1.01) + 0.1;
-        return y;
     }
 
     /// <summary>Jit(Grad(f)) of the recurrence, compiled once in the constructor's first call.</summary>
@@ -64,7 +46,7 @@ public sealed class JitWorkloads
     public static (double FirstCallMs, double CompileMs, string Passes) RecurrenceCompileTime()
     {
         var watch = Stopwatch.StartNew();
-        var jitted = Ad.Jit(Ad.Grad<Tensor>(Recurrence));
+        var jitted = Ad.Jit(Ad.Grad<Tensor>(AdWorkloads.Recurrence));
         var lowered = jitted.Lower(0.5);
         jitted.Invoke(0.5);
         var passes = string.Join(", ", lowered.Passes.Select(p => string.Create(System.Globalization.CultureInfo.InvariantCulture, $"{p.Pass} {p.Ms:F1}")));
@@ -72,8 +54,6 @@ public sealed class JitWorkloads
     }
 
     // --- 1M-element value and gradient --------------------------------------------------------------
-
-    private static Tensor ElementwiseF(Tensor x) => Lax.ReduceSum((Lax.Tanh(x) * x) + Lax.Exp(-(x * x)), [0]);
 
     /// <summary>Jit(ValueAndGrad(f)).</summary>
     public Tensor ElementwiseJit() => _elementwise.Invoke(_xt).Grad;
@@ -119,20 +99,10 @@ public sealed class JitWorkloads
 
     // --- MLP training step ----------------------------------------------------------------------------
 
-    private Tensor MlpLoss(Tensor[] p)
-    {
-        var h1 = Lax.Tanh(MatMul(_images, p[0]) + p[1]);
-        var h2 = Lax.Tanh(MatMul(h1, p[2]) + p[3]);
-        var o = MatMul(h2, p[4]) + p[5];
-        return -Np.Mean(Np.LogSoftmax(o, 1));
-    }
-
-    private static Tensor MatMul(Tensor a, Tensor b) => Lax.DotGeneral(a, b, [1], [0], [], []);
-
     /// <summary>One SGD step: p − η·∇loss(p).</summary>
     private Tensor[] MlpStep(Tensor[] p)
     {
-        var g = Ad.Grad<Tensor[]>(MlpLoss)(p);
+        var g = Ad.Grad<Tensor[]>(_w.MlpLoss)(p);
         var next = new Tensor[p.Length];
         for (int i = 0; i < p.Length; i++) next[i] = p[i] - (g[i] * LearningRate);
         return next;
