@@ -209,9 +209,30 @@ internal sealed class FusionPlanner
         };
         if (op is null) return null;
         foreach (var a in eq.Inputs)
-            if (a.Aval.Shape != aval.Shape && a.Aval.Shape.Rank != 0) return null;   // a real broadcast: its own kernel
+            if (a.Aval.Shape != aval.Shape && a.Aval.Shape.Rank != 0 && RowPeriod(a.Aval, aval) == 0) return null;   // other broadcasts: their own kernel
 
         return op;
+    }
+
+    /// <summary>
+    /// When <paramref name="operand"/> is a row repeated along the leading axes of <paramref name="result"/> (its shape,
+    /// leading 1s aside, is the result's trailing axes — a bias of a batch), its size p when p is a multiple of the vector
+    /// width (so each vector of the loop reads p's elements contiguously at index mod p); else 0.
+    /// </summary>
+    private static int RowPeriod(Aval operand, Aval result)
+    {
+        var dims = operand.Shape.Dims;
+        int lead = 0;
+        while (lead < dims.Length && dims[lead] == 1) lead++;
+        int rank = dims.Length - lead;
+        var outDims = result.Shape.Dims;
+        if (rank == 0 || rank > outDims.Length) return 0;
+        for (int i = 0; i < rank; i++)
+            if (dims[lead + i] != outDims[outDims.Length - rank + i]) return 0;
+        int period = operand.Shape.Size;
+        int bits = result.DType == DType.Float64 ? FusionOperators.VectorBits<double>() : FusionOperators.VectorBits<float>();
+        int lanes = bits == 0 ? 1 : bits / 8 / (result.DType == DType.Float64 ? 8 : 4);
+        return period < result.Shape.Size && period % lanes == 0 ? period : 0;
     }
 
     /// <summary>Emits an open group as a step: a plain kernel for a lone equation, else a generated loop.</summary>
@@ -235,6 +256,7 @@ internal sealed class FusionPlanner
         var (shape, dtype) = g.Key;
         bool scalar = shape.Rank == 0;
         var arrays = new List<Var>();
+        var periods = new List<int>();
         var scalars = new List<Var>();
         var members = new List<KernelMember>();
         var memberIndex = new Dictionary<Var, int>();
@@ -248,7 +270,11 @@ internal sealed class FusionPlanner
                 else if (memberIndex.TryGetValue((Var)a, out int m)) operands[i] = new KernelOperand(OperandKind.Member, m);
                 else if (scalar && _registers.TryGetValue((Var)a, out int reg)) operands[i] = new KernelOperand(OperandKind.Register, reg);
                 else if (a.Aval.Shape.Rank == 0) operands[i] = new KernelOperand(OperandKind.Scalar, IndexOf(scalars, (Var)a));
-                else operands[i] = new KernelOperand(OperandKind.Array, IndexOf(arrays, (Var)a));
+                else
+                {
+                    operands[i] = new KernelOperand(OperandKind.Array, IndexOf(arrays, (Var)a));
+                    if (periods.Count < arrays.Count) periods.Add(a.Aval.Shape == shape ? 0 : a.Aval.Shape.Size);
+                }
             }
 
             memberIndex[eq.Outputs[0]] = members.Count;
@@ -290,6 +316,7 @@ internal sealed class FusionPlanner
             Element = dtype == DType.Float64 ? typeof(double) : typeof(float),
             Scalar = scalar,
             ArrayInputs = arrays.Count,
+            ArrayPeriods = periods,
             ScalarInputs = scalars.Count,
             Members = members,
             Stores = stores,

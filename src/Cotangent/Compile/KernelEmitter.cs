@@ -259,12 +259,27 @@ internal static class KernelEmitter
             _il.Emit(OpCodes.Stloc, target);
         }
 
-        /// <summary>Pushes the address of element <paramref name="index"/> after the reference in <paramref name="baseRef"/>.</summary>
-        private void ElementAddress(LocalBuilder baseRef, LocalBuilder index)
+        private int Period(int arrayInput) => arrayInput < _spec.ArrayPeriods.Count ? _spec.ArrayPeriods[arrayInput] : 0;
+
+        /// <summary>Pushes index (mod <paramref name="period"/> when it is not 0) as an unsigned native integer.</summary>
+        private void EmitIndex(LocalBuilder index, int period, OpCode conversion)
+        {
+            _il.Emit(OpCodes.Ldloc, index);
+            if (period > 0)
+            {
+                _il.Emit(OpCodes.Ldc_I4, period);
+                _il.Emit(OpCodes.Rem);
+            }
+
+            _il.Emit(conversion);
+        }
+
+        /// <summary>Pushes the address of element <paramref name="index"/> (mod <paramref name="period"/> when not 0) after the
+        /// reference in <paramref name="baseRef"/>.</summary>
+        private void ElementAddress(LocalBuilder baseRef, LocalBuilder index, int period = 0)
         {
             _il.Emit(OpCodes.Ldloc, baseRef);
-            _il.Emit(OpCodes.Ldloc, index);
-            _il.Emit(OpCodes.Conv_I);
+            EmitIndex(index, period, OpCodes.Conv_I);
             _il.Emit(OpCodes.Sizeof, _t);
             _il.Emit(OpCodes.Mul);
             _il.Emit(OpCodes.Add);
@@ -293,7 +308,7 @@ internal static class KernelEmitter
                     switch (o.Kind)
                     {
                         case OperandKind.Array:
-                            ElementAddress(_inRef[o.Index], index!);
+                            ElementAddress(_inRef[o.Index], index!, Period(o.Index));
                             _il.Emit(OpCodes.Ldobj, _t);
                             break;
                         case OperandKind.Scalar: _il.Emit(OpCodes.Ldloc, _scalar[o.Index]); break;
@@ -372,8 +387,7 @@ internal static class KernelEmitter
             for (int k = 0; k < _spec.ArrayInputs; k++)
             {
                 _il.Emit(OpCodes.Ldloc, _inRef[k]);
-                _il.Emit(OpCodes.Ldloc, offset);
-                _il.Emit(OpCodes.Conv_U);
+                EmitIndex(offset, Period(k), OpCodes.Conv_U);
                 _il.Emit(OpCodes.Call, load);
                 _il.Emit(OpCodes.Stloc, _vin[k]);
             }

@@ -49,6 +49,10 @@ internal sealed class KernelSpec
 
     public required int ArrayInputs { get; init; }
 
+    /// <summary>Per array input, 0 when it has the group's shape, else its size p: a row repeated along the leading axes,
+    /// read at index mod p (p is a multiple of the vector width, so each vector reads p's elements contiguously).</summary>
+    public IReadOnlyList<int> ArrayPeriods { get; init; } = [];
+
     public required int ScalarInputs { get; init; }
 
     public required IReadOnlyList<KernelMember> Members { get; init; }

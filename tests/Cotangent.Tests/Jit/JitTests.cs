@@ -69,6 +69,32 @@ public class JitTests
         }
     }
 
+    [Fact]
+    public void RowBroadcastOperands_AreFused_WithTheEagerBits()
+    {
+        // A bias added to every row, and a row of a different rank ([1, p] and [p]), on f64 and f32, at row lengths that
+        // are multiples of every vector width and ones that are not (those stay separate kernels), over sizes past the split.
+        foreach (var dtype in new[] { DType.Float64, DType.Float32 })
+        {
+            foreach (var (rows, p) in new[] { (3, 16), (5, 12), (1000, 64), (7, 10), (300, 256) })
+            {
+                var x = Np.RandomNormal(1, [rows, p], dtype);
+                var b = Np.RandomNormal(2, [p], dtype);
+                var c = Np.RandomNormal(3, [1, p], dtype);
+                Func<Tensor, Tensor> f = v => Np.Tanh(v + b) * c - b;
+                var jitted = Ad.Jit(f);
+                AssertBitwise(f(x), jitted.Invoke(x), $"{dtype} [{rows},{p}]");
+                var grad = Ad.Grad<Tensor>(v => Np.Sum(Np.Tanh(v + b) * c));
+                AssertClose(grad(x).AsType(DType.Float64), Ad.Jit(grad).Invoke(x).AsType(DType.Float64), $"gradient {dtype} [{rows},{p}]");
+            }
+        }
+
+        var bias = Np.RandomNormal(4, [256]);
+        var lowered = Ad.Jit<Tensor, Tensor>(v => Np.Tanh(v + bias) * 2.0).Lower(Np.Zeros(128, 256)).ToString();
+        Assert.Contains("fused loop f64[128,256]", lowered, StringComparison.Ordinal);
+        Assert.DoesNotContain("kernel: ", lowered, StringComparison.Ordinal);   // the bias add is inside the loop
+    }
+
     [Theory]
     [MemberData(nameof(Sizes))]
     public void FusedSum_AgreesWithEager_WithinRounding(int n)
