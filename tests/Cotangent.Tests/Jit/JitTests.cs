@@ -288,12 +288,19 @@ public class JitTests
         var x = Np.Linspace(-1, 1, 200_000);
         var expected = Np.Tanh(Np.CumSum(Np.Exp(x) * x, 0)) * 2.0;
         for (int i = 0; i < 3; i++) AssertBitwise(expected, jitted.Invoke(x), "warm-up");
-        long before = GC.GetAllocatedBytesForCurrentThread();
-        var result = jitted.Invoke(x);
-        long allocated = GC.GetAllocatedBytesForCurrentThread() - before;
-        AssertBitwise(expected, result, "measured call");
+        // The pool is shared with tests running in parallel (one may fill it to its bound, and a returned buffer is then
+        // dropped), so the least of a few calls is measured: with the recycling broken every call allocates ≥ 3 outputs.
+        long least = long.MaxValue;
+        for (int attempt = 0; attempt < 5; attempt++)
+        {
+            long before = GC.GetAllocatedBytesForCurrentThread();
+            var result = jitted.Invoke(x);
+            least = Math.Min(least, GC.GetAllocatedBytesForCurrentThread() - before);
+            AssertBitwise(expected, result, "measured call");
+        }
+
         long output = 200_000L * sizeof(double);
-        Assert.True(allocated <= output + 64 * 1024, $"a call allocated {allocated:N0} bytes; its output is {output:N0}");
+        Assert.True(least <= output + 64 * 1024, $"a call allocated at least {least:N0} bytes; its output is {output:N0}");
     }
 
     [Fact]
