@@ -74,7 +74,8 @@ internal sealed class FusedStep(KernelSpec spec, FusedKernel kernel, DType dtype
     /// <summary>The reduce_sum equations folded into the loop, for printing.</summary>
     public IReadOnlyList<Equation> Reductions { get; } = reductions;
 
-    private int Threshold => Spec.CostlyMembers > 0 ? 1 << 13 : 1 << 16;
+    // Where the loop is split over two threads: sooner when it computes functions (fixed by the spec, so found once).
+    private readonly int _threshold = spec.CostlyMembers > 0 ? 1 << 13 : 1 << 16;
 
     public override void Run(NDArray[] slots, Array? registers)
     {
@@ -92,8 +93,8 @@ internal sealed class FusedStep(KernelSpec spec, FusedKernel kernel, DType dtype
             buffers[b + stores + r] = DType == DType.Float64 ? new double[] { -0.0, -0.0 } : new float[] { -0.0f, -0.0f };
         }
 
-        if (spec.Scalar || n < Threshold) kernel(buffers, 0, n, 0);
-        else FusionOperators.Split((from, to, part) => kernel(buffers, from, to, part), n, Threshold);
+        if (spec.Scalar || n < _threshold) kernel(buffers, 0, n, 0);
+        else FusionOperators.Split((from, to, part) => kernel(buffers, from, to, part), n, _threshold);
 
         for (int j = 0; j < stores; j++) slots[Outputs[j]] = NDArray.Wrap(DType, Shape, buffers[b + j]);
         for (int r = 0; r < sums; r++)
