@@ -104,3 +104,16 @@ public class ProgramParseException : CotangentException
     /// <summary>The 1-based column of the fault (0 when unknown).</summary>
     public int Column { get; }
 }
+
+/// <summary>Vmap could not batch a function: inconsistent batch sizes, an axis that does not exist, an output that must be unbatched but is not, or a primitive without a batching rule.</summary>
+public class BatchingException : CotangentException
+{
+    /// <summary>Creates the exception with a message.</summary>
+    public BatchingException(string message) : base(message) { }
+
+    /// <summary>Creates the exception with a default message.</summary>
+    public BatchingException() { }
+
+    /// <summary>Creates the exception with a message and the error that caused it.</summary>
+    public BatchingException(string message, Exception inner) : base(message, inner) { }
+}

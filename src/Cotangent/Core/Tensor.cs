@@ -68,7 +68,9 @@ public partial class Tensor
                 var tracer = (Tracer)t;
                 t = tracer.Primal ?? throw new ConcretizationException(
                     $"The value of a {Aval} tracer of {tracer.Trace.Transformation} is abstract here: only its shape and dtype are known. " +
-                    "Use Np.Where or move the decision outside the staged function.");
+                    (tracer.Trace.Transformation == "Vmap"
+                        ? "Under Vmap a value stands for a whole batch, so C# control flow cannot depend on it; use Np.Where, Lax.Cond or Lax.WhileLoop."
+                        : "Use Np.Where or move the decision outside the staged function."));
             }
 
             return NDArray.Trusted(t._dtype, t._shape, t._data);

@@ -40,7 +40,7 @@ internal static class Check
 /// An elementwise one-operand primitive. Subclasses give the kernel op and, when differentiable, the
 /// derivative f′(x) (possibly using the output y): the JVP is ẏ = ẋ · f′(x).
 /// </summary>
-public abstract class ElementwiseUnary : Primitive<NoParams>
+public abstract class ElementwiseUnary : Primitive<NoParams>, IBatchRule<NoParams>
 {
     /// <summary>Creates the primitive.</summary>
     protected ElementwiseUnary(string name, UnaryOp op, bool floatOnly = true) : base(name)
@@ -66,6 +66,9 @@ public abstract class ElementwiseUnary : Primitive<NoParams>
         else if (args[0].DType == DType.Bool) throw new DTypeException($"{Name}: bool operands are not supported; convert to a numeric dtype first.");
         return args[0];
     }
+
+    /// <summary>Elementwise: the batch axis stays where it is.</summary>
+    public (Tensor Result, int Dim) Batch(ReadOnlySpan<Tensor> args, ReadOnlySpan<int> dims, int axisSize, NoParams p) => BatchRules.Vectorized(this, args[0], dims[0], p);
 }
 
 /// <summary>A smooth elementwise unary primitive: ẏ = ẋ · f′(x).</summary>
@@ -90,7 +93,7 @@ public abstract class FlatUnary : ElementwiseUnary, IZeroDerivative
 }
 
 /// <summary>An elementwise two-operand primitive with NumPy broadcasting; both operands share a dtype.</summary>
-public abstract class ElementwiseBinary : Primitive<NoParams>, ISimplifyRule
+public abstract class ElementwiseBinary : Primitive<NoParams>, ISimplifyRule, IBatchRule<NoParams>
 {
     /// <summary>Creates the primitive.</summary>
     protected ElementwiseBinary(string name, BinaryOp op, bool floatOnly = false) : base(name)
@@ -137,6 +140,9 @@ public abstract class ElementwiseBinary : Primitive<NoParams>, ISimplifyRule
     // NaN is left alone: its payload need not survive the round trip through a double.
     private static Atom ToScalar(Atom a, SimplifyContext context) =>
         a.Aval.Shape.Rank > 0 && context.TryGetUniform(a, out var c) && !double.IsNaN(c) ? SimplifyContext.Scalar(c, a.Aval.DType) : a;
+
+    /// <summary>NumPy broadcasting with the batch axis kept apart from per-example axes (<see cref="BatchRules.Broadcasting"/>).</summary>
+    public (Tensor Result, int Dim) Batch(ReadOnlySpan<Tensor> args, ReadOnlySpan<int> dims, int axisSize, NoParams p) => BatchRules.Broadcasting(this, args, dims, p);
 }
 
 /// <summary>

@@ -8,7 +8,7 @@ namespace Cotangent.Primitives;
 /// dot_general (XLA): contracts lhs and rhs over paired axes, batching over paired batch axes. Result
 /// axes: batch, lhs free, rhs free. Bilinear: linear in exactly one operand at a time.
 /// </summary>
-public sealed class DotGeneral() : Primitive<DotParams>("dot_general"), IBilinearPrimitive<DotParams>
+public sealed class DotGeneral() : Primitive<DotParams>("dot_general"), IBilinearPrimitive<DotParams>, IBatchRule<DotParams>
 {
     /// <inheritdoc/>
     public override NDArray Impl(ReadOnlySpan<NDArray> args, DotParams p)
@@ -101,5 +101,37 @@ public sealed class DotGeneral() : Primitive<DotParams>("dot_general"), IBilinea
     {
         for (int i = 0; i < perm.Length; i++) if (perm[i] != i) return false;
         return true;
+    }
+
+    /// <summary>
+    /// Both operands batched: the batch axes become a new leading batch dimension. One batched: its batch axis becomes
+    /// one more free dimension, so a batch of activations times shared weights is a single product with B·m rows.
+    /// </summary>
+    public (Tensor Result, int Dim) Batch(ReadOnlySpan<Tensor> args, ReadOnlySpan<int> dims, int axisSize, DotParams p)
+    {
+        int ld = dims[0], rd = dims[1];
+        static int[] Bumped(Ints axes, int d)
+        {
+            var r = new int[axes.Length];
+            for (int i = 0; i < r.Length; i++) r[i] = d == Batching.NotBatched ? axes[i] : Batching.Bump(axes[i], d);
+            return r;
+        }
+
+        var (cl, cr, bl, br) = (Bumped(p.ContractLhs, ld), Bumped(p.ContractRhs, rd), Bumped(p.BatchLhs, ld), Bumped(p.BatchRhs, rd));
+        if (ld != Batching.NotBatched && rd != Batching.NotBatched)
+            return (this.Bind(args[0], args[1], new DotParams(new Ints(cl), new Ints(cr), new Ints([ld, .. bl]), new Ints([rd, .. br]))), 0);
+        var result = this.Bind(args[0], args[1], new DotParams(new Ints(cl), new Ints(cr), new Ints(bl), new Ints(br)));
+        // The result is (batch…, lhs free…, rhs free…); the batch axis is the free axis it became.
+        static int FreeIndex(int rank, int[] contract, int[] batch, int d)
+        {
+            int k = 0;
+            for (int i = 0; i < d; i++) if (Array.IndexOf(contract, i) < 0 && Array.IndexOf(batch, i) < 0) k++;
+            return k;
+        }
+
+        int nBatch = bl.Length;
+        if (ld != Batching.NotBatched) return (result, nBatch + FreeIndex(args[0].Rank, cl, bl, ld));
+        int lhsFree = args[0].Rank - cl.Length - bl.Length;
+        return (result, nBatch + lhsFree + FreeIndex(args[1].Rank, cr, br, rd));
     }
 }

@@ -17,7 +17,7 @@ public static partial class Catalogue
 /// convention (R's diagonal may be negative). Differentiable for m ≥ n in reduced mode and for square matrices in
 /// complete mode, as in JAX.
 /// </summary>
-public sealed class Qr() : MultiResultPrimitive<QrParams>("qr"), IJvpRule
+public sealed class Qr() : MultiResultPrimitive<QrParams>("qr"), IJvpRule, IBatchRule
 {
     /// <inheritdoc/>
     public override NDArray[] Impl(ReadOnlySpan<NDArray> args, QrParams p)
@@ -60,4 +60,8 @@ public sealed class Qr() : MultiResultPrimitive<QrParams>("qr"), IJvpRule
         tangentsOut[0] = Lax.Add(LinalgRules.MatMul(q, Lax.Sub(omega, c)), x);
         tangentsOut[1] = LinalgRules.MatMul(Lax.Sub(c, omega), r);
     }
+
+    /// <summary>The kernel takes leading batch axes: the operand to the front, every result batched at 0.</summary>
+    public void Batch(ReadOnlySpan<Tensor> args, ReadOnlySpan<int> dims, int axisSize, Params parameters, Span<Tensor> results, Span<int> resultDims) =>
+        BatchRules.LeadingBatch(this, args, dims, axisSize, parameters, results, resultDims);
 }

@@ -16,7 +16,7 @@ public static partial class Catalogue
 /// k = min(m, n): s [..., k] descending and ≥ 0, U [..., m, k], Vᵀ [..., k, n]. Differentiable where the singular
 /// values are distinct and nonzero, as JAX's rule assumes.
 /// </summary>
-public sealed class Svd() : MultiResultPrimitive<NoParams>("svd"), IJvpRule
+public sealed class Svd() : MultiResultPrimitive<NoParams>("svd"), IJvpRule, IBatchRule
 {
     /// <inheritdoc/>
     public override NDArray[] Impl(ReadOnlySpan<NDArray> args, NoParams p)
@@ -76,4 +76,8 @@ public sealed class Svd() : MultiResultPrimitive<NoParams>("svd"), IJvpRule
         tangentsOut[1] = du;
         tangentsOut[2] = LinalgRules.SwapLast(dv);
     }
+
+    /// <summary>The kernel takes leading batch axes: the operand to the front, every result batched at 0.</summary>
+    public void Batch(ReadOnlySpan<Tensor> args, ReadOnlySpan<int> dims, int axisSize, Params parameters, Span<Tensor> results, Span<int> resultDims) =>
+        BatchRules.LeadingBatch(this, args, dims, axisSize, parameters, results, resultDims);
 }

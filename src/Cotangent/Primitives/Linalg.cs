@@ -14,7 +14,7 @@ namespace Cotangent.Primitives;
 /// cholesky: the lower factor L with L·Lᵀ = A of each [..., n, n] matrix, reading only A's lower triangle (the
 /// symmetric matrix it defines is what is factored, as LAPACK's potrf). Not positive definite: all-NaN factor.
 /// </summary>
-public sealed class Cholesky() : Primitive<NoParams>("cholesky"), ITangentRule<NoParams>
+public sealed class Cholesky() : Primitive<NoParams>("cholesky"), ITangentRule<NoParams>, IBatchRule<NoParams>
 {
     /// <inheritdoc/>
     public override NDArray Impl(ReadOnlySpan<NDArray> args, NoParams p) => Kernels.Cholesky(args[0]);
@@ -44,13 +44,17 @@ public sealed class Cholesky() : Primitive<NoParams>("cholesky"), ITangentRule<N
         var x = Lax.TriangularSolve(l, y, left: true, lower: true, transposeA: false, unitDiagonal: false);
         return LinalgRules.MatMul(l, Lax.Mul(x, LinalgRules.Mask(n, l.DType, diagonal: 0.5, below: 1, above: 0)));
     }
+
+    /// <summary>The kernel takes leading batch axes: every operand to the front.</summary>
+    public (Tensor Result, int Dim) Batch(ReadOnlySpan<Tensor> args, ReadOnlySpan<int> dims, int axisSize, NoParams p) =>
+        (this.Bind(BatchRules.AllFront(args, dims, axisSize), p), 0);
 }
 
 /// <summary>
 /// triangular_solve(a, b): X with op(A)·X = B (left) or X·op(A) = B, A triangular [..., m, m], B [..., m, k] (left)
 /// or [..., k, m], same leading extents. Linear in b; non-linear in a.
 /// </summary>
-public sealed class TriangularSolve() : Primitive<TriangularSolveParams>("triangular_solve"), ITangentRule<TriangularSolveParams>, ITransposeRule<TriangularSolveParams>
+public sealed class TriangularSolve() : Primitive<TriangularSolveParams>("triangular_solve"), ITangentRule<TriangularSolveParams>, ITransposeRule<TriangularSolveParams>, IBatchRule<TriangularSolveParams>
 {
     /// <inheritdoc/>
     public override NDArray Impl(ReadOnlySpan<NDArray> args, TriangularSolveParams p)
@@ -102,6 +106,10 @@ public sealed class TriangularSolve() : Primitive<TriangularSolveParams>("triang
     {
         result[1] = Bind(args[0].Value!, cotangent, p with { TransposeA = !p.TransposeA });
     }
+
+    /// <summary>The kernel takes leading batch axes: every operand to the front.</summary>
+    public (Tensor Result, int Dim) Batch(ReadOnlySpan<Tensor> args, ReadOnlySpan<int> dims, int axisSize, TriangularSolveParams p) =>
+        (this.Bind(BatchRules.AllFront(args, dims, axisSize), p), 0);
 }
 
 /// <summary>
@@ -110,7 +118,7 @@ public sealed class TriangularSolve() : Primitive<TriangularSolveParams>("triang
 /// holds perm as floats. (JAX's lu has three outputs; the core's primitives have one, so the outputs are packed
 /// and sliced apart by the callers.) A singular matrix factors without error: U has a zero pivot.
 /// </summary>
-public sealed class Lu() : Primitive<NoParams>("lu"), ITangentRule<NoParams>
+public sealed class Lu() : Primitive<NoParams>("lu"), ITangentRule<NoParams>, IBatchRule<NoParams>
 {
     /// <inheritdoc/>
     public override NDArray Impl(ReadOnlySpan<NDArray> args, NoParams p) => Kernels.Lu(args[0]);
@@ -144,10 +152,14 @@ public sealed class Lu() : Primitive<NoParams>("lu"), ITangentRule<NoParams>
         high[d.Rank - 2] = 1;
         return Lax.Pad(d, Lax.ZerosAt(d, Aval.ScalarOf(d.DType)), low, high, new int[d.Rank]);
     }
+
+    /// <summary>The kernel takes leading batch axes: every operand to the front.</summary>
+    public (Tensor Result, int Dim) Batch(ReadOnlySpan<Tensor> args, ReadOnlySpan<int> dims, int axisSize, NoParams p) =>
+        (this.Bind(BatchRules.AllFront(args, dims, axisSize), p), 0);
 }
 
 /// <summary>permutation_sign: the sign (±1) of each permutation of 0…n−1 along the last axis (stored as floats, as lu's packed output holds them). Piecewise constant.</summary>
-public sealed class PermutationSign() : Primitive<NoParams>("permutation_sign"), IZeroDerivative
+public sealed class PermutationSign() : Primitive<NoParams>("permutation_sign"), IZeroDerivative, IBatchRule<NoParams>
 {
     /// <inheritdoc/>
     public override NDArray Impl(ReadOnlySpan<NDArray> args, NoParams p) => Kernels.PermutationSign(args[0]);
@@ -161,13 +173,17 @@ public sealed class PermutationSign() : Primitive<NoParams>("permutation_sign"),
         if (s.Rank < 1) throw new ShapeException($"permutation_sign: expected a [..., n] batch of permutations, got {s}.");
         return args[0] with { Shape = Shape.Of(s.Dims[..^1]) };
     }
+
+    /// <summary>The kernel takes leading batch axes: every operand to the front.</summary>
+    public (Tensor Result, int Dim) Batch(ReadOnlySpan<Tensor> args, ReadOnlySpan<int> dims, int axisSize, NoParams p) =>
+        (this.Bind(BatchRules.AllFront(args, dims, axisSize), p), 0);
 }
 
 /// <summary>
 /// eigh: symmetric eigendecomposition A = V·diag(λ)·Vᵀ of each [..., n, n] matrix, reading only A's lower triangle.
 /// Two results: λ [..., n] ascending and V [..., n, n] with eigenvector j in column j.
 /// </summary>
-public sealed class Eigh() : MultiResultPrimitive<NoParams>("eigh"), IJvpRule
+public sealed class Eigh() : MultiResultPrimitive<NoParams>("eigh"), IJvpRule, IBatchRule
 {
     /// <inheritdoc/>
     public override NDArray[] Impl(ReadOnlySpan<NDArray> args, NoParams p)
@@ -217,4 +233,8 @@ public sealed class Eigh() : MultiResultPrimitive<NoParams>("eigh"), IJvpRule
         tangentsOut[0] = Lax.ReduceSum(Lax.Mul(s, eye), [r - 2]);
         tangentsOut[1] = LinalgRules.MatMul(v, Lax.Mul(f, s));
     }
+
+    /// <summary>The kernel takes leading batch axes: the operand to the front, every result batched at 0.</summary>
+    public void Batch(ReadOnlySpan<Tensor> args, ReadOnlySpan<int> dims, int axisSize, Params parameters, Span<Tensor> results, Span<int> resultDims) =>
+        BatchRules.LeadingBatch(this, args, dims, axisSize, parameters, results, resultDims);
 }

@@ -5,7 +5,7 @@ using Cotangent.Transforms;
 namespace Cotangent.Primitives;
 
 /// <summary>A comparison with broadcasting, giving bool. Zero derivative.</summary>
-public sealed class Compare : Primitive<NoParams>, IZeroDerivative
+public sealed class Compare : Primitive<NoParams>, IZeroDerivative, IBatchRule<NoParams>
 {
     internal Compare(string name, CompareOp op) : base(name) => Op = op;
 
@@ -22,10 +22,13 @@ public sealed class Compare : Primitive<NoParams>, IZeroDerivative
         Check.SameDType(Name, args[0], args[1]);
         return new Aval(Shape.Broadcast(args[0].Shape, args[1].Shape, Name), DType.Bool);
     }
+
+    /// <summary>NumPy broadcasting with the batch axis kept apart from per-example axes (<see cref="BatchRules.Broadcasting"/>).</summary>
+    public (Tensor Result, int Dim) Batch(ReadOnlySpan<Tensor> args, ReadOnlySpan<int> dims, int axisSize, NoParams p) => BatchRules.Broadcasting(this, args, dims, p);
 }
 
 /// <summary>Logical and/or on bool tensors with broadcasting. Zero derivative.</summary>
-public sealed class LogicalBinary : Primitive<NoParams>, IZeroDerivative
+public sealed class LogicalBinary : Primitive<NoParams>, IZeroDerivative, IBatchRule<NoParams>
 {
     internal LogicalBinary(string name, BinaryOp op) : base(name) => Op = op;
 
@@ -43,10 +46,13 @@ public sealed class LogicalBinary : Primitive<NoParams>, IZeroDerivative
             throw new DTypeException($"{Name}: expected bool operands, got {args[0].DType.ShortName()} and {args[1].DType.ShortName()}.");
         return new Aval(Shape.Broadcast(args[0].Shape, args[1].Shape, Name), DType.Bool);
     }
+
+    /// <summary>NumPy broadcasting with the batch axis kept apart from per-example axes (<see cref="BatchRules.Broadcasting"/>).</summary>
+    public (Tensor Result, int Dim) Batch(ReadOnlySpan<Tensor> args, ReadOnlySpan<int> dims, int axisSize, NoParams p) => BatchRules.Broadcasting(this, args, dims, p);
 }
 
 /// <summary>not: logical negation of a bool tensor. Zero derivative.</summary>
-public sealed class Not() : Primitive<NoParams>("not"), IZeroDerivative
+public sealed class Not() : Primitive<NoParams>("not"), IZeroDerivative, IBatchRule<NoParams>
 {
     /// <inheritdoc/>
     public override NDArray Impl(ReadOnlySpan<NDArray> args, NoParams p) => Kernels.Unary(UnaryOp.Not, args[0]);
@@ -58,10 +64,13 @@ public sealed class Not() : Primitive<NoParams>("not"), IZeroDerivative
         if (args[0].DType != DType.Bool) throw new DTypeException($"not: expected a bool operand, got {args[0].DType.ShortName()}.");
         return args[0];
     }
+
+    /// <summary>Elementwise: the batch axis stays where it is.</summary>
+    public (Tensor Result, int Dim) Batch(ReadOnlySpan<Tensor> args, ReadOnlySpan<int> dims, int axisSize, NoParams p) => BatchRules.Vectorized(this, args[0], dims[0], p);
 }
 
 /// <summary>select_n-style choice: pred ? onTrue : onFalse, all three broadcast. Linear in the cases, never in the predicate.</summary>
-public sealed class Select() : Primitive<NoParams>("select"), ILinearPrimitive<NoParams>
+public sealed class Select() : Primitive<NoParams>("select"), ILinearPrimitive<NoParams>, IBatchRule<NoParams>
 {
     /// <inheritdoc/>
     public override NDArray Impl(ReadOnlySpan<NDArray> args, NoParams p) => Kernels.Select(args[0], args[1], args[2]);
@@ -87,10 +96,13 @@ public sealed class Select() : Primitive<NoParams>("select"), ILinearPrimitive<N
         if (args[1].IsLinear) result[1] = Lax.Unbroadcast(Lax.Select(pred, cotangent, zeros), args[1].Aval.Shape);
         if (args[2].IsLinear) result[2] = Lax.Unbroadcast(Lax.Select(pred, zeros, cotangent), args[2].Aval.Shape);
     }
+
+    /// <summary>NumPy broadcasting with the batch axis kept apart from per-example axes (<see cref="BatchRules.Broadcasting"/>).</summary>
+    public (Tensor Result, int Dim) Batch(ReadOnlySpan<Tensor> args, ReadOnlySpan<int> dims, int axisSize, NoParams p) => BatchRules.Broadcasting(this, args, dims, p);
 }
 
 /// <summary>convert_element_type. Linear between float dtypes; the derivative is zero into int or bool.</summary>
-public sealed class ConvertElementType() : Primitive<ConvertParams>("convert_element_type"), ILinearPrimitive<ConvertParams>, ISimplifyRule
+public sealed class ConvertElementType() : Primitive<ConvertParams>("convert_element_type"), ILinearPrimitive<ConvertParams>, ISimplifyRule, IBatchRule<ConvertParams>
 {
     /// <summary>A conversion to the operand's own dtype → the operand (exact: nothing is converted).</summary>
     public Atom? Simplify(Equation equation, SimplifyContext context) =>
@@ -112,4 +124,7 @@ public sealed class ConvertElementType() : Primitive<ConvertParams>("convert_ele
     /// <summary>x̄ = convert(ȳ) back to x's dtype.</summary>
     public void Transpose(Tensor cotangent, ReadOnlySpan<TransposeArg> args, ConvertParams p, Span<Tensor?> result)
         => result[0] = Lax.Convert(cotangent, args[0].Aval.DType);
+
+    /// <summary>Elementwise: the batch axis stays where it is.</summary>
+    public (Tensor Result, int Dim) Batch(ReadOnlySpan<Tensor> args, ReadOnlySpan<int> dims, int axisSize, ConvertParams p) => BatchRules.Vectorized(this, args[0], dims[0], p);
 }

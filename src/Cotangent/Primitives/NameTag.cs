@@ -35,7 +35,7 @@ public static partial class Catalogue
 /// name (JAX's checkpoint_name): the identity, tagging a value so a checkpoint policy
 /// (<see cref="RematPolicy.SaveNames"/>) can keep it. Linear; its transpose is the identity.
 /// </summary>
-public sealed class NameTag() : Primitive<NameTagParams>("name"), ILinearPrimitive<NameTagParams>
+public sealed class NameTag() : Primitive<NameTagParams>("name"), ILinearPrimitive<NameTagParams>, IBatchRule<NameTagParams>
 {
     /// <inheritdoc/>
     public override Aval AbstractEval(ReadOnlySpan<Aval> args, NameTagParams p)
@@ -52,4 +52,7 @@ public sealed class NameTag() : Primitive<NameTagParams>("name"), ILinearPrimiti
 
     /// <summary>x̄ = ȳ.</summary>
     public void Transpose(Tensor cotangent, ReadOnlySpan<TransposeArg> args, NameTagParams p, Span<Tensor?> result) => result[0] = cotangent;
+
+    /// <summary>A tag on the value: the batch axis stays where it is.</summary>
+    public (Tensor Result, int Dim) Batch(ReadOnlySpan<Tensor> args, ReadOnlySpan<int> dims, int axisSize, NameTagParams p) => BatchRules.Vectorized(this, args[0], dims[0], p);
 }

@@ -5,7 +5,7 @@ using Cotangent.Transforms;
 namespace Cotangent.Primitives;
 
 /// <summary>A reduction over a set of axes, which are removed from the shape.</summary>
-public abstract class Reduction : Primitive<AxesParams>
+public abstract class Reduction : Primitive<AxesParams>, IBatchRule<AxesParams>
 {
     /// <summary>Creates the primitive.</summary>
     protected Reduction(string name, ReduceOp op) : base(name) => Op = op;
@@ -29,6 +29,9 @@ public abstract class Reduction : Primitive<AxesParams>
 
     /// <summary>Restores the reduced axes of <paramref name="reduced"/> as size-1 axes and broadcasts to <paramref name="shape"/>.</summary>
     protected static Tensor Expand(Tensor reduced, Shape shape, Ints axes) => Lax.BroadcastInDim(reduced, shape, Lax.KeptAxes(shape.Rank, axes.Span));
+
+    /// <summary>Each reduced axis moves past the batch axis, which survives (<see cref="BatchRules.Reducer"/>).</summary>
+    public (Tensor Result, int Dim) Batch(ReadOnlySpan<Tensor> args, ReadOnlySpan<int> dims, int axisSize, AxesParams p) => BatchRules.Reducer(this, args[0], dims[0], p);
 }
 
 /// <summary>reduce_sum. Linear; its transpose is a broadcast.</summary>
@@ -128,7 +131,7 @@ public sealed class ReduceProd() : Reduction("reduce_prod", ReduceOp.Prod), ITan
 }
 
 /// <summary>argmax / argmin along one axis (int32 result). Zero derivative.</summary>
-public sealed class ArgReduce : Primitive<AxisParams>, IZeroDerivative
+public sealed class ArgReduce : Primitive<AxisParams>, IZeroDerivative, IBatchRule<AxisParams>
 {
     internal ArgReduce(string name, bool max) : base(name) => IsMax = max;
 
@@ -148,10 +151,17 @@ public sealed class ArgReduce : Primitive<AxisParams>, IZeroDerivative
         if (args[0].DType == DType.Bool) throw new DTypeException($"{Name}: bool operands are not supported.");
         return new Aval(Lax.RemoveAxes(args[0].Shape, [axis]), DType.Int32);
     }
+
+    /// <summary>The axis moves past the batch axis; the batch axis shifts down when the removed axis precedes it.</summary>
+    public (Tensor Result, int Dim) Batch(ReadOnlySpan<Tensor> args, ReadOnlySpan<int> dims, int axisSize, AxisParams p)
+    {
+        int axis = Batching.Bump(p.Axis, dims[0]);
+        return (this.Bind(args[0], new AxisParams(axis)), axis < dims[0] ? dims[0] - 1 : dims[0]);
+    }
 }
 
 /// <summary>cumsum along an axis. Linear; its transpose is the cumsum in the other direction.</summary>
-public sealed class CumSum() : Primitive<CumSumParams>("cumsum"), ILinearPrimitive<CumSumParams>
+public sealed class CumSum() : Primitive<CumSumParams>("cumsum"), ILinearPrimitive<CumSumParams>, IBatchRule<CumSumParams>
 {
     /// <inheritdoc/>
     public override NDArray Impl(ReadOnlySpan<NDArray> args, CumSumParams p)
@@ -176,4 +186,8 @@ public sealed class CumSum() : Primitive<CumSumParams>("cumsum"), ILinearPrimiti
     {
         result[0] = Bind(cotangent, p with { Reverse = !p.Reverse });
     }
+
+    /// <summary>The scanned axis moves past the batch axis; the batch axis stays.</summary>
+    public (Tensor Result, int Dim) Batch(ReadOnlySpan<Tensor> args, ReadOnlySpan<int> dims, int axisSize, CumSumParams p) =>
+        (this.Bind(args[0], p with { Axis = Batching.Bump(p.Axis, dims[0]) }), dims[0]);
 }

@@ -10,7 +10,7 @@ namespace Cotangent.Primitives;
 /// keep a shift out of differentiation where it cancels exactly (softmax's maximum) and for straight-through and
 /// target-network tricks.
 /// </summary>
-public sealed class StopGradient() : Primitive<NoParams>("stop_gradient"), IZeroDerivative
+public sealed class StopGradient() : Primitive<NoParams>("stop_gradient"), IZeroDerivative, IBatchRule<NoParams>
 {
     /// <inheritdoc/>
     public override Aval AbstractEval(ReadOnlySpan<Aval> args, NoParams p)
@@ -21,6 +21,9 @@ public sealed class StopGradient() : Primitive<NoParams>("stop_gradient"), IZero
 
     /// <summary>The operand itself: arrays are immutable, so sharing the buffer is safe (as reshape does).</summary>
     public override NDArray Impl(ReadOnlySpan<NDArray> args, NoParams p) => args[0];
+
+    /// <summary>Elementwise: the batch axis stays where it is.</summary>
+    public (Tensor Result, int Dim) Batch(ReadOnlySpan<Tensor> args, ReadOnlySpan<int> dims, int axisSize, NoParams p) => BatchRules.Vectorized(this, args[0], dims[0], p);
 }
 
 /// <summary>The catalogue entry of stop_gradient, declared beside its class.</summary>

@@ -23,7 +23,7 @@ public abstract class StructuralUnary<TParams> : Primitive<TParams>, ILinearPrim
 }
 
 /// <summary>reshape: same elements in row-major order, new shape.</summary>
-public sealed class Reshape() : StructuralUnary<ShapeParams>("reshape"), ISimplifyRule, IElementPreserving
+public sealed class Reshape() : StructuralUnary<ShapeParams>("reshape"), ISimplifyRule, IElementPreserving, IBatchRule<ShapeParams>
 {
     /// <summary>reshape to the operand's own shape → the operand; reshape(reshape(x)) → one reshape of x (exact: no arithmetic).</summary>
     public Atom? Simplify(Equation equation, SimplifyContext context)
@@ -52,10 +52,17 @@ public sealed class Reshape() : StructuralUnary<ShapeParams>("reshape"), ISimpli
     /// <summary>x̄ = reshape(ȳ, shape of x).</summary>
     public override void Transpose(Tensor cotangent, ReadOnlySpan<TransposeArg> args, ShapeParams p, Span<Tensor?> result)
         => result[0] = Lax.Reshape(cotangent, args[0].Aval.Shape);
+
+    /// <summary>The batch axis moves to the front and the rest is reshaped per example.</summary>
+    public (Tensor Result, int Dim) Batch(ReadOnlySpan<Tensor> args, ReadOnlySpan<int> dims, int axisSize, ShapeParams p)
+    {
+        var front = BatchRules.MoveAxis(args[0], dims[0], 0);
+        return (this.Bind(front, new ShapeParams(Shape.Of([axisSize, .. p.Shape.Dims]))), 0);
+    }
 }
 
 /// <summary>transpose: permutes axes.</summary>
-public sealed class TransposeDims() : StructuralUnary<PermutationParams>("transpose"), ISimplifyRule, IElementPreserving
+public sealed class TransposeDims() : StructuralUnary<PermutationParams>("transpose"), ISimplifyRule, IElementPreserving, IBatchRule<PermutationParams>
 {
     /// <summary>
     /// The identity permutation → the operand; transpose(transpose(x, p₁), p₂) → transpose(x, q) with q[j] = p₁[p₂[j]]
@@ -104,10 +111,20 @@ public sealed class TransposeDims() : StructuralUnary<PermutationParams>("transp
         for (int i = 0; i < perm.Length; i++) inverse[perm[i]] = i;
         result[0] = Lax.Transpose(cotangent, inverse);
     }
+
+    /// <summary>perm′ = [d, bump(perm)…]: the batch axis first, the per-example axes permuted after it.</summary>
+    public (Tensor Result, int Dim) Batch(ReadOnlySpan<Tensor> args, ReadOnlySpan<int> dims, int axisSize, PermutationParams p)
+    {
+        int d = dims[0];
+        var perm = new int[p.Permutation.Length + 1];
+        perm[0] = d;
+        for (int i = 0; i < p.Permutation.Length; i++) perm[i + 1] = Batching.Bump(p.Permutation[i], d);
+        return (this.Bind(args[0], new PermutationParams(new Ints(perm))), 0);
+    }
 }
 
 /// <summary>broadcast_in_dim: operand axis i becomes result axis broadcast_dimensions[i]; size-1 axes stretch.</summary>
-public sealed class BroadcastInDim() : StructuralUnary<BroadcastParams>("broadcast_in_dim"), ISimplifyRule, IElementPreserving
+public sealed class BroadcastInDim() : StructuralUnary<BroadcastParams>("broadcast_in_dim"), ISimplifyRule, IElementPreserving, IBatchRule<BroadcastParams>
 {
     /// <summary>A broadcast to the operand's own shape (the dimensions are then the identity) → the operand.</summary>
     public Atom? Simplify(Equation equation, SimplifyContext context) =>
@@ -151,10 +168,19 @@ public sealed class BroadcastInDim() : StructuralUnary<BroadcastParams>("broadca
         var summed = sumAxes.Count == 0 ? cotangent : Lax.ReduceSum(cotangent, sumAxes.ToArray());
         result[0] = summed.Shape == x ? summed : Lax.Reshape(summed, x);
     }
+
+    /// <summary>The batch axis moves to the front and maps to a new leading axis of the result.</summary>
+    public (Tensor Result, int Dim) Batch(ReadOnlySpan<Tensor> args, ReadOnlySpan<int> dims, int axisSize, BroadcastParams p)
+    {
+        var front = BatchRules.MoveAxis(args[0], dims[0], 0);
+        var map = new int[p.BroadcastDimensions.Length + 1];
+        for (int i = 0; i < p.BroadcastDimensions.Length; i++) map[i + 1] = p.BroadcastDimensions[i] + 1;
+        return (this.Bind(front, new BroadcastParams(Shape.Of([axisSize, .. p.Shape.Dims]), new Ints(map))), 0);
+    }
 }
 
 /// <summary>slice: strided slice with static bounds.</summary>
-public sealed class Slice() : StructuralUnary<SliceParams>("slice")
+public sealed class Slice() : StructuralUnary<SliceParams>("slice"), IBatchRule<SliceParams>
 {
     /// <inheritdoc/>
     public override NDArray Impl(ReadOnlySpan<NDArray> args, SliceParams p)
@@ -204,10 +230,19 @@ public sealed class Slice() : StructuralUnary<SliceParams>("slice")
 
         result[0] = Lax.Pad(cotangent, Lax.ZerosAt(cotangent, Aval.ScalarOf(cotangent.DType)), low, high, interior);
     }
+
+    /// <summary>The whole batch axis is kept: start 0, limit B, stride 1 inserted at its position.</summary>
+    public (Tensor Result, int Dim) Batch(ReadOnlySpan<Tensor> args, ReadOnlySpan<int> dims, int axisSize, SliceParams p)
+    {
+        int d = dims[0];
+        var p2 = new SliceParams(new Ints([.. p.Start.Span[..d], 0, .. p.Start.Span[d..]]), new Ints([.. p.Limit.Span[..d], axisSize, .. p.Limit.Span[d..]]),
+            new Ints([.. p.Strides.Span[..d], 1, .. p.Strides.Span[d..]]));
+        return (this.Bind(args[0], p2), d);
+    }
 }
 
 /// <summary>rev: reverses the given axes.</summary>
-public sealed class Rev() : StructuralUnary<AxesParams>("rev")
+public sealed class Rev() : StructuralUnary<AxesParams>("rev"), IBatchRule<AxesParams>
 {
     /// <inheritdoc/>
     public override NDArray Impl(ReadOnlySpan<NDArray> args, AxesParams p) => Kernels.Reverse(args[0], p.Axes.Span);
@@ -223,10 +258,18 @@ public sealed class Rev() : StructuralUnary<AxesParams>("rev")
     /// <summary>x̄ = rev(ȳ).</summary>
     public override void Transpose(Tensor cotangent, ReadOnlySpan<TransposeArg> args, AxesParams p, Span<Tensor?> result)
         => result[0] = Bind(cotangent, p);
+
+    /// <summary>The reversed axes move past the batch axis, which stays.</summary>
+    public (Tensor Result, int Dim) Batch(ReadOnlySpan<Tensor> args, ReadOnlySpan<int> dims, int axisSize, AxesParams p)
+    {
+        var axes = new int[p.Axes.Length];
+        for (int i = 0; i < axes.Length; i++) axes[i] = Batching.Bump(p.Axes[i], dims[0]);
+        return (this.Bind(args[0], new AxesParams(new Ints(axes))), dims[0]);
+    }
 }
 
 /// <summary>pad: low, high and interior padding with a scalar padding value. Linear in (operand, padding value) jointly.</summary>
-public sealed class Pad() : Primitive<PadParams>("pad"), ILinearPrimitive<PadParams>
+public sealed class Pad() : Primitive<PadParams>("pad"), ILinearPrimitive<PadParams>, IBatchRule<PadParams>
 {
     /// <inheritdoc/>
     public override NDArray Impl(ReadOnlySpan<NDArray> args, PadParams p)
@@ -282,10 +325,44 @@ public sealed class Pad() : Primitive<PadParams>("pad"), ILinearPrimitive<PadPar
             result[1] = Lax.Sub(Lax.ReduceSum(cotangent, all), Lax.ReduceSum(tx, all));
         }
     }
+
+    /// <summary>
+    /// An unbatched pad value: no padding on the batch axis. A batched one (JAX's _pad_batch_rule): pad with 0, pad a
+    /// mask of ones with 0 to find the original entries, and select the padded x there and each example's value elsewhere.
+    /// </summary>
+    public (Tensor Result, int Dim) Batch(ReadOnlySpan<Tensor> args, ReadOnlySpan<int> dims, int axisSize, PadParams p)
+    {
+        var (x, value) = (args[0], args[1]);
+        int d = dims[0];
+        if (dims[1] == Batching.NotBatched)
+        {
+            var p2 = new PadParams(new Ints([.. p.Low.Span[..d], 0, .. p.Low.Span[d..]]), new Ints([.. p.High.Span[..d], 0, .. p.High.Span[d..]]),
+                new Ints([.. p.Interior.Span[..d], 0, .. p.Interior.Span[d..]]));
+            return (this.Bind([x, value], p2), d);
+        }
+
+        var zero = Lax.Scalar(0, x);
+        Tensor padded;
+        if (d == Batching.NotBatched) padded = this.Bind([x, zero], p);
+        else
+        {
+            var front = BatchRules.MoveAxis(x, d, 0);
+            padded = this.Bind([front, zero], new PadParams(new Ints([0, .. p.Low.Span]), new Ints([0, .. p.High.Span]), new Ints([0, .. p.Interior.Span])));
+        }
+
+        var example = d == Batching.NotBatched ? x.Shape : Batching.Unbatched(x.Aval, d).Shape;
+        var ones = Lax.BroadcastTo(Lax.Scalar(1, x), example);
+        var mask = Lax.Gt(this.Bind([ones, zero], p), zero);
+        var v = BatchRules.MoveAxis(value, dims[1], 0);
+        var vShape = new int[example.Rank + 1];
+        vShape.AsSpan().Fill(1);
+        vShape[0] = axisSize;
+        return (Lax.Select(mask, padded, Lax.Reshape(v, Shape.Of(vShape))), 0);
+    }
 }
 
 /// <summary>concatenate along an existing axis. Linear in every operand.</summary>
-public sealed class Concatenate() : Primitive<AxisParams>("concatenate"), ILinearPrimitive<AxisParams>
+public sealed class Concatenate() : Primitive<AxisParams>("concatenate"), ILinearPrimitive<AxisParams>, IBatchRule<AxisParams>
 {
     /// <inheritdoc/>
     public override NDArray Impl(ReadOnlySpan<NDArray> args, AxisParams p) => Kernels.Concatenate(args.ToArray(), p.Axis);
@@ -340,6 +417,10 @@ public sealed class Concatenate() : Primitive<AxisParams>("concatenate"), ILinea
             offset += n;
         }
     }
+
+    /// <summary>Every operand to the front (unbatched ones broadcast), joined along the axis after the batch axis.</summary>
+    public (Tensor Result, int Dim) Batch(ReadOnlySpan<Tensor> args, ReadOnlySpan<int> dims, int axisSize, AxisParams p) =>
+        (this.Bind(BatchRules.AllFront(args, dims, axisSize), new AxisParams(p.Axis + 1)), 0);
 }
 
 /// <summary>The catalogue entry of split, declared beside its class (the "add a primitive" recipe in ARCHITECTURE.md).</summary>
@@ -353,7 +434,7 @@ public static partial class Catalogue
 /// split: cuts the operand along an axis into consecutive pieces of the given sizes — a primitive with
 /// several results. Linear; its transpose concatenates the pieces' cotangents (zeros for unused pieces).
 /// </summary>
-public sealed class Split() : MultiResultPrimitive<SplitParams>("split"), IJvpRule, ITransposeRule
+public sealed class Split() : MultiResultPrimitive<SplitParams>("split"), IJvpRule, ITransposeRule, IBatchRule
 {
     /// <inheritdoc/>
     public override NDArray[] Impl(ReadOnlySpan<NDArray> args, SplitParams p)
@@ -429,5 +510,13 @@ public sealed class Split() : MultiResultPrimitive<SplitParams>("split"), IJvpRu
         }
 
         result[0] = pieces.Length == 1 ? pieces[0] : Lax.Concatenate(pieces, p.Axis);
+    }
+
+    /// <summary>The split axis moves past the batch axis; every piece keeps the batch axis where it was.</summary>
+    public void Batch(ReadOnlySpan<Tensor> args, ReadOnlySpan<int> dims, int axisSize, Params parameters, Span<Tensor> results, Span<int> resultDims)
+    {
+        var p = (SplitParams)parameters;
+        Dispatch.BindInto(this, args, p with { Axis = Batching.Bump(p.Axis, dims[0]) }, results);
+        resultDims.Fill(dims[0]);
     }
 }

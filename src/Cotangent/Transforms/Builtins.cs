@@ -40,8 +40,15 @@ public static class Builtins
     /// <summary>Applies <paramref name="program"/> to <paramref name="args"/> as one <c>closed_call</c> equation when staged.</summary>
     public static Tensor[] Call(Program program, params ReadOnlySpan<Tensor> args) => ClosedCall.Bind(args, new ProgramParams(program));
 
-    private sealed class AddAnyPrimitive() : Primitive<NoParams>("add_any"), ITangentRule<NoParams>, ITransposeRule<NoParams>, ISimplifyRule, ICommutative
+    private sealed class AddAnyPrimitive() : Primitive<NoParams>("add_any"), ITangentRule<NoParams>, ITransposeRule<NoParams>, ISimplifyRule, ICommutative, IBatchRule<NoParams>
     {
+        // No broadcasting: an unbatched operand is broadcast to the batch, and two batch axes are aligned (JAX's add_batched).
+        public (Tensor Result, int Dim) Batch(ReadOnlySpan<Tensor> args, ReadOnlySpan<int> dims, int axisSize, NoParams p)
+        {
+            int d = dims[0] == Batching.NotBatched ? dims[1] : dims[0];
+            return (this.Bind(Batching.MoveTo(args[0], dims[0], d, axisSize), Batching.MoveTo(args[1], dims[1], d, axisSize)), d);
+        }
+
         // x + 0 → x as for add: exact for an integer or −0 zero; the +0 of a zeros equation only when the sign of zero is ignored.
         public Atom? Simplify(Equation equation, SimplifyContext context)
         {
@@ -86,8 +93,17 @@ public static class Builtins
     // closed_call (JAX's core.closed_call_p): a program applied as one step. Eagerly it runs the program;
     // its JVP is the JVP of the program; under partial evaluation it inlines itself, so known work is done
     // now and only the unknown part is recorded; dead-code elimination prunes the program it holds.
-    private sealed class ClosedCallPrimitive() : MultiResultPrimitive<ProgramParams>("closed_call"), IJvpRule, IPartialEvalRule, IDceRule
+    private sealed class ClosedCallPrimitive() : MultiResultPrimitive<ProgramParams>("closed_call"), IJvpRule, IPartialEvalRule, IDceRule, IBatchRule
     {
+        // Inlined: the held program runs under a batching trace of its own.
+        public void Batch(ReadOnlySpan<Tensor> args, ReadOnlySpan<int> dims, int axisSize, Params parameters, Span<Tensor> results, Span<int> resultDims)
+        {
+            var program = Typed(parameters).Program;
+            var (outs, outDims) = Batching.Vmap(xs => program.Evaluate(xs), args.ToArray(), dims, axisSize);
+            outs.CopyTo(results);
+            outDims.CopyTo(resultDims);
+        }
+
         public override NDArray[] Impl(ReadOnlySpan<NDArray> args, ProgramParams p)
         {
             var inputs = new Tensor[args.Length];
