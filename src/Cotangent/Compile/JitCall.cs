@@ -69,7 +69,7 @@ public sealed record JitCallParams(Program Program, string Name) : Params, IPara
 /// compiled known part now and stages a jit_call of the unknown part, and the transpose runs the compiled transposed
 /// program. Each derived program is made once per parameters object (see <see cref="JitCallParams"/>).
 /// </summary>
-public sealed class JitCall() : MultiResultPrimitive<JitCallParams>("jit_call"), IJvpRule, IPartialEvalRule, IDceRule, ITransposeRule
+public sealed class JitCall() : MultiResultPrimitive<JitCallParams>("jit_call"), IJvpRule, IPartialEvalRule, IDceRule, ITransposeRule, IBatchRule
 {
     /// <inheritdoc/>
     public override NDArray[] Impl(ReadOnlySpan<NDArray> args, JitCallParams p) => p.Executable.Run(args);
@@ -175,5 +175,20 @@ public sealed class JitCall() : MultiResultPrimitive<JitCallParams>("jit_call"),
         for (int i = 0; i < cotangents.Length; i++) operands.Add(cotangents[i] ?? Staging.Zeros(outAvals[i]));
         var cts = Bind([.. operands], transposed);
         for (int i = 0, k = 0; i < args.Length; i++) result[i] = linear[i] ? cts[k++] : null;
+    }
+
+    /// <summary>A jit_call of the batched program, made and compiled once per (mask, batch size) for these parameters.</summary>
+    public void Batch(ReadOnlySpan<Tensor> args, ReadOnlySpan<int> dims, int axisSize, Params parameters, Span<Tensor> results, Span<int> resultDims)
+    {
+        var p = (JitCallParams)parameters;
+        var mask = BatchPrograms.Mask(dims);
+        var key = $"vmap {axisSize} {string.Concat(mask.Select(m => m ? '1' : '0'))}";
+        var (batched, outBatched) = p.Derive(key, () =>
+        {
+            var (program, outs) = Batching.BatchProgram(p.Program, mask, axisSize);
+            return Tuple.Create(new JitCallParams(program, p.Name), outs);
+        });
+        Dispatch.BindInto(this, BatchPrograms.Fronted(args, dims), batched, results);
+        BatchPrograms.Dims(outBatched, resultDims);
     }
 }

@@ -174,3 +174,72 @@ public static class BatchRules
     /// <summary>An int32 scalar constant.</summary>
     public static Tensor IntScalar(int value) => ScalarCache.Get(value, DType.Int32);
 }
+
+/// <summary>Batching of primitives that hold programs (control flow, remat, jit_call, custom rules).</summary>
+public static class BatchPrograms
+{
+    /// <summary>Which operands are batched.</summary>
+    public static bool[] Mask(ReadOnlySpan<int> dims)
+    {
+        var mask = new bool[dims.Length];
+        for (int i = 0; i < mask.Length; i++) mask[i] = dims[i] != Batching.NotBatched;
+        return mask;
+    }
+
+    /// <summary>The operands with every batched one's batch axis moved to the front (what a batched program takes).</summary>
+    public static Tensor[] Fronted(ReadOnlySpan<Tensor> args, ReadOnlySpan<int> dims)
+    {
+        var result = new Tensor[args.Length];
+        for (int i = 0; i < result.Length; i++) result[i] = dims[i] == Batching.NotBatched ? args[i] : BatchRules.MoveAxis(args[i], dims[i], 0);
+        return result;
+    }
+
+    /// <summary>
+    /// The operands batched as <paramref name="mask"/> asks: batched ones at the front, unbatched ones the mask wants batched
+    /// broadcast to the batch, the rest as they are.
+    /// </summary>
+    public static Tensor[] AsMasked(ReadOnlySpan<Tensor> args, ReadOnlySpan<int> dims, ReadOnlySpan<bool> mask, int axisSize)
+    {
+        var result = new Tensor[args.Length];
+        for (int i = 0; i < result.Length; i++) result[i] = mask[i] ? BatchRules.Front(args[i], dims[i], axisSize) : args[i];
+        return result;
+    }
+
+    /// <summary>Writes each result's batch axis: 0 where <paramref name="batched"/>, none elsewhere.</summary>
+    public static void Dims(ReadOnlySpan<bool> batched, Span<int> resultDims)
+    {
+        for (int i = 0; i < resultDims.Length; i++) resultDims[i] = batched[i] ? 0 : Batching.NotBatched;
+    }
+
+    /// <summary>
+    /// The carry fixpoint of loops (JAX's scan and while batching): a carry is batched if its initial value is, or if the
+    /// body makes it so from batched carries and constants; repeat until no new carry becomes batched.
+    /// </summary>
+    /// <returns>The batched body (carry outputs forced to the final mask) and the mask of batched carries.</returns>
+    public static (Program Body, bool[] CarryBatched, bool[] OutBatched) CarryFixpoint(Program body, bool[] constsBatched, bool[] initBatched, bool[] xsBatched, int axisSize)
+    {
+        var carry = (bool[])initBatched.Clone();
+        int outputs = body.Outputs.Count;
+        while (true)
+        {
+            var inputs = new bool[constsBatched.Length + carry.Length + xsBatched.Length];
+            constsBatched.CopyTo(inputs, 0);
+            carry.CopyTo(inputs, constsBatched.Length);
+            xsBatched.CopyTo(inputs, constsBatched.Length + carry.Length);
+            var force = new bool[outputs];
+            carry.CopyTo(force, 0);
+            var (batched, outBatched) = Batching.BatchProgram(body, inputs, axisSize, force);
+            bool changed = false;
+            for (int i = 0; i < carry.Length; i++)
+            {
+                if (outBatched[i] && !carry[i])
+                {
+                    carry[i] = true;
+                    changed = true;
+                }
+            }
+
+            if (!changed) return (batched, carry, outBatched);
+        }
+    }
+}

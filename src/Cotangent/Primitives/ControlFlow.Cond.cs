@@ -72,7 +72,7 @@ public static partial class Catalogue
 /// branch and merges their residuals (each branch writes zeros for the others'), the transpose is a cond of the
 /// branches' transposes.
 /// </summary>
-public sealed class Cond() : MultiResultPrimitive<CondParams>("cond"), IJvpRule, IPartialEvalRule, IDceRule, ITransposeRule
+public sealed class Cond() : MultiResultPrimitive<CondParams>("cond"), IJvpRule, IPartialEvalRule, IDceRule, ITransposeRule, IBatchRule
 {
     /// <summary>The branch an index selects: clamped into range, as XLA does.</summary>
     public static int Clamp(int index, int count) => Math.Clamp(index, 0, count - 1);
@@ -280,5 +280,56 @@ public sealed class Cond() : MultiResultPrimitive<CondParams>("cond"), IJvpRule,
         for (int i = 0; i < cotangents.Length; i++) operands.Add(cotangents[i] ?? Lax.ZerosAt(level!, outAvals[i]));
         var outs = Bind([.. operands], new CondParams(branches));
         for (int i = 0, k = 0; i < n; i++) result[i + 1] = linear[i] ? outs[k++] : null;
+    }
+
+    /// <summary>
+    /// An unbatched index keeps one cond of the batched branches (an output is batched if any branch batches it). A batched
+    /// index runs every branch on the whole batch and selects per example (JAX's rule): all branches are paid for.
+    /// </summary>
+    public void Batch(ReadOnlySpan<Tensor> args, ReadOnlySpan<int> dims, int axisSize, Params parameters, Span<Tensor> results, Span<int> resultDims)
+    {
+        var p = (CondParams)parameters;
+        var mask = BatchPrograms.Mask(dims[1..]);
+        if (dims[0] == Batching.NotBatched)
+        {
+            var outBatched = new bool[results.Length];
+            for (int b = 0; b < p.Count; b++)
+            {
+                var (_, batched) = Batching.BatchProgram(p[b], mask, axisSize);
+                for (int i = 0; i < outBatched.Length; i++) outBatched[i] |= batched[i];
+            }
+
+            var branches = new Program[p.Count];
+            for (int b = 0; b < p.Count; b++) branches[b] = Batching.BatchProgram(p[b], mask, axisSize, outBatched).Program;
+            Dispatch.BindInto(this, [args[0], .. BatchPrograms.Fronted(args[1..], dims[1..])], new CondParams(branches), results);
+            BatchPrograms.Dims(outBatched, resultDims);
+            return;
+        }
+
+        var index = BatchRules.MoveAxis(args[0], dims[0], 0);
+        index = Lax.Max(Lax.Min(index, BatchRules.IntScalar(p.Count - 1)), BatchRules.IntScalar(0));
+        var operands = args[1..].ToArray();
+        var opDims = dims[1..].ToArray();
+        for (int b = p.Count - 1; b >= 0; b--)
+        {
+            var branch = p[b];
+            var (outs, outDims) = Batching.Vmap(xs => branch.Evaluate(xs), operands, opDims, axisSize);
+            for (int i = 0; i < results.Length; i++)
+            {
+                var y = BatchRules.Front(outs[i], outDims[i], axisSize);
+                if (b == p.Count - 1)
+                {
+                    results[i] = y;
+                    continue;
+                }
+
+                var shape = new int[y.Rank];
+                shape.AsSpan().Fill(1);
+                shape[0] = axisSize;
+                results[i] = Lax.Select(Lax.Reshape(Lax.Eq(index, BatchRules.IntScalar(b)), Shape.Of(shape)), y, results[i]);
+            }
+        }
+
+        resultDims.Clear();
     }
 }

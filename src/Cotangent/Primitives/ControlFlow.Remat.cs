@@ -114,7 +114,7 @@ public static partial class Catalogue
 /// values, followed by the linear part. The backward pass (the transpose rule) evaluates that recomputation forward and
 /// transposes the linear part, so the memory held between the forward and backward passes is the policy's alone.
 /// </summary>
-public sealed class Remat() : MultiResultPrimitive<RematParams>("remat"), IJvpRule, IPartialEvalRule, IDceRule, ITransposeRule
+public sealed class Remat() : MultiResultPrimitive<RematParams>("remat"), IJvpRule, IPartialEvalRule, IDceRule, ITransposeRule, IBatchRule
 {
     /// <inheritdoc/>
     public override NDArray[] Impl(ReadOnlySpan<NDArray> args, RematParams p) => ControlFlow.EvaluateConcrete(p.Program, args);
@@ -230,5 +230,14 @@ public sealed class Remat() : MultiResultPrimitive<RematParams>("remat"), IJvpRu
 
         var cts = Transposition.BackwardPass(Transposition.WithLinearInputs(p.Program, linear), cotangents.ToArray(), known);
         for (int i = 0; i < args.Length; i++) result[i] = linear[i] ? cts[i] : null;
+    }
+
+    /// <summary>A remat of the batched program.</summary>
+    public void Batch(ReadOnlySpan<Tensor> args, ReadOnlySpan<int> dims, int axisSize, Params parameters, Span<Tensor> results, Span<int> resultDims)
+    {
+        var p = (RematParams)parameters;
+        var (program, outBatched) = Batching.BatchProgram(p.Program, BatchPrograms.Mask(dims), axisSize);
+        Dispatch.BindInto(this, BatchPrograms.Fronted(args, dims), new RematParams(program, p.Policy), results);
+        BatchPrograms.Dims(outBatched, resultDims);
     }
 }

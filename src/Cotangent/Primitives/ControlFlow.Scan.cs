@@ -67,7 +67,7 @@ public static partial class Catalogue
 /// running the other way whose carry accumulates the constants' cotangents; DCE drops unused outputs and the carries
 /// nothing needs.
 /// </summary>
-public sealed class Scan() : MultiResultPrimitive<ScanParams>("scan"), IJvpRule, IPartialEvalRule, IDceRule, ITransposeRule
+public sealed class Scan() : MultiResultPrimitive<ScanParams>("scan"), IJvpRule, IPartialEvalRule, IDceRule, ITransposeRule, IBatchRule
 {
     /// <inheritdoc/>
     public override NDArray[] Impl(ReadOnlySpan<NDArray> args, ScanParams p)
@@ -379,5 +379,24 @@ public sealed class Scan() : MultiResultPrimitive<ScanParams>("scan"), IJvpRule,
         for (int i = 0; i < l; i++) result[lcIdx[i]] = outsT[i];
         for (int k = 0; k < nk; k++) result[nc + k] = outsT[l + k];
         for (int i = 0; i < lxIdx.Length; i++) result[lxIdx[i]] = outsT[l + nk + i];
+    }
+
+    /// <summary>
+    /// Batched constants and carries at the front of the body's inputs, a batched scanned input with its batch axis after
+    /// the iteration axis; which carries are batched is a fixpoint (a carry becomes batched once the body mixes a batched
+    /// value into it). Stacked outputs come out with the batch at axis 1.
+    /// </summary>
+    public void Batch(ReadOnlySpan<Tensor> args, ReadOnlySpan<int> dims, int axisSize, Params parameters, Span<Tensor> results, Span<int> resultDims)
+    {
+        var p = (ScanParams)parameters;
+        int nc = p.Consts, nk = p.Carry;
+        var mask = BatchPrograms.Mask(dims);
+        var (body, carry, outBatched) = BatchPrograms.CarryFixpoint(p.Body, mask[..nc], mask[nc..(nc + nk)], mask[(nc + nk)..], axisSize);
+        var operands = new Tensor[args.Length];
+        for (int i = 0; i < nc; i++) operands[i] = mask[i] ? BatchRules.MoveAxis(args[i], dims[i], 0) : args[i];
+        for (int i = 0; i < nk; i++) operands[nc + i] = carry[i] ? BatchRules.Front(args[nc + i], dims[nc + i], axisSize) : args[nc + i];
+        for (int i = nc + nk; i < args.Length; i++) operands[i] = mask[i] ? BatchRules.MoveAxis(args[i], dims[i], 1) : args[i];
+        Dispatch.BindInto(this, operands, new ScanParams(body, p.Length, p.Reverse, nc, nk), results);
+        for (int i = 0; i < results.Length; i++) resultDims[i] = !outBatched[i] ? Batching.NotBatched : i < nk ? 0 : 1;
     }
 }

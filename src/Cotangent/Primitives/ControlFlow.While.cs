@@ -65,7 +65,7 @@ public static partial class Catalogue
 /// running backwards over the stack). When the trip count is not known while tracing (a staged predicate), the whole
 /// loop is staged: Jvp and Linearize work, transposing it raises a <see cref="LinearityException"/>.
 /// </summary>
-public sealed class While() : MultiResultPrimitive<WhileParams>("while"), IJvpRule, IPartialEvalRule
+public sealed class While() : MultiResultPrimitive<WhileParams>("while"), IJvpRule, IPartialEvalRule, IBatchRule
 {
     /// <inheritdoc/>
     public override NDArray[] Impl(ReadOnlySpan<NDArray> args, WhileParams p)
@@ -285,5 +285,59 @@ public sealed class While() : MultiResultPrimitive<WhileParams>("while"), IJvpRu
         var staged = new Tensor[uk];
         trace.Stage(Catalogue.Scan, [.. scanArgs], new ScanParams(scanBody, n, false, ub, uk), staged);
         for (int k = 0, s = 0; k < nk; k++) results[k] = bodyUnknown[bc + k] ? staged[s++] : carry[k];
+    }
+
+    /// <summary>
+    /// The carry fixpoint as for scan, then the predicate batched. An unbatched predicate keeps the loop as it is. A batched
+    /// one (examples finish at different trips) makes every carry batched: the loop runs while any example's predicate
+    /// holds, and each trip keeps select(pred, body(c), c), so a finished example's carry no longer changes (its body still
+    /// runs, masked, as in JAX).
+    /// </summary>
+    public void Batch(ReadOnlySpan<Tensor> args, ReadOnlySpan<int> dims, int axisSize, Params parameters, Span<Tensor> results, Span<int> resultDims)
+    {
+        var p = (WhileParams)parameters;
+        int ncc = p.CondConsts, nbc = p.BodyConsts, nk = args.Length - ncc - nbc;
+        var mask = BatchPrograms.Mask(dims);
+        var (body, carry, _) = BatchPrograms.CarryFixpoint(p.Body, mask[ncc..(ncc + nbc)], mask[(ncc + nbc)..], [], axisSize);
+        var (cond, predBatched) = Batching.BatchProgram(p.Cond, [.. mask[..ncc], .. carry], axisSize);
+        var consts = BatchPrograms.Fronted(args[..(ncc + nbc)], dims[..(ncc + nbc)]);
+        if (!predBatched[0])
+        {
+            var operands = new Tensor[args.Length];
+            consts.CopyTo(operands, 0);
+            for (int i = 0; i < nk; i++) operands[ncc + nbc + i] = carry[i] ? BatchRules.Front(args[ncc + nbc + i], dims[ncc + nbc + i], axisSize) : args[ncc + nbc + i];
+            Dispatch.BindInto(this, operands, new WhileParams(cond, body, ncc, nbc, p.CheckpointEvery), results);
+            BatchPrograms.Dims(carry, resultDims);
+            return;
+        }
+
+        var all = Enumerable.Repeat(true, nk).ToArray();
+        var (body2, _) = Batching.BatchProgram(p.Body, [.. mask[ncc..(ncc + nbc)], .. all], axisSize, all);
+        var (cond2, _) = Batching.BatchProgram(p.Cond, [.. mask[..ncc], .. all], axisSize, [true]);
+        // any(pred): the loop goes on while one example still runs.
+        var anyCond = Staging.MakeProgram(xs => [Lax.Gt(Lax.ReduceMax(Lax.Convert(cond2.Evaluate(xs)[0], DType.Int32), [0]), BatchRules.IntScalar(0))], cond2.InputAvals(), "Vmap");
+        var stepAvals = new List<Aval>(cond2.InputAvals()[..ncc]);
+        stepAvals.AddRange(body2.InputAvals());
+        var step = Staging.MakeProgram(xs =>
+        {
+            var c = xs.AsSpan(ncc + nbc).ToArray();
+            var pred = cond2.Evaluate([.. xs.AsSpan(0, ncc), .. c])[0];
+            var next = body2.Evaluate(xs.AsSpan(ncc).ToArray());
+            var kept = new Tensor[nk];
+            for (int i = 0; i < nk; i++)
+            {
+                var shape = new int[c[i].Rank];
+                shape.AsSpan().Fill(1);
+                shape[0] = axisSize;
+                kept[i] = Lax.Select(Lax.Reshape(pred, Shape.Of(shape)), next[i], c[i]);
+            }
+
+            return kept;
+        }, stepAvals, "Vmap");
+        var loopOperands = new List<Tensor>(consts[..ncc]);
+        loopOperands.AddRange(consts);
+        for (int i = 0; i < nk; i++) loopOperands.Add(BatchRules.Front(args[ncc + nbc + i], dims[ncc + nbc + i], axisSize));
+        Dispatch.BindInto(this, [.. loopOperands], new WhileParams(anyCond, step, ncc, ncc + nbc, p.CheckpointEvery), results);
+        resultDims.Clear();
     }
 }
