@@ -1,0 +1,192 @@
+using Cotangent.Primitives;
+using Cotangent.Runtime;
+
+namespace Cotangent.Tests.Transforms;
+
+/// <summary>
+/// Vmap as a user calls it: against the loop over examples, composed with every transformation in both orders, over
+/// control flow with per-example branches and trip counts, at realistic sizes, and its errors.
+/// </summary>
+public class VmapTests
+{
+    private static Tensor Slice(Tensor x, int axis, int e)
+    {
+        var start = new int[x.Rank];
+        var limit = x.Shape.ToArray();
+        start[axis] = e;
+        limit[axis] = e + 1;
+        var dims = x.Shape.ToArray().ToList();
+        dims.RemoveAt(axis);
+        return Lax.Reshape(Lax.Slice(x, start, limit, Enumerable.Repeat(1, x.Rank).ToArray()), Shape.Of([.. dims]));
+    }
+
+    private static Tensor Loop(Func<Tensor, Tensor> f, Tensor xs, int inAxis = 0, int outAxis = 0) =>
+        Np.Stack(Enumerable.Range(0, xs.Shape[inAxis]).Select(e => f(Slice(xs, inAxis, e))).ToArray(), outAxis);
+
+    private static void Close(Tensor expected, Tensor actual, double tol = 1e-12)
+    {
+        Assert.Equal(expected.Shape, actual.Shape);
+        var (a, b) = (expected.ToArray<double>(), actual.ToArray<double>());
+        for (int i = 0; i < a.Length; i++)
+            Assert.True(Math.Abs(a[i] - b[i]) <= tol * (1 + Math.Abs(a[i])), $"element {i}: expected {a[i]}, got {b[i]}");
+    }
+
+    private static Tensor Normal(ulong seed, params int[] shape) => Np.RandomNormal(seed, shape);
+
+    [Theory]
+    [InlineData(0, 0)]
+    [InlineData(1, 0)]
+    [InlineData(-1, 1)]
+    [InlineData(0, -1)]
+    public void Vmap_MatchesTheLoop_ForEveryInAndOutAxis(int inAxis, int outAxis)
+    {
+        Func<Tensor, Tensor> f = v => Np.Sin(v) * Np.Sum(v * v) + Np.CumSum(v, 0);
+        var xs = Normal(1, 6, 6);   // a batch size equal to the per-example extent: a misplaced batch axis is not masked by shapes
+        var inA = inAxis < 0 ? inAxis + xs.Rank : inAxis;
+        Close(Loop(f, xs, inA, outAxis < 0 ? 1 : outAxis), Ad.Vmap(f, inAxis, outAxis)(xs));
+    }
+
+    [Fact]
+    public void Vmap_OfTwoArguments_ClosesOverTheUnbatchedOne()
+    {
+        var w = Normal(2, 10, 20);
+        var xs = Normal(3, 128, 20);   // 128 examples, 20 KB: past the sizes where a stale buffer would hide
+        var f = Ad.Vmap<Tensor, Tensor, Tensor>((x, m) => Np.Tanh(Np.MatMul(m, x)), 0, null);
+        Close(Loop(x => Np.Tanh(Np.MatMul(w, x)), xs), f(xs, w));
+    }
+
+    [Fact]
+    public void PerExampleGradients_EqualTheLoop_AndSumToTheBatchGradient()
+    {
+        var w = Normal(4, 16, 32);
+        var xs = Normal(5, 128, 32);
+        var ys = Normal(6, 128, 16);
+        Func<Tensor, Tensor, Tensor, Tensor> loss = (m, x, y) => Np.Sum(Np.Square(Np.Tanh(Np.MatMul(m, x)) - y));
+        var perExample = Ad.Vmap<Tensor[], Tensor>(a => Ad.Grad<Tensor>(m => loss(m, a[0], a[1]))(w), 0)([xs, ys]);
+        Assert.Equal(Shape.Of(128, 16, 32), perExample.Shape);
+        var loop = Np.Stack(Enumerable.Range(0, 128).Select(e => Ad.Grad<Tensor>(m => loss(m, xs[e], ys[e]))(w)).ToArray());
+        Close(loop, perExample, 1e-11);
+        // Grad of the batched loss (Grad∘Vmap) is the sum of the per-example gradients (Vmap∘Grad).
+        var batchGrad = Ad.Grad<Tensor>(m => Np.Sum(Ad.Vmap<Tensor[], Tensor>(a => loss(m, a[0], a[1]))([xs, ys])))(w);
+        Close(Np.Sum(perExample, 0), batchGrad, 1e-10);
+    }
+
+    [Fact]
+    public void VmapOfVmap_WithMixedAxes_EqualsTheDoubleLoop()
+    {
+        var xs = Normal(7, 4, 5, 3);   // outer batch on axis 1, inner on axis 1 of what remains
+        Func<Tensor, Tensor> f = v => Np.Exp(v) / Np.Sum(Np.Exp(v));
+        var nested = Ad.Vmap(Ad.Vmap(f, 1, 0), 1, 0)(xs);
+        var loop = Np.Stack(Enumerable.Range(0, 5).Select(i => Np.Stack(Enumerable.Range(0, 3).Select(j => f(Slice(Slice(xs, 1, i), 1, j))).ToArray())).ToArray());
+        Close(loop, nested);
+    }
+
+    [Fact]
+    public void JvpOfVmap_AndVmapOfJvp_AgreeWithTheLoop()
+    {
+        var xs = Normal(8, 7, 4);
+        var ts = Normal(9, 7, 4);
+        Func<Tensor, Tensor> f = v => Np.Sin(v) * Np.Log1p(v * v);
+        var (y, dy) = Ad.Jvp(Ad.Vmap(f), xs, ts);
+        var dyLoop = Np.Stack(Enumerable.Range(0, 7).Select(e => Ad.Jvp(f, xs[e], ts[e]).Tangent).ToArray());
+        Close(Loop(f, xs), y);
+        Close(dyLoop, dy);
+        var dy2 = Ad.Vmap<Tensor[], Tensor>(a => Ad.Jvp(f, a[0], a[1]).Tangent)([xs, ts]);
+        Close(dyLoop, dy2);
+    }
+
+    [Fact]
+    public void Vmap_OfALinearMap_AndOfItsTranspose()
+    {
+        var x = Normal(10, 6);
+        var (_, linear) = Ad.Linearize<Tensor, Tensor>(v => Np.Sin(v) * Np.Sum(v), x);
+        var ts = Normal(11, 9, 6);
+        Close(Loop(t => linear.Apply(t), ts), Ad.Vmap<Tensor, Tensor>(t => linear.Apply(t))(ts));
+        Close(Loop(c => linear.ApplyTranspose(c), ts), Ad.Vmap<Tensor, Tensor>(c => linear.ApplyTranspose(c))(ts));
+    }
+
+    [Fact]
+    public void Cond_WithAPerExampleIndex_TakesEachExamplesBranch()
+    {
+        var xs = Normal(12, 6, 3);
+        var index = Np.Array(0, 1, 2, 1, 0, 2);
+        Func<Tensor, Tensor, Tensor> f = (i, v) => Lax.Switch(i, [a => [Np.Sin(a[0])], a => [a[0] * 2], a => [Np.Exp(a[0])]], v)[0];
+        var batched = Ad.Vmap<Tensor, Tensor, Tensor>(f, 0, 0)(index, xs);
+        Close(Np.Stack(Enumerable.Range(0, 6).Select(e => f(index[e], xs[e])).ToArray()), batched);
+        // Per-example gradients through the per-example branches.
+        var grads = Ad.Vmap<Tensor, Tensor, Tensor>((i, v) => Ad.Grad<Tensor>(u => Np.Sum(f(i, u)))(v), 0, 0)(index, xs);
+        Close(Np.Stack(Enumerable.Range(0, 6).Select(e => Ad.Grad<Tensor>(u => Np.Sum(f(index[e], u)))(xs[e])).ToArray()), grads);
+    }
+
+    [Fact]
+    public void While_WithAPerExamplePredicate_StopsEachExampleAtItsOwnTrip()
+    {
+        // Halve until below 1: each example needs a different number of trips.
+        var xs = Np.Array(0.5, 3.0, 100.0, 7.0, 1e6);
+        Func<Tensor, Tensor> f = v => Lax.WhileLoop(c => c[0] >= 1.0, c => [c[0] * 0.5, c[1] + 1.0], v, Np.Zeros(Shape.Scalar))[1];
+        Close(Loop(f, xs), Ad.Vmap(f)(xs));
+        // An unbatched predicate keeps one loop: the trip count depends only on the shared bound.
+        Func<Tensor, Tensor> g = v => Lax.WhileLoop(c => c[1] < 3.0, c => [Np.Sin(c[0]), c[1] + 1.0], v, Np.Zeros(Shape.Scalar))[0];
+        Close(Loop(g, xs), Ad.Vmap(g)(xs));
+    }
+
+    [Fact]
+    public void Scan_WithBatchedInputsAndConstants_EqualsTheLoop()
+    {
+        var xs = Normal(13, 5, 8, 3);   // 5 examples of 8 steps of 3
+        var scale = Normal(14, 5, 3);
+        Func<Tensor, Tensor, Tensor> f = (seq, s) => Lax.Scan((c, x) => ([Np.Tanh(c[0] * s + x[0])], [c[0] * 2]), [Np.Zeros(3)], [seq]).Ys[0];
+        var batched = Ad.Vmap<Tensor, Tensor, Tensor>(f, 0, 0)(xs, scale);
+        Close(Np.Stack(Enumerable.Range(0, 5).Select(e => f(xs[e], scale[e])).ToArray()), batched);
+        var grads = Ad.Grad<Tensor>(s => Np.Sum(Ad.Vmap<Tensor, Tensor, Tensor>(f, 0, 0)(xs, s)))(scale);
+        var loop = Np.Stack(Enumerable.Range(0, 5).Select(e => Ad.Grad<Tensor>(s => Np.Sum(f(xs[e], s)))(scale[e])).ToArray());
+        Close(loop, grads, 1e-11);
+    }
+
+    [Fact]
+    public void TheBatchedProgram_HasAsManyEquationsForAnyBatchSize()
+    {
+        Func<Tensor, Tensor> f = v => Np.Sum(Np.Tanh(v) * v) + Np.Max(v);
+        int Count(int b) => Ad.MakeProgram(Ad.Vmap(f), Np.Zeros([b, 10])).Equations.Count;
+        Assert.Equal(Count(2), Count(300));
+    }
+
+    [Fact]
+    public void JitAndVmap_ComposeBothWays()
+    {
+        var xs = Normal(15, 12, 4);
+        Func<Tensor, Tensor> f = v => Np.Exp(-v * v) * Np.Sum(v);
+        Close(Loop(f, xs), Ad.Jit<Tensor, Tensor>(Ad.Vmap(f)).Invoke(xs));
+        Close(Loop(f, xs), Ad.Vmap<Tensor, Tensor>(Ad.Jit<Tensor, Tensor>(f))(xs));
+    }
+
+    [Fact]
+    public void AnUnbatchedOutput_IsBroadcastOrKept()
+    {
+        var xs = Normal(16, 4, 2);
+        var c = Np.Array(1.0, 2.0);
+        var pair = Ad.Vmap<Tensor, (Tensor, Tensor)>(v => (v * 2, c))(xs);
+        Close(xs * 2, pair.Item1);
+        Close(Np.Stack([c, c, c, c]), pair.Item2);
+        var kept = Ad.Vmap<Tensor, Tensor>(v => c, 0, null)(xs);
+        Close(c, kept);
+        var sized = Ad.Vmap<Tensor, Tensor>(v => c + 1, inAxis: null, outAxis: 0, axisSize: 3)(c);
+        Assert.Equal(Shape.Of(3, 2), sized.Shape);
+    }
+
+    [Fact]
+    public void Errors_SayWhatIsWrong()
+    {
+        var ex = Assert.Throws<BatchingException>(() => Ad.Vmap<Tensor, Tensor, Tensor>((a, b) => a + b, 0, 0)(Np.Zeros([3, 2]), Np.Zeros([4, 2])));
+        Assert.Contains("inconsistent sizes", ex.Message, StringComparison.Ordinal);
+        Assert.Contains("size 3", ex.Message, StringComparison.Ordinal);
+        Assert.Contains("size 4", ex.Message, StringComparison.Ordinal);
+        ex = Assert.Throws<BatchingException>(() => Ad.Vmap<Tensor, Tensor>(a => a, 1)(Np.Zeros([2])));
+        Assert.Contains("rank should be at least 2", ex.Message, StringComparison.Ordinal);
+        ex = Assert.Throws<BatchingException>(() => Ad.Vmap<Tensor, Tensor>(a => a, 0, null)(Np.Zeros([2])));
+        Assert.Contains("unbatched", ex.Message, StringComparison.Ordinal);
+        ex = Assert.Throws<BatchingException>(() => Ad.Vmap<Tensor, Tensor>(a => a, inAxis: null)(Np.Zeros([2])));
+        Assert.Contains("axisSize", ex.Message, StringComparison.Ordinal);
+        Assert.Throws<ConcretizationException>(() => Ad.Vmap<Tensor, Tensor>(a => a.ToDouble() > 0 ? a : -a)(Np.Zeros([2])));
+    }
+}
