@@ -4,11 +4,12 @@ using Cotangent.Runtime;
 
 namespace Cotangent;
 
-// Jacobians and Hessians, built from the transformations above: JacFwd applies the linearization to
-// each basis tangent, JacRev the transposed linearization to each basis cotangent.
+// Jacobians and Hessians, built from the transformations above: JacFwd applies the linearization to every basis
+// tangent at once (Vmap of the linear map over the identity), JacRev the transposed linearization to every basis
+// cotangent at once. The linear program runs once, batched, instead of once per basis vector.
 public static partial class Ad
 {
-    /// <summary>The Jacobian by forward mode: shape f(x).Shape + x.Shape. Linearizes once and applies the linear map to each basis vector.</summary>
+    /// <summary>The Jacobian by forward mode: shape f(x).Shape + x.Shape. Linearizes once and applies the linear map to all basis vectors in one batched pass (Vmap).</summary>
     /// <exception cref="ArgumentNullException">f is null, or the returned function is given null.</exception>
     /// <exception cref="DifferentiationException">x is not floating point.</exception>
     /// <example><code>
@@ -24,15 +25,13 @@ public static partial class Ad
     {
         RequireArgument(x, nameof(x), "JacFwd");
         var (y, linear) = Linearize(f, x);
-        var columns = new Tensor[x.Size];
-        for (int i = 0; i < columns.Length; i++)
-            columns[i] = Lax.Reshape(linear.Apply(Basis(x.Aval, i)), Shape.Of(1, y.Size));
-        // (n, m) → (m, n) → y.shape + x.shape
-        var stacked = columns.Length == 0 ? NoRows(x.DType, 0, y.Size) : Lax.Concatenate(columns, 0);
-        return Lax.Reshape(Lax.Transpose(stacked, [1, 0]), Shape.Of([.. y.Shape.Dims, .. x.Shape.Dims]));
+        if (x.Size == 0) return NoRows(y.DType, y.Shape, x.Shape);
+        // One batched application of the linear map to every basis tangent: columns (n, y…) → y… + [n].
+        var columns = Vmap<Tensor, Tensor>(linear.Apply, 0, -1)(Basis(x.Aval));
+        return Lax.Reshape(columns, Shape.Of([.. y.Shape.Dims, .. x.Shape.Dims]));
     }
 
-    /// <summary>The Jacobian by reverse mode: shape f(x).Shape + x.Shape. Linearizes once and applies the transpose to each basis cotangent.</summary>
+    /// <summary>The Jacobian by reverse mode: shape f(x).Shape + x.Shape. Linearizes once and applies the transpose to all basis cotangents in one batched pass (Vmap).</summary>
     /// <exception cref="ArgumentNullException">f is null, or the returned function is given null.</exception>
     /// <exception cref="DifferentiationException">x or f(x) is not floating point (an integer output has no cotangent to pull back).</exception>
     /// <example><code>
@@ -50,11 +49,10 @@ public static partial class Ad
         var (y, linear) = Linearize(f, x);
         if (!Aval.CarriesTangent(y.DType))
             throw new DifferentiationException($"JacRev: f returned {y.Aval}; reverse mode needs a float output, since integer and bool values have no derivative. Convert the output with AsType(DType.Float64), or use JacFwd.");
-        var rows = new Tensor[y.Size];
-        for (int i = 0; i < rows.Length; i++)
-            rows[i] = Lax.Reshape(linear.ApplyTranspose(Basis(y.Aval, i)), Shape.Of(1, x.Size));
-        var stacked = rows.Length == 0 ? NoRows(x.DType, 0, x.Size) : Lax.Concatenate(rows, 0);
-        return Lax.Reshape(stacked, Shape.Of([.. y.Shape.Dims, .. x.Shape.Dims]));
+        if (y.Size == 0) return NoRows(x.DType, y.Shape, x.Shape);
+        // One batched application of the transpose to every basis cotangent: rows (m, x…).
+        var rows = Vmap<Tensor, Tensor>(linear.ApplyTranspose, 0, 0)(Basis(y.Aval));
+        return Lax.Reshape(rows, Shape.Of([.. y.Shape.Dims, .. x.Shape.Dims]));
     }
 
     /// <summary>The Hessian of a scalar function, forward-over-reverse: JacFwd(Grad(f)). Shape x.Shape + x.Shape.</summary>
@@ -82,14 +80,15 @@ public static partial class Ad
         return Jvp(Grad(f), x, v).Tangent;
     }
 
-    /// <summary>The i-th standard basis tensor of the given type (1 at flat index i).</summary>
-    private static Tensor Basis(Aval aval, int index)
+    /// <summary>Every standard basis tensor of the type, stacked: shape [n] + aval.Shape, the identity matrix reshaped.</summary>
+    private static Tensor Basis(Aval aval)
     {
-        var a = NDArray.Zeros(aval.DType, aval.Shape);
-        if (aval.DType == DType.Float64) ((double[])a.Data)[index] = 1;
-        else ((float[])a.Data)[index] = 1;
+        int n = aval.Shape.Size;
+        var a = NDArray.Zeros(aval.DType, Shape.Of([n, .. aval.Shape.Dims]));
+        if (aval.DType == DType.Float64) for (int i = 0; i < n; i++) ((double[])a.Data)[i * n + i] = 1;
+        else for (int i = 0; i < n; i++) ((float[])a.Data)[i * n + i] = 1;
         return new Tensor(a);
     }
 
-    private static Tensor NoRows(DType dtype, int rows, int cols) => new(NDArray.Zeros(dtype, Shape.Of(rows, cols)));
+    private static Tensor NoRows(DType dtype, Shape y, Shape x) => new(NDArray.Zeros(dtype, Shape.Of([.. y.Dims, .. x.Dims])));
 }
