@@ -27,6 +27,14 @@ public class CatalogueCoverageTests
         Assert.Equal(names.Order(StringComparer.Ordinal), PrimitiveSpecs.All.Keys.Order(StringComparer.Ordinal));
     }
 
+    /// <summary>Vmap never meets a primitive it cannot batch: every primitive that takes operands has a batching rule (iota and zeros take none).</summary>
+    [Fact]
+    public void EveryPrimitiveWithOperandsHasABatchingRule()
+    {
+        var missing = Everything.Where(p => p is not IBatchRule && p.Name is not ("iota" or "zeros")).Select(p => p.Name).ToList();
+        Assert.True(missing.Count == 0, $"no batching rule: {string.Join(", ", missing)}");
+    }
+
     [Fact]
     public void EveryPrimitiveHasAJvpRuleOrIsDeclaredZeroDerivative()
     {
