@@ -18,6 +18,7 @@ public static class AdFigures
         var ops = new EagerOpWorkloads();
         var loops = new ControlFlowWorkloads();
         var jit = new Lazy<JitWorkloads>(() => new JitWorkloads(w));
+        var vmap = new Lazy<VmapWorkloads>(() => new VmapWorkloads(w));
         var rows = new (string Name, Func<object> Run)[]
         {
             ("elementwise f", () => w.ElementwiseF()), ("elementwise Grad", w.ElementwiseGrad), ("elementwise hand", w.ElementwiseHand),
@@ -32,6 +33,11 @@ public static class AdFigures
             ("jit elementwise Jit(ValueAndGrad)", () => jit.Value.ElementwiseJit()), ("jit elementwise fused hand", () => jit.Value.ElementwiseFusedHand()),
             ("jit elementwise fused hand 2 threads", () => jit.Value.ElementwiseFusedHandTwoThreads()),
             ("jit mlp step eager", () => jit.Value.MlpStepEager()), ("jit mlp step Jit", () => jit.Value.MlpStepJit()),
+            ("vmap mlp batch Grad", () => vmap.Value.BatchGrad()), ("vmap mlp per-example Vmap(Grad)", () => vmap.Value.PerExampleGrads()),
+            ("vmap mlp per-example loop", () => vmap.Value.PerExampleLoop()),
+            ("vmap jacrev 256", () => vmap.Value.JacRev()), ("vmap jacrev 256 basis loop", () => vmap.Value.JacRevLoop()),
+            ("vmap hessian 256", () => vmap.Value.Hessian()), ("vmap hessian 256 basis loop", () => vmap.Value.HessianLoop()),
+            ("vmap chain eager", () => vmap.Value.ChainEager()), ("vmap chain Vmap", () => vmap.Value.ChainVmap()),
         };
         var results = new Dictionary<string, (double Us, double Bytes)>();
         foreach (var (name, run) in rows)
@@ -62,6 +68,7 @@ public static class AdFigures
         }
 
         JitRatios(results, jit);
+        VmapRatios(results, vmap);
 
         if (results.ContainsKey("mlp Grad"))
         {
@@ -115,6 +122,26 @@ public static class AdFigures
         {
             Console.WriteLine(F($"jit mlp step    Jit / eager = {mj.Us / me.Us:F2};  allocated per step: Jit {mj.Bytes:N0} B, eager {me.Bytes:N0} B, the new parameters {jit.Value.MlpParameterBytes:N0} B;  worst difference / update {jit.Value.MlpStepDifference():E1}"));
         }
+    }
+
+    /// <summary>Issue #12's ratios, from the rows measured in this run.</summary>
+    private static void VmapRatios(Dictionary<string, (double Us, double Bytes)> results, Lazy<VmapWorkloads> vmap)
+    {
+        static string F(FormattableString s) => s.ToString(CultureInfo.InvariantCulture);
+        if (results.TryGetValue("vmap mlp per-example Vmap(Grad)", out var pe) && results.TryGetValue("vmap mlp batch Grad", out var bg))
+        {
+            string loop = results.TryGetValue("vmap mlp per-example loop", out var pl) ? F($";  the loop over examples / Vmap = {pl.Us / pe.Us:F1}") : "";
+            Console.WriteLine(F($"vmap mlp        per-example gradients (batch 128) / one batched gradient = {pe.Us / bg.Us:F2}{loop}"));
+        }
+
+        if (results.TryGetValue("vmap jacrev 256", out var jr) && results.TryGetValue("vmap jacrev 256 basis loop", out var jl))
+            Console.WriteLine(F($"vmap jacobians  JacRev 256→256: basis loop / Vmap = {jl.Us / jr.Us:F1}"));
+        if (results.TryGetValue("vmap hessian 256", out var hr) && results.TryGetValue("vmap hessian 256 basis loop", out var hl))
+            Console.WriteLine(F($"vmap jacobians  Hessian of 256 inputs: basis loop / Vmap = {hl.Us / hr.Us:F1}"));
+        if (results.TryGetValue("vmap chain Vmap", out var cv) && results.TryGetValue("vmap chain eager", out var ce))
+            Console.WriteLine(F($"vmap overhead   batching trace per primitive (16 examples of 8): {(cv.Us - ce.Us) / VmapWorkloads.ChainPrimitives * 1000:F0} ns over eager on the stacked array ({ce.Us / VmapWorkloads.ChainPrimitives * 1000:F0} ns)"));
+        if (results.Keys.Any(k => k.StartsWith("vmap ", StringComparison.Ordinal)))
+            Console.WriteLine(F($"vmap check      worst relative difference, Vmap vs the loops: {vmap.Value.WorstDifference():E1}"));
     }
 
     private static (double Us, double Bytes) Measure(Func<object> run)

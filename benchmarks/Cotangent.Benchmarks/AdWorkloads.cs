@@ -11,7 +11,7 @@ public sealed class AdWorkloads
 {
     private const int ElementCount = 1_000_000;
     private const int Steps = 1000;
-    private const int Batch = 128;
+    internal const int Batch = 128;
 
     private readonly double[] _x;
     private readonly double[] _gradBuffer;
