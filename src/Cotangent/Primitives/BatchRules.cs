@@ -211,9 +211,13 @@ public static class BatchPrograms
         for (int i = 0; i < resultDims.Length; i++) resultDims[i] = batched[i] ? 0 : Batching.NotBatched;
     }
 
-    /// <summary>Which outputs of <paramref name="program"/> come out batched when the inputs <paramref name="batchedInputs"/> are (none forced).</summary>
-    public static bool[] OutputsBatched(Program program, ReadOnlySpan<bool> batchedInputs, int axisSize) =>
-        Batching.BatchProgram(program, batchedInputs, axisSize).BatchedOutputs;
+    /// <summary>
+    /// The batched form of <paramref name="program"/> with the outputs <paramref name="outputs"/> batched, a superset of those
+    /// it batches by itself (<paramref name="natural"/>, its batching with nothing forced): <paramref name="natural"/>'s
+    /// program when the two agree, so the common case stages the program once.
+    /// </summary>
+    public static Program Forced(Program program, ReadOnlySpan<bool> batchedInputs, int axisSize, (Program Program, bool[] BatchedOutputs) natural, ReadOnlySpan<bool> outputs) =>
+        natural.BatchedOutputs.AsSpan().SequenceEqual(outputs) ? natural.Program : Batching.BatchProgram(program, batchedInputs, axisSize, outputs).Program;
 
     /// <summary>
     /// The batched form of <paramref name="program"/> (input i batched at 0 when <paramref name="batchedInputs"/>[i]) with

@@ -205,19 +205,22 @@ public sealed class CustomVjpCall() : MultiResultPrimitive<CustomVjpParams>("cus
         int nc = p.Consts, m = results.Length;
         var mask = BatchPrograms.Mask(dims);
         bool[] jvpInputs = [.. mask, .. mask.AsSpan(nc)];
-        var outs = BatchPrograms.OutputsBatched(p.Fun, mask, axisSize);
-        var forward = BatchPrograms.OutputsBatched(p.Fwd, mask, axisSize);
-        for (int i = 0; i < m; i++) outs[i] |= forward[i];
+        var fun0 = Batching.BatchProgram(p.Fun, mask, axisSize);
+        var fwd0 = Batching.BatchProgram(p.Fwd, mask, axisSize);
+        var outs = (bool[])fun0.BatchedOutputs.Clone();
+        for (int i = 0; i < m; i++) outs[i] |= fwd0.BatchedOutputs[i];
+        (Program, bool[])? rule0 = null;
         if (p.Jvp is { } rule)
         {
-            var batched = BatchPrograms.OutputsBatched(rule, jvpInputs, axisSize);
-            for (int i = 0; i < m; i++) outs[i] |= batched[i] || batched[m + i];
+            var batched = Batching.BatchProgram(rule, jvpInputs, axisSize);
+            for (int i = 0; i < m; i++) outs[i] |= batched.BatchedOutputs[i] || batched.BatchedOutputs[m + i];
+            rule0 = batched;
         }
 
-        var residuals = forward[m..];
-        var fun = Batching.BatchProgram(p.Fun, mask, axisSize, outs).Program;
-        var fwd = Batching.BatchProgram(p.Fwd, mask, axisSize, [.. outs, .. residuals]).Program;
-        var jvp = p.Jvp is null ? null : Batching.BatchProgram(p.Jvp, jvpInputs, axisSize, [.. outs, .. outs]).Program;
+        var residuals = fwd0.BatchedOutputs[m..];
+        var fun = BatchPrograms.Forced(p.Fun, mask, axisSize, fun0, outs);
+        var fwd = BatchPrograms.Forced(p.Fwd, mask, axisSize, fwd0, [.. outs, .. residuals]);
+        var jvp = p.Jvp is null ? null : BatchPrograms.Forced(p.Jvp, jvpInputs, axisSize, rule0!.Value, [.. outs, .. outs]);
         var bwd = BatchPrograms.Matched(p.Bwd, [.. mask.AsSpan(0, nc), .. residuals, .. outs], mask.AsSpan(nc), axisSize);
         Dispatch.BindInto(this, BatchPrograms.Fronted(args, dims), new CustomVjpParams(fun, fwd, bwd, jvp, nc), results);
         BatchPrograms.Dims(outs, resultDims);

@@ -243,11 +243,12 @@ public sealed class CustomJvpCall() : MultiResultPrimitive<CustomJvpParams>("cus
         int nc = p.Consts, m = results.Length;
         var mask = BatchPrograms.Mask(dims);
         bool[] jvpInputs = [.. mask, .. mask.AsSpan(nc)];
-        var outs = BatchPrograms.OutputsBatched(p.Fun, mask, axisSize);
-        var rule = BatchPrograms.OutputsBatched(p.Jvp, jvpInputs, axisSize);
-        for (int i = 0; i < m; i++) outs[i] |= rule[i] || rule[m + i];
-        var fun = Batching.BatchProgram(p.Fun, mask, axisSize, outs).Program;
-        var jvp = Batching.BatchProgram(p.Jvp, jvpInputs, axisSize, [.. outs, .. outs]).Program;
+        var fun0 = Batching.BatchProgram(p.Fun, mask, axisSize);
+        var rule0 = Batching.BatchProgram(p.Jvp, jvpInputs, axisSize);
+        var outs = (bool[])fun0.BatchedOutputs.Clone();
+        for (int i = 0; i < m; i++) outs[i] |= rule0.BatchedOutputs[i] || rule0.BatchedOutputs[m + i];
+        var fun = BatchPrograms.Forced(p.Fun, mask, axisSize, fun0, outs);
+        var jvp = BatchPrograms.Forced(p.Jvp, jvpInputs, axisSize, rule0, [.. outs, .. outs]);
         Dispatch.BindInto(this, BatchPrograms.Fronted(args, dims), new CustomJvpParams(fun, jvp, nc), results);
         BatchPrograms.Dims(outs, resultDims);
     }
