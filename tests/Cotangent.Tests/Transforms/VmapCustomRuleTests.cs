@@ -1,3 +1,4 @@
+using Cotangent.Core;
 using Cotangent.Primitives;
 
 namespace Cotangent.Tests.Transforms;
@@ -223,6 +224,30 @@ public class VmapCustomRuleTests
 
         var nestedLinear = Ad.Vmap<Tensor, Tensor>(Ad.Vmap<Tensor, Tensor>(v => Apply(s_a, v)))(xs);
         AssertClose(Np.Stack([.. Enumerable.Range(0, 3).Select(i => Loop(5, j => Np.MatMul(s_a, xs[i][j])))]), nestedLinear);
+    }
+
+    [Fact]
+    public void CustomRules_StagedGradOfVmap_KeepsTheCustomCall_DoesNotGrowWithTheBatch_ParsesAndJits()
+    {
+        var w = Shared(0.25);
+        foreach (var (name, f) in new (string, Func<Tensor, Tensor, Tensor>)[]
+            { ("custom_jvp_call", JvpTwice), ("custom_vjp_call", VjpTwice), ("custom_linear", (a, x) => Apply(s_a, x * a)) })
+        {
+            Func<Tensor, Tensor> grad = Ad.Grad<Tensor>(x => Np.Sum(Lax.Sin(Ad.Vmap(f, 0, null)(x, w))));
+            var small = Ad.MakeProgram(grad, Examples(3, 0.5));
+            var large = Ad.MakeProgram(grad, Examples(40, 0.5));
+            Assert.Equal(small.Equations.Count, large.Equations.Count);
+            // the batched call stays one custom-rule equation (the gradient runs the rule, so only the forward program has it)
+            var forward = Ad.MakeProgram<Tensor, Tensor>(x => Ad.Vmap(f, 0, null)(x, w), Examples(40, 0.5));
+            Assert.Contains(forward.Equations, e => e.Primitive.Name == name);
+            var text = large.ToString();
+            var back = Ad.ParseProgram(text, [.. ProgramParser.ConstantsOf(large)]);
+            Assert.Equal(text, back.ToString());
+            var xs = Examples(40, 1.5);
+            var eager = grad(xs);
+            AssertClose(eager, back.Evaluate(xs)[0]);
+            AssertClose(eager, Ad.Jit(grad).Invoke(xs));
+        }
     }
 
     // ---------------------------------------------------------------- custom_linear
