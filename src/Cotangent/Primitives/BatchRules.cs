@@ -212,6 +212,50 @@ public static class BatchPrograms
     }
 
     /// <summary>
+    /// The batched form of <paramref name="program"/> with the outputs <paramref name="outputs"/> batched, a superset of those
+    /// it batches by itself (<paramref name="natural"/>, its batching with nothing forced): <paramref name="natural"/>'s
+    /// program when the two agree, so the common case stages the program once.
+    /// </summary>
+    public static Program Forced(Program program, ReadOnlySpan<bool> batchedInputs, int axisSize, (Program Program, bool[] BatchedOutputs) natural, ReadOnlySpan<bool> outputs) =>
+        natural.BatchedOutputs.AsSpan().SequenceEqual(outputs) ? natural.Program : Batching.BatchProgram(program, batchedInputs, axisSize, outputs).Program;
+
+    /// <summary>
+    /// The batched form of <paramref name="program"/> (input i batched at 0 when <paramref name="batchedInputs"/>[i]) with
+    /// every output batched exactly as <paramref name="batchedOutputs"/> says: at 0 where true (broadcast when the program
+    /// leaves it the same for every example), unbatched where false. An output that must be unbatched but comes out batched
+    /// is summed over the batch (JAX's sum_match in custom_vjp batching): the outputs are cotangents, and a value shared by
+    /// every example receives every example's contribution, x̄ = Σₑ x̄ₑ. A cotangent of an integer or boolean value, which
+    /// every rule ignores, becomes zeros there instead.
+    /// </summary>
+    public static Program Matched(Program program, ReadOnlySpan<bool> batchedInputs, ReadOnlySpan<bool> batchedOutputs, int axisSize)
+    {
+        ArgumentNullException.ThrowIfNull(program);
+        var inputAvals = program.InputAvals();
+        var outputAvals = program.OutputAvals();
+        var avals = new Aval[inputAvals.Length];
+        var inDims = new int[inputAvals.Length];
+        for (int i = 0; i < avals.Length; i++)
+        {
+            inDims[i] = batchedInputs[i] ? 0 : Batching.NotBatched;
+            avals[i] = batchedInputs[i] ? Batching.WithBatch(inputAvals[i], 0, axisSize) : inputAvals[i];
+        }
+
+        var wanted = batchedOutputs.ToArray();
+        return Staging.MakeProgram(xs =>
+        {
+            var (outs, dims) = Batching.Vmap(ys => program.Evaluate(ys), xs, inDims, axisSize);
+            for (int i = 0; i < outs.Length; i++)
+            {
+                if (wanted[i]) outs[i] = Batching.MoveTo(outs[i], dims[i], 0, axisSize);
+                else if (dims[i] != Batching.NotBatched)
+                    outs[i] = Aval.CarriesTangent(outs[i].DType) ? Lax.ReduceSum(outs[i], [dims[i]]) : Staging.Zeros(outputAvals[i]);
+            }
+
+            return outs;
+        }, avals, "Vmap");
+    }
+
+    /// <summary>
     /// The carry fixpoint of loops (JAX's scan and while batching): a carry is batched if its initial value is, or if the
     /// body makes it so from batched carries and constants; repeat until no new carry becomes batched.
     /// </summary>

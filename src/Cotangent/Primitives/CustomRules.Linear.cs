@@ -59,7 +59,7 @@ public static partial class Catalogue
 /// whose transpose is <c>fun</c>: transposing twice gives L back. The captured values are the operator's data; a tangent
 /// of one is pushed through <c>fun</c> as an ordinary program.
 /// </summary>
-public sealed class CustomLinear() : MultiResultPrimitive<CustomLinearParams>("custom_linear"), IJvpRule, ITransposeRule
+public sealed class CustomLinear() : MultiResultPrimitive<CustomLinearParams>("custom_linear"), IJvpRule, ITransposeRule, IBatchRule
 {
     /// <inheritdoc/>
     public override NDArray[] Impl(ReadOnlySpan<NDArray> args, CustomLinearParams p) => ControlFlow.EvaluateConcrete(p.Fun, args);
@@ -116,5 +116,23 @@ public sealed class CustomLinear() : MultiResultPrimitive<CustomLinearParams>("c
         for (int j = 0; j < cotangents.Length; j++) operands[nc + j] = cotangents[j] ?? Builtins.ZerosAt(level, outAvals[j]);
         var cts = Bind(operands, p.Transposed());
         for (int i = 0; i < cts.Length; i++) result[nc + i] = cts[i];
+    }
+
+    /// <summary>
+    /// A custom_linear of the batched operator and its batched transpose. The operator's results are batched as the batched
+    /// operator makes them; the transpose takes cotangents batched as those results and returns one per x batched as that
+    /// x: broadcast where x is batched, summed over the batch where it is not, since for a shared x,
+    /// ⟨L_B x, ȳ⟩ = Σₑ ⟨Lₑ x, ȳₑ⟩ = ⟨x, Σₑ Lₑᵀ ȳₑ⟩. The pair stays each other's transpose, so transposing twice still
+    /// gives the batched operator back.
+    /// </summary>
+    public void Batch(ReadOnlySpan<Tensor> args, ReadOnlySpan<int> dims, int axisSize, Params parameters, Span<Tensor> results, Span<int> resultDims)
+    {
+        var p = Typed(parameters);
+        int nc = p.Consts;
+        var mask = BatchPrograms.Mask(dims);
+        var (fun, outs) = Batching.BatchProgram(p.Fun, mask, axisSize);
+        var transpose = BatchPrograms.Matched(p.Transpose, [.. mask.AsSpan(0, nc), .. outs], mask.AsSpan(nc), axisSize);
+        Dispatch.BindInto(this, BatchPrograms.Fronted(args, dims), new CustomLinearParams(fun, transpose, nc), results);
+        BatchPrograms.Dims(outs, resultDims);
     }
 }

@@ -126,7 +126,7 @@ public static partial class Catalogue
 /// Linearize that equation is recorded into the linear program and its transpose rule runs the backward pass, so no
 /// backward tape exists. Captured values must not carry tangents.
 /// </summary>
-public sealed class CustomVjpCall() : MultiResultPrimitive<CustomVjpParams>("custom_vjp_call"), IJvpRule
+public sealed class CustomVjpCall() : MultiResultPrimitive<CustomVjpParams>("custom_vjp_call"), IJvpRule, IBatchRule
 {
     /// <inheritdoc/>
     public override NDArray[] Impl(ReadOnlySpan<NDArray> args, CustomVjpParams p) => ControlFlow.EvaluateConcrete(p.Fun, args);
@@ -190,6 +190,41 @@ public sealed class CustomVjpCall() : MultiResultPrimitive<CustomVjpParams>("cus
             tangentsOut[i] = lin[i];
         }
     }
+
+    /// <summary>
+    /// A custom_vjp_call of the batched programs (JAX's custom_vjp batching), so the user's backward pass still runs under
+    /// Grad of Vmap. A result is batched when the function, the forward pass or the JVP rule batches it (all are then forced
+    /// to, as they share its type); the residuals are batched as the forward pass makes them. The backward pass takes the
+    /// captured values, those residuals and cotangents batched as the results, and returns each argument's cotangent
+    /// batched as that argument: broadcast when the argument is batched, and summed over the batch when it is not (an
+    /// argument shared by every example collects x̄ = Σₑ x̄ₑ).
+    /// </summary>
+    public void Batch(ReadOnlySpan<Tensor> args, ReadOnlySpan<int> dims, int axisSize, Params parameters, Span<Tensor> results, Span<int> resultDims)
+    {
+        var p = Typed(parameters);
+        int nc = p.Consts, m = results.Length;
+        var mask = BatchPrograms.Mask(dims);
+        bool[] jvpInputs = [.. mask, .. mask.AsSpan(nc)];
+        var fun0 = Batching.BatchProgram(p.Fun, mask, axisSize);
+        var fwd0 = Batching.BatchProgram(p.Fwd, mask, axisSize);
+        var outs = (bool[])fun0.BatchedOutputs.Clone();
+        for (int i = 0; i < m; i++) outs[i] |= fwd0.BatchedOutputs[i];
+        (Program, bool[])? rule0 = null;
+        if (p.Jvp is { } rule)
+        {
+            var batched = Batching.BatchProgram(rule, jvpInputs, axisSize);
+            for (int i = 0; i < m; i++) outs[i] |= batched.BatchedOutputs[i] || batched.BatchedOutputs[m + i];
+            rule0 = batched;
+        }
+
+        var residuals = fwd0.BatchedOutputs[m..];
+        var fun = BatchPrograms.Forced(p.Fun, mask, axisSize, fun0, outs);
+        var fwd = BatchPrograms.Forced(p.Fwd, mask, axisSize, fwd0, [.. outs, .. residuals]);
+        var jvp = p.Jvp is null ? null : BatchPrograms.Forced(p.Jvp, jvpInputs, axisSize, rule0!.Value, [.. outs, .. outs]);
+        var bwd = BatchPrograms.Matched(p.Bwd, [.. mask.AsSpan(0, nc), .. residuals, .. outs], mask.AsSpan(nc), axisSize);
+        Dispatch.BindInto(this, BatchPrograms.Fronted(args, dims), new CustomVjpParams(fun, fwd, bwd, jvp, nc), results);
+        BatchPrograms.Dims(outs, resultDims);
+    }
 }
 
 /// <summary>
@@ -198,7 +233,7 @@ public sealed class CustomVjpCall() : MultiResultPrimitive<CustomVjpParams>("cus
 /// operand known. Its transpose is the user's backward pass, x̄ = bwd(r, ȳ). Evaluating it forwards (forward mode: Jvp,
 /// JacFwd) needs the JVP rule given to <c>Lax.CustomVjp</c>; without one it raises a <see cref="DifferentiationException"/>.
 /// </summary>
-public sealed class CustomLin() : MultiResultPrimitive<CustomLinParams>("custom_lin"), IJvpRule, ITransposeRule
+public sealed class CustomLin() : MultiResultPrimitive<CustomLinParams>("custom_lin"), IJvpRule, ITransposeRule, IBatchRule
 {
     private static DifferentiationException NeedsJvp() => new(
         "Forward-mode differentiation (Jvp, JacFwd, or a Jvp inside another transformation) of a function defined with " +
@@ -308,5 +343,37 @@ public sealed class CustomLin() : MultiResultPrimitive<CustomLinParams>("custom_
             if (args[k].IsLinear) result[k] = cts[i];
             k++;
         }
+    }
+
+    /// <summary>
+    /// A custom_lin of the batched backward pass and JVP rule. An argument and its tangent must share one type, so both are
+    /// batched (at 0, broadcasting the other) when either is. Every result tangent is batched: some operand is, and a
+    /// tangent out of residuals or tangents that vary per example varies too. The backward pass takes cotangents batched as
+    /// those results and returns each argument's cotangent batched as the argument and its tangent: summed over the batch
+    /// where they are not (x̄ = Σₑ x̄ₑ, the transpose of sharing x across the examples). The JVP rule takes the arguments
+    /// and one tangent per argument batched alike.
+    /// </summary>
+    public void Batch(ReadOnlySpan<Tensor> args, ReadOnlySpan<int> dims, int axisSize, Params parameters, Span<Tensor> results, Span<int> resultDims)
+    {
+        var p = Typed(parameters);
+        int nc = p.Consts, n = p.Args, start = p.TangentStart;
+        var mask = BatchPrograms.Mask(dims);
+        var operands = (bool[])mask.Clone();
+        var argBatched = new bool[n];
+        for (int i = 0, k = start; i < n; i++)
+        {
+            argBatched[i] = mask[nc + i];
+            if (!Aval.CarriesTangent(args[nc + i].DType)) continue;
+            argBatched[i] |= mask[k];
+            operands[nc + i] = operands[k] = argBatched[i];
+            k++;
+        }
+
+        var outs = new bool[results.Length];
+        Array.Fill(outs, true);
+        var bwd = BatchPrograms.Matched(p.Bwd, [.. mask.AsSpan(0, nc), .. mask.AsSpan(nc + n, p.Residuals), .. outs], argBatched, axisSize);
+        var jvp = p.Jvp is null ? null : Batching.BatchProgram(p.Jvp, [.. mask.AsSpan(0, nc), .. argBatched, .. argBatched], axisSize, outs).Program;
+        Dispatch.BindInto(this, BatchPrograms.AsMasked(args, dims, operands, axisSize), new CustomLinParams(bwd, jvp, nc, n, p.Residuals), results);
+        BatchPrograms.Dims(outs, resultDims);
     }
 }

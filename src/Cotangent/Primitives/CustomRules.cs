@@ -191,7 +191,7 @@ public static partial class Catalogue
 /// into the linear program and transposed like any other: reverse mode needs no separate VJP. Higher orders differentiate
 /// the rule itself. Captured values must not carry tangents.
 /// </summary>
-public sealed class CustomJvpCall() : MultiResultPrimitive<CustomJvpParams>("custom_jvp_call"), IJvpRule, IDceRule
+public sealed class CustomJvpCall() : MultiResultPrimitive<CustomJvpParams>("custom_jvp_call"), IJvpRule, IDceRule, IBatchRule
 {
     /// <inheritdoc/>
     public override NDArray[] Impl(ReadOnlySpan<NDArray> args, CustomJvpParams p) => ControlFlow.EvaluateConcrete(p.Fun, args);
@@ -228,6 +228,29 @@ public sealed class CustomJvpCall() : MultiResultPrimitive<CustomJvpParams>("cus
             primalsOut[i] = outs[i];
             tangentsOut[i] = outs[m + i];
         }
+    }
+
+    /// <summary>
+    /// A custom_jvp_call of the batched function and rule, so the user's rule still differentiates the batched call (Grad
+    /// of Vmap). The rule's tangent inputs are batched exactly where their primals are (a tangent has its primal's type).
+    /// A result is batched when the function, the rule's result or the rule's tangent batches it, and all three are then
+    /// forced to batch it, since they must share one type. Forcing an output feeds nothing back into the programs, so this
+    /// output fixpoint is reached after one union.
+    /// </summary>
+    public void Batch(ReadOnlySpan<Tensor> args, ReadOnlySpan<int> dims, int axisSize, Params parameters, Span<Tensor> results, Span<int> resultDims)
+    {
+        var p = Typed(parameters);
+        int nc = p.Consts, m = results.Length;
+        var mask = BatchPrograms.Mask(dims);
+        bool[] jvpInputs = [.. mask, .. mask.AsSpan(nc)];
+        var fun0 = Batching.BatchProgram(p.Fun, mask, axisSize);
+        var rule0 = Batching.BatchProgram(p.Jvp, jvpInputs, axisSize);
+        var outs = (bool[])fun0.BatchedOutputs.Clone();
+        for (int i = 0; i < m; i++) outs[i] |= rule0.BatchedOutputs[i] || rule0.BatchedOutputs[m + i];
+        var fun = BatchPrograms.Forced(p.Fun, mask, axisSize, fun0, outs);
+        var jvp = BatchPrograms.Forced(p.Jvp, jvpInputs, axisSize, rule0, [.. outs, .. outs]);
+        Dispatch.BindInto(this, BatchPrograms.Fronted(args, dims), new CustomJvpParams(fun, jvp, nc), results);
+        BatchPrograms.Dims(outs, resultDims);
     }
 
     /// <summary>
