@@ -189,4 +189,33 @@ public class VmapTests
         Assert.Contains("axisSize", ex.Message, StringComparison.Ordinal);
         Assert.Throws<ConcretizationException>(() => Ad.Vmap<Tensor, Tensor>(a => a.ToDouble() > 0 ? a : -a)(Np.Zeros([2])));
     }
+
+    /// <summary>The README's Vmap lines, as written there, with what they claim checked.</summary>
+    [Fact]
+    public void ReadmeExample_Runs()
+    {
+        Func<Tensor, Tensor, Tensor, Tensor> loss = (w, x, y) => Np.Sum(Np.Square(Np.Tanh(Np.MatMul(w, x)) - y));
+        var w = Np.RandomNormal(1, [16, 32]) * 0.1;
+        var xs = Np.RandomNormal(2, [128, 32]);
+        var ys = Np.RandomNormal(3, [128, 16]);
+        Tensor grads = Ad.Vmap<Tensor, Tensor, Tensor>((x, y) => Ad.Grad<Tensor>(v => loss(v, x, y))(w), 0, 0)(xs, ys);   // [128, 16, 32]
+        Tensor norms = Np.Sqrt(Np.Sum(Np.Square(grads), [1, 2], keepDims: true));                                         // [128, 1, 1]
+        Tensor clipped = grads * Np.Minimum(1.0 / norms, 1.0);                                                            // each ‖g‖ ≤ 1
+        Tensor step = Np.Mean(clipped, 0);                                                                                 // [16, 32]
+
+        Tensor ys2 = Ad.Vmap<Tensor, Tensor, Tensor>((x, m) => Np.MatMul(m, x), 1, null, outAxis: -1)(Np.RandomNormal(4, [32, 5]), w);   // [16, 5]
+
+        var jac = Ad.JacRev<(Tensor W, Tensor B), Tensor>(p => Np.Tanh(Np.MatMul(p.W, xs[0]) + p.B))((w, Np.Zeros(16)));
+        Tensor dW = jac[0, 0];   // [16, 16, 32]: ∂y/∂W
+
+        Assert.Equal(Shape.Of(128, 16, 32), grads.Shape);
+        Close(Ad.Grad<Tensor>(v => loss(v, xs[7], ys[7]))(w), grads[7], 1e-12);
+        var clippedNorms = Np.Sqrt(Np.Sum(Np.Square(clipped), [1, 2])).ToArray<double>();
+        Assert.All(clippedNorms, n => Assert.True(n <= 1 + 1e-12));
+        Assert.Equal(Shape.Of(16, 32), step.Shape);
+        Assert.Equal(Shape.Of(16, 5), ys2.Shape);
+        Assert.Equal(Shape.Of(16, 16, 32), dW.Shape);
+        Func<Tensor, Tensor> layer = m => Np.Tanh(Np.MatMul(m, xs[0]));
+        Close(Ad.JacRev(layer)(w), dW, 1e-12);
+    }
 }
