@@ -120,6 +120,14 @@ public sealed class DotGeneral() : Primitive<DotParams>("dot_general"), IBilinea
         var (cl, cr, bl, br) = (Bumped(p.ContractLhs, ld), Bumped(p.ContractRhs, rd), Bumped(p.BatchLhs, ld), Bumped(p.BatchRhs, rd));
         if (ld != Batching.NotBatched && rd != Batching.NotBatched)
             return (this.Bind(args[0], args[1], new DotParams(new Ints(cl), new Ints(cr), new Ints([ld, .. bl]), new Ints([rd, .. br]))), 0);
+        if (ld == Batching.NotBatched && args[1].Rank - 1 == cr.Length + br.Length)
+        {
+            // Only the rhs is batched and its batch axis is its only free one: swap the operands so the batch axis
+            // comes out right after the batch dimensions instead of last (the per-example order is unchanged, since
+            // the rhs has no other free axis), sparing the transposes the next operations would otherwise need.
+            return (this.Bind(args[1], args[0], new DotParams(new Ints(cr), new Ints(cl), new Ints(br), new Ints(bl))), br.Length);
+        }
+
         var result = this.Bind(args[0], args[1], new DotParams(new Ints(cl), new Ints(cr), new Ints(bl), new Ints(br)));
         // The result is (batch…, lhs free…, rhs free…); the batch axis is the free axis it became.
         static int FreeIndex(int rank, int[] contract, int[] batch, int d)
