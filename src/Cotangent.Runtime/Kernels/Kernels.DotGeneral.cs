@@ -56,7 +56,12 @@ public static partial class Kernels
 
         int batch = DotSide.Extent(lhs.Shape, dl.Batch), m = DotSide.Extent(lhs.Shape, dl.Free);
         int k = DotSide.Extent(lhs.Shape, dl.Contract), n = DotSide.Extent(rhs.Shape, dr.Free);
-        var result = NDArray.Zeros(lhs.DType, shape);
+        // The float GEMM overwrites every element when something is contracted (accumulate: false), so its result need
+        // not be cleared first: one pass over C instead of two (a batch of outer products writes 100 MB for per-example
+        // gradients). With nothing to contract (k = 0) the product is zero; the int path accumulates into zeros.
+        var result = k > 0 && lhs.DType is DType.Float64 or DType.Float32
+            ? NDArray.Trusted(lhs.DType, shape, NDArray.AllocateUninitialized(lhs.DType, shape.Size))
+            : NDArray.Zeros(lhs.DType, shape);
         switch (lhs.DType)
         {
             case DType.Float64:
