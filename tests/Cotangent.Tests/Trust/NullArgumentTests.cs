@@ -235,6 +235,7 @@ public class NullArgumentTests
         if (type == typeof(WrtSecond)) return Wrt.Second;
         if (type == typeof(WrtBoth)) return Wrt.Both;
         if (type == typeof(Tensor?[])) return new Tensor?[] { s_scalar };
+        if (type == typeof(int?[])) return new int?[] { 0 };
         if (type == typeof(IReadOnlyList<Func<Tensor[], Tensor[]>>)) return new Func<Tensor[], Tensor[]>[] { xs => xs };
         if (type == typeof(Cotangent.Primitives.RematPolicy)) return Cotangent.Primitives.RematPolicy.Nothing;
         if (type == typeof(JitOptions)) return new JitOptions();
