@@ -12,7 +12,9 @@ namespace Cotangent.Runtime;
 /// a recycled one costs only the write.
 /// <para>
 /// Buckets are keyed by element type and exact length (training loops repeat shapes exactly). The pool holds at most
-/// <see cref="LimitBytes"/>; beyond that, reclaimed arrays are simply dropped for the collector.
+/// <see cref="LimitBytes"/>, evicting least-recently-returned: a return that does not fit first drops the oldest pooled
+/// buffers (of any size) to the collector until it does, so buffers of sizes no longer used cannot clog the pool and
+/// stop it recycling the sizes in use. A take hands out the most recently returned buffer of its size (warmest in cache).
 /// </para>
 /// </summary>
 internal static class BufferPool
@@ -48,9 +50,14 @@ internal static class BufferPool
     }
 
     private static readonly ConditionalWeakTable<Array, Reclaimer> s_tracked = new();
-    private static readonly Dictionary<(Type, int), Stack<Array>> s_buckets = [];
+    private static readonly Dictionary<(Type, int), Bucket> s_buckets = [];
     private static readonly object s_gate = new();
+
+    // Every pooled buffer, oldest return first: the eviction order. Guarded by s_gate, like the buckets.
+    private static Entry? s_oldest;
+    private static Entry? s_newest;
     private static long s_pooledBytes;
+    private static long s_evicted;
     private static long s_reused;
     private static long s_outstanding;
     private static long s_induced;
@@ -72,6 +79,9 @@ internal static class BufferPool
 
     /// <summary>How many requests were served by a recycled buffer since the process started.</summary>
     public static long Reused => Interlocked.Read(ref s_reused);
+
+    /// <summary>How many pooled buffers were dropped to make room for a more recent return since the process started.</summary>
+    public static long Evicted => Interlocked.Read(ref s_evicted);
 
     /// <summary>An array of exactly <paramref name="length"/> elements with unspecified contents: recycled when one
     /// of that length is free, fresh otherwise; large arrays are tracked so they come back once unreachable.</summary>
@@ -114,15 +124,15 @@ internal static class BufferPool
     {
         lock (s_gate)
         {
-            if (!s_buckets.TryGetValue((element, length), out var stack) || stack.Count == 0) return null;
-            var array = stack.Pop();
-            s_pooledBytes -= ByteLength(array);
+            // The most recent return of this size: the likeliest to still be in cache.
+            if (!s_buckets.TryGetValue((element, length), out var bucket) || bucket.Newest is not { } entry) return null;
+            Unlink(entry);
             s_reused++;
-            return array;
+            return entry.Array;
         }
     }
 
-    /// <summary>Called by a reclaimer's finalizer: the array is unreachable from everywhere else.</summary>
+    /// <summary>Called by a reclaimer's finalizer (or <see cref="Release"/>): the array is unreachable from everywhere else.</summary>
     private static void Return(Array array)
     {
         long bytes = ByteLength(array);
@@ -132,12 +142,40 @@ internal static class BufferPool
         while (Interlocked.CompareExchange(ref s_outstanding, Math.Max(0, seen - bytes), seen) != seen);
         lock (s_gate)
         {
-            if (s_pooledBytes + bytes > LimitBytes) return;
+            if (bytes > LimitBytes) return; // could never fit: emptying the pool for it would only lose the others
+            // Least-recently-returned first: a size not returned for a while is likelier a size no longer used (an
+            // earlier phase, another test or model) than the one being returned now.
+            while (s_pooledBytes + bytes > LimitBytes && s_oldest is { } oldest)
+            {
+                Unlink(oldest);
+                s_evicted++;
+                if (oldest.Bucket.Newest is null) s_buckets.Remove(oldest.Bucket.Key); // a cold size: forget its bucket
+            }
+
             var key = (array.GetType().GetElementType()!, array.Length);
-            if (!s_buckets.TryGetValue(key, out var stack)) s_buckets[key] = stack = new Stack<Array>();
-            stack.Push(array);
+            if (!s_buckets.TryGetValue(key, out var bucket)) s_buckets[key] = bucket = new Bucket(key);
+            var entry = new Entry(array, bytes, bucket) { Older = s_newest, OlderInBucket = bucket.Newest };
+            if (s_newest is null) s_oldest = entry;
+            else s_newest.Newer = entry;
+            s_newest = entry;
+            if (bucket.Newest is not null) bucket.Newest.NewerInBucket = entry;
+            bucket.Newest = entry;
             s_pooledBytes += bytes;
         }
+    }
+
+    /// <summary>Takes <paramref name="entry"/> out of both lists, the global one and its bucket's (under s_gate).</summary>
+    private static void Unlink(Entry entry)
+    {
+        if (entry.Older is null) s_oldest = entry.Newer;
+        else entry.Older.Newer = entry.Newer;
+        if (entry.Newer is null) s_newest = entry.Older;
+        else entry.Newer.Older = entry.Older;
+        var bucket = entry.Bucket;
+        if (entry.OlderInBucket is not null) entry.OlderInBucket.NewerInBucket = entry.NewerInBucket;
+        if (entry.NewerInBucket is null) bucket.Newest = entry.OlderInBucket;
+        else entry.NewerInBucket.OlderInBucket = entry.OlderInBucket;
+        s_pooledBytes -= entry.Bytes;
     }
 
     /// <summary>
@@ -164,6 +202,7 @@ internal static class BufferPool
         lock (s_gate)
         {
             s_buckets.Clear();
+            s_oldest = s_newest = null;
             s_pooledBytes = 0;
         }
     }
@@ -174,6 +213,27 @@ internal static class BufferPool
         float[] or int[] => sizeof(float),
         _ => 1,
     });
+
+    /// <summary>One pooled buffer, linked into the global recency list and into its size's bucket (both doubly linked,
+    /// oldest to newest, so a take from a bucket's newest end and an eviction of the globally oldest, which is its
+    /// bucket's oldest, are both O(1)).</summary>
+    private sealed class Entry(Array array, long bytes, Bucket bucket)
+    {
+        public readonly Array Array = array;
+        public readonly long Bytes = bytes;
+        public readonly Bucket Bucket = bucket;
+        public Entry? Older;
+        public Entry? Newer;
+        public Entry? OlderInBucket;
+        public Entry? NewerInBucket;
+    }
+
+    /// <summary>The pooled buffers of one element type and length, reached from the newest.</summary>
+    private sealed class Bucket((Type, int) key)
+    {
+        public readonly (Type, int) Key = key;
+        public Entry? Newest;
+    }
 
     /// <summary>Holds its array and returns it from the finalizer, which runs only once nothing else reaches either.</summary>
     private sealed class Reclaimer(Array array)

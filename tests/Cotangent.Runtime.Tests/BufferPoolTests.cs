@@ -12,7 +12,7 @@ namespace Cotangent.Runtime.Tests;
 public class BufferPoolTests
 {
     /// <summary>Collects twice around the finalizers, so every unreachable tracked buffer is back in the pool.</summary>
-    private static void Reclaim()
+    internal static void Reclaim()
     {
         GC.Collect();
         GC.WaitForPendingFinalizers();
@@ -23,7 +23,7 @@ public class BufferPoolTests
     /// <summary>Rents <paramref name="count"/> buffers of <paramref name="length"/>, dirties them and drops them (in
     /// its own frame, so no local of the caller keeps them alive even without optimization).</summary>
     [MethodImpl(MethodImplOptions.NoInlining)]
-    private static void RentDirtyAndDrop(DType dtype, int length, int count)
+    internal static void RentDirtyAndDrop(DType dtype, int length, int count)
     {
         for (int i = 0; i < count; i++)
         {
@@ -94,24 +94,6 @@ public class BufferPoolTests
         Assert.True(BufferPool.Reused > before, "an unreachable tracked buffer was not reused");
     }
 
-    [Fact]
-    public void Pool_StaysWithinItsLimit()
-    {
-        long limit = BufferPool.LimitBytes;
-        try
-        {
-            BufferPool.LimitBytes = 4L << 20;
-            BufferPool.Clear();
-            RentDirtyAndDrop(DType.Float64, 250_013, 12); // 12 × 2 MB
-            Reclaim();
-            Assert.True(BufferPool.PooledBytes <= BufferPool.LimitBytes, $"{BufferPool.PooledBytes} bytes pooled over a {BufferPool.LimitBytes}-byte limit");
-        }
-        finally
-        {
-            BufferPool.LimitBytes = limit;
-        }
-    }
-
     [Theory]
     [InlineData(UnaryOp.Exp)]
     [InlineData(UnaryOp.Tanh)]
@@ -133,3 +115,108 @@ public class BufferPoolTests
         }
     }
 }
+
+/// <summary>
+/// The pool's bound and its eviction order. These tests shrink the shared pool's limit and reason about exactly which
+/// buffers it holds, so they run alone: a test in parallel returning buffers would evict some of theirs.
+/// </summary>
+[Collection(nameof(PoolLimit))]
+public class BufferPoolLimitTests
+{
+    private const int Small = 12_007;  // f64: 96,056 bytes, above the pool's threshold
+    private const int Other = 12_003; // a little smaller: one eviction makes room for it
+
+    [Fact]
+    public void Pool_StaysWithinItsLimit()
+    {
+        long limit = BufferPool.LimitBytes;
+        try
+        {
+            BufferPool.LimitBytes = 4L << 20;
+            BufferPool.Clear();
+            BufferPoolTests.RentDirtyAndDrop(DType.Float64, 250_013, 12); // 12 × 2 MB
+            BufferPoolTests.Reclaim();
+            Assert.True(BufferPool.PooledBytes <= BufferPool.LimitBytes, $"{BufferPool.PooledBytes} bytes pooled over a {BufferPool.LimitBytes}-byte limit");
+        }
+        finally
+        {
+            BufferPool.LimitBytes = limit;
+        }
+    }
+
+    [Fact]
+    public void FullPool_EvictsTheOldest_ForAReturnOfAnotherSize()
+    {
+        long limit = BufferPool.LimitBytes;
+        try
+        {
+            // Everything unreachable from earlier tests back first, so no finalizer returns a stranger mid-test; then a
+            // pool that holds exactly four buffers of Small.
+            BufferPoolTests.Reclaim();
+            BufferPool.LimitBytes = 4L * Small * sizeof(double);
+            BufferPool.Clear();
+            var small = Enumerable.Range(0, 6).Select(_ => (double[])NDArray.AllocateUninitialized(DType.Float64, Small)).ToArray();
+            var other = (double[])NDArray.AllocateUninitialized(DType.Float64, Other);
+
+            long evicted = BufferPool.Evicted;
+            foreach (var a in small)
+            {
+                Assert.True(BufferPool.Release(a));
+                Assert.True(BufferPool.PooledBytes <= BufferPool.LimitBytes, $"{BufferPool.PooledBytes} bytes pooled over a {BufferPool.LimitBytes}-byte limit");
+            }
+
+            // Six returned into room for four: the first two went.
+            Assert.Equal(4L * Small * sizeof(double), BufferPool.PooledBytes);
+            Assert.Equal(2, BufferPool.Evicted - evicted);
+
+            // A full pool still takes a buffer of another size (the old behaviour dropped it), evicting only the
+            // oldest remaining one.
+            Assert.True(BufferPool.Release(other));
+            Assert.True(BufferPool.PooledBytes <= BufferPool.LimitBytes, $"{BufferPool.PooledBytes} bytes pooled over a {BufferPool.LimitBytes}-byte limit");
+            Assert.Equal(3, BufferPool.Evicted - evicted);
+            Assert.Same(other, NDArray.AllocateUninitialized(DType.Float64, Other));
+
+            // What is left is the three most recent Smalls, handed out newest first; the three oldest were evicted,
+            // so the next rent of Small is a fresh array.
+            Assert.Same(small[5], NDArray.AllocateUninitialized(DType.Float64, Small));
+            Assert.Same(small[4], NDArray.AllocateUninitialized(DType.Float64, Small));
+            Assert.Same(small[3], NDArray.AllocateUninitialized(DType.Float64, Small));
+            var fresh = NDArray.AllocateUninitialized(DType.Float64, Small);
+            Assert.DoesNotContain(small, a => ReferenceEquals(a, fresh));
+            Assert.Equal(0, BufferPool.PooledBytes);
+            GC.KeepAlive(other); // or a collection could hand it back through its finalizer mid-test
+        }
+        finally
+        {
+            BufferPool.LimitBytes = limit;
+            BufferPool.Clear();
+        }
+    }
+
+    [Fact]
+    public void BufferLargerThanTheLimit_IsDropped_AndTheRestKept()
+    {
+        long limit = BufferPool.LimitBytes;
+        try
+        {
+            BufferPoolTests.Reclaim();
+            BufferPool.LimitBytes = 2L * Small * sizeof(double);
+            BufferPool.Clear();
+            var a = (double[])NDArray.AllocateUninitialized(DType.Float64, Small);
+            var huge = (double[])NDArray.AllocateUninitialized(DType.Float64, 3 * Small);
+            Assert.True(BufferPool.Release(a));
+            Assert.True(BufferPool.Release(huge));
+            Assert.Equal((long)Small * sizeof(double), BufferPool.PooledBytes);
+            Assert.Same(a, NDArray.AllocateUninitialized(DType.Float64, Small));
+        }
+        finally
+        {
+            BufferPool.LimitBytes = limit;
+            BufferPool.Clear();
+        }
+    }
+}
+
+/// <summary>Tests that change the shared pool's limit and count its contents run alone.</summary>
+[CollectionDefinition(nameof(PoolLimit), DisableParallelization = true)]
+public sealed class PoolLimit;

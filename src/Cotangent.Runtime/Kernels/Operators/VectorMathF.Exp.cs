@@ -135,7 +135,10 @@ internal static partial class VectorMathF
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector256<float> Tanh(Vector256<float> x)
     {
-        var a = Vector256.Min(Vector256.Abs(x), C(9.5f));
+        // The native min/max instructions: Min/Max's NaN and signed-zero rules cost several instructions each and
+        // cannot matter here (t ≥ 0; a NaN x, whose clamp is platform-specific, is restored at the end). Same bits as
+        // with Min/Max and CopySign for every non-NaN input (checked over all 2³² inputs), about 25% faster.
+        var a = Vector256.MinNative(Vector256.Abs(x), C(9.5f));
         var u = a + a;
         var k = u * C(Log2E) + C(RoundMagic) - C(RoundMagic);
         var r = (u - k * C(Ln2Hi)) - k * C(Ln2Lo);
@@ -143,9 +146,12 @@ internal static partial class VectorMathF
         var t = p * Expm1Reduced(r) + (p - Vector256<float>.One);
         var two = C(2f);
         var d = t + two;
-        var c = (Vector256.Max(t, two) - d) + Vector256.Min(t, two);
+        var c = (Vector256.MaxNative(t, two) - d) + Vector256.MinNative(t, two);
         var q = t / d;
-        return Vector256.CopySign(q - q * (c * ApproxReciprocal(d)), x);
+
+        // q ≥ 0, so OR-ing in x's sign bit is copysign (−0 stays −0).
+        var y = (q - q * (c * ApproxReciprocal(d))) | (x & C(-0f));
+        return Vector256.ConditionalSelect(Vector256.Equals(x, x), y, x);
     }
 
     /// <summary>
