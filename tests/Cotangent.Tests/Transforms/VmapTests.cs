@@ -72,6 +72,35 @@ public class VmapTests
     }
 
     [Fact]
+    public void PerExampleGradients_OfATwoLayerMlp_EqualTheLoop()
+    {
+        // 64-48-32-10 with biases and −mean(log_softmax), batch 128: the per-example case at test size.
+        var p = new[]
+        {
+            Np.RandomNormal(20, [64, 48]) * 0.2, Np.RandomNormal(21, [48]) * 0.1, Np.RandomNormal(22, [48, 32]) * 0.2,
+            Np.RandomNormal(23, [32]) * 0.1, Np.RandomNormal(24, [32, 10]) * 0.2, Np.RandomNormal(25, [10]) * 0.1,
+        };
+        var xs = Np.RandomNormal(26, [128, 64]);
+        Tensor Loss(Tensor[] q, Tensor x)
+        {
+            var h1 = Np.Tanh(Np.MatMul(x, q[0]) + q[1]);
+            var h2 = Np.Tanh(Np.MatMul(h1, q[2]) + q[3]);
+            return -Np.Mean(Np.LogSoftmax(Np.MatMul(h2, q[4]) + q[5], 0));
+        }
+
+        var perExample = Ad.Vmap<Tensor, Tensor[]>(x => Ad.Grad<Tensor[]>(q => Loss(q, x))(p))(xs);
+        for (int e = 0; e < 128; e += 9)
+        {
+            var g = Ad.Grad<Tensor[]>(q => Loss(q, xs[e]))(p);
+            for (int k = 0; k < p.Length; k++) Close(g[k], perExample[k][e], 1e-12);
+        }
+
+        // Their mean is the gradient of the batch's mean loss.
+        var batch = Ad.Grad<Tensor[]>(q => Np.Mean(Ad.Vmap<Tensor, Tensor>(x => Loss(q, x))(xs)))(p);
+        for (int k = 0; k < p.Length; k++) Close(batch[k], Np.Mean(perExample[k], 0), 1e-11);
+    }
+
+    [Fact]
     public void VmapOfVmap_WithMixedAxes_EqualsTheDoubleLoop()
     {
         var xs = Normal(7, 4, 5, 3);   // outer batch on axis 1, inner on axis 1 of what remains
