@@ -17,23 +17,19 @@ public sealed class VmapProperties(ITestOutputHelper output)
 
     /// <summary>Vmap(f)(xs) = stack(f(xᵢ)).</summary>
     [Fact]
-    public void Vmap_EqualsTheLoop() => AdProperties.Check(output, ProgramGen.Programs(ProgramSizes.Default), 400, p =>
-    {
-        var f = p.Function();
-        var (batched, axes, examples) = Batched(p);
-        var vmapped = Ad.Vmap<Tensor[], Tensor>(f, axes)(batched);
-        for (int e = 0; e < Batch; e++) Compare(p, f(examples[e]), Take(vmapped, e), $"example {e}");
-    }, nameof(Vmap_EqualsTheLoop));
+    public void Vmap_EqualsTheLoop() => AdProperties.Check(output, ProgramGen.Programs(ProgramSizes.Default), 400, AgreesWithTheLoop, nameof(Vmap_EqualsTheLoop));
 
     /// <summary>The same on arrays of a few KB.</summary>
     [Fact]
-    public void Vmap_EqualsTheLoop_OnLargeArrays() => AdProperties.Check(output, ProgramGen.Programs(ProgramSizes.Large), 60, p =>
+    public void Vmap_EqualsTheLoop_OnLargeArrays() => AdProperties.Check(output, ProgramGen.Programs(ProgramSizes.Large), 60, AgreesWithTheLoop, nameof(Vmap_EqualsTheLoop_OnLargeArrays));
+
+    private static void AgreesWithTheLoop(RandomProgram p)
     {
         var f = p.Function();
         var (batched, axes, examples) = Batched(p);
         var vmapped = Ad.Vmap<Tensor[], Tensor>(f, axes)(batched);
         for (int e = 0; e < Batch; e++) Compare(p, f(examples[e]), Take(vmapped, e), $"example {e}");
-    }, nameof(Vmap_EqualsTheLoop_OnLargeArrays));
+    }
 
     /// <summary>Per-example gradients: Vmap(Grad(f))(xs) = stack(Grad(f)(xᵢ)).</summary>
     [Fact]
