@@ -203,6 +203,21 @@ public class VmapTests
         Assert.Equal(Shape.Of(3, 2), sized.Shape);
     }
 
+    [Theory]
+    [InlineData(0)]
+    [InlineData(1)]
+    public void EmptyAndSingleBatches_HaveTheRightShapes(int b)
+    {
+        var w = Normal(30, 3, 4);
+        Func<Tensor, Tensor> f = v => Np.Tanh(Np.MatMul(w, v)) * Np.Sum(v);
+        var xs = Normal(31, b, 4);
+        var ys = Ad.Vmap(f)(xs);
+        Assert.Equal(Shape.Of(b, 3), ys.Shape);
+        if (b == 1) Close(f(xs[0]), ys[0]);
+        var grads = Ad.Vmap<Tensor, Tensor>(Ad.Grad<Tensor>(v => Np.Sum(f(v))))(xs);
+        Assert.Equal(Shape.Of(b, 4), grads.Shape);
+    }
+
     [Fact]
     public void Errors_SayWhatIsWrong()
     {
