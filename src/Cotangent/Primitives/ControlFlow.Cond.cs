@@ -284,7 +284,8 @@ public sealed class Cond() : MultiResultPrimitive<CondParams>("cond"), IJvpRule,
 
     /// <summary>
     /// An unbatched index keeps one cond of the batched branches (an output is batched if any branch batches it). A batched
-    /// index runs every branch on the whole batch and selects per example (JAX's rule): all branches are paid for.
+    /// index runs every branch on the whole batch and selects per example (JAX's rule): all branches are paid for, and each
+    /// branch's float operands pass a stop_gradient for the examples that do not take it, so its derivative cannot leak.
     /// </summary>
     public void Batch(ReadOnlySpan<Tensor> args, ReadOnlySpan<int> dims, int axisSize, Params parameters, Span<Tensor> results, Span<int> resultDims)
     {
@@ -308,11 +309,35 @@ public sealed class Cond() : MultiResultPrimitive<CondParams>("cond"), IJvpRule,
 
         var index = BatchRules.MoveAxis(args[0], dims[0], 0);
         index = Lax.Max(Lax.Min(index, BatchRules.IntScalar(p.Count - 1)), BatchRules.IntScalar(0));
-        var operands = args[1..].ToArray();
-        var opDims = dims[1..].ToArray();
+        Tensor Taken(int b, int rank)
+        {
+            var shape = new int[rank];
+            shape.AsSpan().Fill(1);
+            shape[0] = axisSize;
+            return Lax.Reshape(Lax.Eq(index, BatchRules.IntScalar(b)), Shape.Of(shape));
+        }
+
         for (int b = p.Count - 1; b >= 0; b--)
         {
             var branch = p[b];
+            // Each branch sees its float operands through select(taken, x, stop_gradient(x)) (JAX PR #5658): an example
+            // that does not take the branch still runs it, and a NaN in that branch's derivative (√x at x < 0) would
+            // otherwise reach the gradient through 0·NaN; this way its cotangent stops at the stop_gradient.
+            var operands = new Tensor[args.Length - 1];
+            var opDims = new int[operands.Length];
+            for (int i = 0; i < operands.Length; i++)
+            {
+                var x = args[i + 1];
+                if (!Aval.CarriesTangent(x.DType))
+                {
+                    (operands[i], opDims[i]) = (x, dims[i + 1]);
+                    continue;
+                }
+
+                var front = BatchRules.Front(x, dims[i + 1], axisSize);
+                (operands[i], opDims[i]) = (Lax.Select(Taken(b, front.Rank), front, Lax.StopGradient(front)), 0);
+            }
+
             var (outs, outDims) = Batching.Vmap(xs => branch.Evaluate(xs), operands, opDims, axisSize);
             for (int i = 0; i < results.Length; i++)
             {
@@ -323,10 +348,7 @@ public sealed class Cond() : MultiResultPrimitive<CondParams>("cond"), IJvpRule,
                     continue;
                 }
 
-                var shape = new int[y.Rank];
-                shape.AsSpan().Fill(1);
-                shape[0] = axisSize;
-                results[i] = Lax.Select(Lax.Reshape(Lax.Eq(index, BatchRules.IntScalar(b)), Shape.Of(shape)), y, results[i]);
+                results[i] = Lax.Select(Taken(b, y.Rank), y, results[i]);
             }
         }
 

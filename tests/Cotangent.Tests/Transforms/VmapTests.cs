@@ -148,6 +148,20 @@ public class VmapTests
     }
 
     [Fact]
+    public void Cond_WithAPerExamplePredicate_KeepsUntakenBranchesOutOfTheGradient()
+    {
+        // √x is NaN-differentiable for x < 0; the examples with x < 0 take the other branch, so their gradient is 0·… = 0.
+        var xs = Np.Array(-4.0, 0.25, -1.0, 9.0);
+        Func<Tensor, Tensor> f = v => Lax.Cond(v > 0.0, a => [Np.Sqrt(a[0])], a => [a[0] * 0.0], v)[0];
+        var grads = Ad.Grad<Tensor>(v => Np.Sum(Ad.Vmap(f)(v)))(xs);
+        Close(Np.Array(0.0, 1.0, 0.0, 1.0 / 6), grads);
+        var perExample = Ad.Vmap<Tensor, Tensor>(Ad.Grad<Tensor>(f))(xs);
+        Close(Np.Array(0.0, 1.0, 0.0, 1.0 / 6), perExample);
+        var (_, tangents) = Ad.Jvp(Ad.Vmap(f), xs, Np.OnesLike(xs));
+        Close(Np.Array(0.0, 1.0, 0.0, 1.0 / 6), tangents);
+    }
+
+    [Fact]
     public void While_WithAPerExamplePredicate_StopsEachExampleAtItsOwnTrip()
     {
         // Halve until below 1: each example needs a different number of trips.
