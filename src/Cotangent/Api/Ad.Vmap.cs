@@ -13,7 +13,7 @@ public static partial class Ad
     /// <paramref name="outAxis"/>. Nothing loops over the examples: f is traced once and each primitive batched.
     /// </summary>
     /// <param name="f">The per-example function, over any tree of tensors.</param>
-    /// <param name="inAxis">The batch axis of every input leaf (negative counts from the end); null: no input is batched, so <paramref name="axisSize"/> must be given.</param>
+    /// <param name="inAxis">The batch axis of every input leaf (negative counts from the end); null: no input is batched, so <paramref name="axisSize"/> must be given (write <c>inAxis: null</c>, since a bare <c>null</c> could also be the per-leaf overload's array).</param>
     /// <param name="outAxis">Where the batch axis goes in every output leaf (negative counts from the end of the batched rank); null: every output must be the same for all examples.</param>
     /// <param name="axisSize">The batch size, needed only when no input is batched; checked against the inputs otherwise.</param>
     /// <exception cref="ArgumentNullException">f is null, or the returned function is given null.</exception>
