@@ -81,14 +81,7 @@ public static partial class Ad
     }
 
     /// <summary>Every standard basis tensor of the type, stacked: shape [n] + aval.Shape, the identity matrix reshaped.</summary>
-    private static Tensor Basis(Aval aval)
-    {
-        int n = aval.Shape.Size;
-        var a = NDArray.Zeros(aval.DType, Shape.Of([n, .. aval.Shape.Dims]));
-        if (aval.DType == DType.Float64) for (int i = 0; i < n; i++) ((double[])a.Data)[i * n + i] = 1;
-        else for (int i = 0; i < n; i++) ((float[])a.Data)[i * n + i] = 1;
-        return new Tensor(a);
-    }
+    private static Tensor Basis(Aval aval) => LeafBasis([aval]).Leaves[0];
 
     private static Tensor NoRows(DType dtype, Shape y, Shape x) => new(NDArray.Zeros(dtype, Shape.Of([.. y.Dims, .. x.Dims])));
 }

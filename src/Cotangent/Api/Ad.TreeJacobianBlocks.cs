@@ -1,3 +1,4 @@
+using Cotangent.Core;
 using Cotangent.Primitives;
 using Cotangent.Runtime;
 
@@ -27,7 +28,7 @@ public static partial class Ad
             var (inLeaves, inDef) = FlatFunction<TIn, TOut>.FlattenDifferentiable(x, "JacFwd");
             var (y, linear) = Linearize(f, x);
             var (outLeaves, outDef) = Tree.Flatten(y);
-            var basis = LeafBasis(inLeaves);
+            var basis = LeafBasis([.. inLeaves.Select(l => l.Aval)]);
             int n = basis.Total;
             var blocks = new Tensor[outLeaves.Count, inLeaves.Count];
             // columns: output leaves of shape y_i + [n]; split the last axis by input leaf.
@@ -39,7 +40,7 @@ public static partial class Ad
                     var shape = Shape.Of([.. outLeaves[i].Shape.Dims, .. inLeaves[j].Shape.Dims]);
                     blocks[i, j] = columns is null || inLeaves[j].Size == 0
                         ? new Tensor(NDArray.Zeros(outLeaves[i].DType, shape))
-                        : Lax.Reshape(SliceLast(columns[i], basis.Offsets[j], inLeaves[j].Size), shape);
+                        : Lax.Reshape(SliceAxis(columns[i], columns[i].Rank - 1, basis.Offsets[j], inLeaves[j].Size), shape);
                 }
             }
 
@@ -62,7 +63,7 @@ public static partial class Ad
             var (inLeaves, inDef) = FlatFunction<TIn, TOut>.FlattenDifferentiable(x, "JacRev");
             var (y, linear) = Linearize(f, x);
             var (outLeaves, outDef) = FlatFunction<TOut, TIn>.FlattenDifferentiable(y, "JacRev (the outputs)");
-            var basis = LeafBasis(outLeaves);
+            var basis = LeafBasis([.. outLeaves.Select(l => l.Aval)]);
             int m = basis.Total;
             var blocks = new Tensor[outLeaves.Count, inLeaves.Count];
             // rows: input leaves of shape [m] + x_j; split the first axis by output leaf.
@@ -78,12 +79,7 @@ public static partial class Ad
                         continue;
                     }
 
-                    var r = rows[j];
-                    var start = new int[r.Rank];
-                    var limit = r.Shape.ToArray();
-                    start[0] = basis.Offsets[i];
-                    limit[0] = basis.Offsets[i] + outLeaves[i].Size;
-                    blocks[i, j] = Lax.Reshape(Lax.Slice(r, start, limit, Enumerable.Repeat(1, r.Rank).ToArray()), shape);
+                    blocks[i, j] = Lax.Reshape(SliceAxis(rows[j], 0, basis.Offsets[i], outLeaves[i].Size), shape);
                 }
             }
 
@@ -113,21 +109,21 @@ public static partial class Ad
     }
 
     /// <summary>The basis of the raveled leaves, leaf by leaf: leaf j gets [n] + its shape, its columns of the identity.</summary>
-    private static (Tensor[] Leaves, int[] Offsets, int Total) LeafBasis(List<Tensor> leaves)
+    private static (Tensor[] Leaves, int[] Offsets, int Total) LeafBasis(IReadOnlyList<Aval> leaves)
     {
         var offsets = new int[leaves.Count];
         int n = 0;
         for (int j = 0; j < leaves.Count; j++)
         {
             offsets[j] = n;
-            n += leaves[j].Size;
+            n += leaves[j].Shape.Size;
         }
 
         var basis = new Tensor[leaves.Count];
         for (int j = 0; j < basis.Length; j++)
         {
             var a = NDArray.Zeros(leaves[j].DType, Shape.Of([n, .. leaves[j].Shape.Dims]));
-            int s = leaves[j].Size;
+            int s = leaves[j].Shape.Size;
             for (int k = 0; k < s; k++)
             {
                 int at = (offsets[j] + k) * s + k;
@@ -141,12 +137,13 @@ public static partial class Ad
         return (basis, offsets, n);
     }
 
-    private static Tensor SliceLast(Tensor x, int start, int length)
+    /// <summary>Elements [start, start + length) of <paramref name="x"/> along <paramref name="axis"/>.</summary>
+    private static Tensor SliceAxis(Tensor x, int axis, int start, int length)
     {
         var s = new int[x.Rank];
         var l = x.Shape.ToArray();
-        s[^1] = start;
-        l[^1] = start + length;
+        s[axis] = start;
+        l[axis] = start + length;
         return Lax.Slice(x, s, l, Enumerable.Repeat(1, x.Rank).ToArray());
     }
 }

@@ -229,17 +229,8 @@ public static class BatchPrograms
     /// </summary>
     public static Program Matched(Program program, ReadOnlySpan<bool> batchedInputs, ReadOnlySpan<bool> batchedOutputs, int axisSize)
     {
-        ArgumentNullException.ThrowIfNull(program);
-        var inputAvals = program.InputAvals();
+        var (avals, inDims) = Batching.BatchedInputs(program, batchedInputs, axisSize);
         var outputAvals = program.OutputAvals();
-        var avals = new Aval[inputAvals.Length];
-        var inDims = new int[inputAvals.Length];
-        for (int i = 0; i < avals.Length; i++)
-        {
-            inDims[i] = batchedInputs[i] ? 0 : Batching.NotBatched;
-            avals[i] = batchedInputs[i] ? Batching.WithBatch(inputAvals[i], 0, axisSize) : inputAvals[i];
-        }
-
         var wanted = batchedOutputs.ToArray();
         return Staging.MakeProgram(xs =>
         {

@@ -393,8 +393,8 @@ public sealed class Scan() : MultiResultPrimitive<ScanParams>("scan"), IJvpRule,
         var mask = BatchPrograms.Mask(dims);
         var (body, carry, outBatched) = BatchPrograms.CarryFixpoint(p.Body, mask[..nc], mask[nc..(nc + nk)], mask[(nc + nk)..], axisSize);
         var operands = new Tensor[args.Length];
-        for (int i = 0; i < nc; i++) operands[i] = mask[i] ? BatchRules.MoveAxis(args[i], dims[i], 0) : args[i];
-        for (int i = 0; i < nk; i++) operands[nc + i] = carry[i] ? BatchRules.Front(args[nc + i], dims[nc + i], axisSize) : args[nc + i];
+        BatchPrograms.Fronted(args[..nc], dims[..nc]).CopyTo(operands, 0);
+        BatchPrograms.AsMasked(args[nc..(nc + nk)], dims[nc..(nc + nk)], carry, axisSize).CopyTo(operands, nc);
         for (int i = nc + nk; i < args.Length; i++) operands[i] = mask[i] ? BatchRules.MoveAxis(args[i], dims[i], 1) : args[i];
         Dispatch.BindInto(this, operands, new ScanParams(body, p.Length, p.Reverse, nc, nk), results);
         for (int i = 0; i < results.Length; i++) resultDims[i] = !outBatched[i] ? Batching.NotBatched : i < nk ? 0 : 1;

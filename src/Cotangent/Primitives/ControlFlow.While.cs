@@ -303,9 +303,7 @@ public sealed class While() : MultiResultPrimitive<WhileParams>("while"), IJvpRu
         var consts = BatchPrograms.Fronted(args[..(ncc + nbc)], dims[..(ncc + nbc)]);
         if (!predBatched[0])
         {
-            var operands = new Tensor[args.Length];
-            consts.CopyTo(operands, 0);
-            for (int i = 0; i < nk; i++) operands[ncc + nbc + i] = carry[i] ? BatchRules.Front(args[ncc + nbc + i], dims[ncc + nbc + i], axisSize) : args[ncc + nbc + i];
+            Tensor[] operands = [.. consts, .. BatchPrograms.AsMasked(args[(ncc + nbc)..], dims[(ncc + nbc)..], carry, axisSize)];
             Dispatch.BindInto(this, operands, new WhileParams(cond, body, ncc, nbc, p.CheckpointEvery), results);
             BatchPrograms.Dims(carry, resultDims);
             return;
@@ -336,7 +334,7 @@ public sealed class While() : MultiResultPrimitive<WhileParams>("while"), IJvpRu
         }, stepAvals, "Vmap");
         var loopOperands = new List<Tensor>(consts[..ncc]);
         loopOperands.AddRange(consts);
-        for (int i = 0; i < nk; i++) loopOperands.Add(BatchRules.Front(args[ncc + nbc + i], dims[ncc + nbc + i], axisSize));
+        loopOperands.AddRange(BatchRules.AllFront(args[(ncc + nbc)..], dims[(ncc + nbc)..], axisSize));
         Dispatch.BindInto(this, [.. loopOperands], new WhileParams(anyCond, step, ncc, ncc + nbc, p.CheckpointEvery), results);
         resultDims.Clear();
     }

@@ -203,15 +203,7 @@ public static class Batching
     public static (Program Program, bool[] BatchedOutputs) BatchProgram(Program program, ReadOnlySpan<bool> batchedInputs, int axisSize, ReadOnlySpan<bool> forceOutputs = default)
     {
         ArgumentNullException.ThrowIfNull(program);
-        var inputAvals = program.InputAvals();
-        var avals = new Aval[inputAvals.Length];
-        var inDims = new int[inputAvals.Length];
-        for (int i = 0; i < avals.Length; i++)
-        {
-            inDims[i] = batchedInputs[i] ? 0 : NotBatched;
-            avals[i] = batchedInputs[i] ? WithBatch(inputAvals[i], 0, axisSize) : inputAvals[i];
-        }
-
+        var (avals, inDims) = BatchedInputs(program, batchedInputs, axisSize);
         bool[] force = forceOutputs.IsEmpty ? new bool[program.OutputAvals().Length] : forceOutputs.ToArray();
         var batchedOutputs = new bool[force.Length];
         var result = StagingTrace.Run("Vmap", forwardKnown: false, trace => trace.Build(trace.Call(avals, xs =>
@@ -230,6 +222,25 @@ public static class Batching
     }
 
     /// <summary>
+    /// The input types of <paramref name="program"/>'s batched form and where each input's batch axis is: at 0 (with a
+    /// batch of <paramref name="axisSize"/> prepended) where <paramref name="batchedInputs"/> says, none elsewhere.
+    /// </summary>
+    public static (Aval[] Avals, int[] Dims) BatchedInputs(Program program, ReadOnlySpan<bool> batchedInputs, int axisSize)
+    {
+        ArgumentNullException.ThrowIfNull(program);
+        var inputAvals = program.InputAvals();
+        var avals = new Aval[inputAvals.Length];
+        var dims = new int[inputAvals.Length];
+        for (int i = 0; i < avals.Length; i++)
+        {
+            dims[i] = batchedInputs[i] ? 0 : NotBatched;
+            avals[i] = batchedInputs[i] ? WithBatch(inputAvals[i], 0, axisSize) : inputAvals[i];
+        }
+
+        return (avals, dims);
+    }
+
+    /// <summary>
     /// Moves <paramref name="x"/>'s batch axis from <paramref name="from"/> to <paramref name="to"/> (JAX's matchaxis):
     /// unchanged when they agree, a transpose between two axes, a broadcast when <paramref name="x"/> is not batched.
     /// Unbatching a batched value is an error.
@@ -240,9 +251,6 @@ public static class Batching
         if (to == NotBatched) throw new BatchingException($"A value batched along axis {from} cannot be made unbatched.");
         return from == NotBatched ? Axes.BroadcastAxis(x, to, axisSize) : Axes.MoveAxis(x, from, to);
     }
-
-    /// <summary>Moves a batch axis to the front, broadcasting an unbatched value.</summary>
-    public static Tensor ToFront(Tensor x, int dim, int axisSize) => MoveTo(x, dim, 0, axisSize);
 
     /// <summary>Where axis <paramref name="axis"/> of the per-example value lands once a batch axis sits at <paramref name="dim"/>.</summary>
     public static int Bump(int axis, int dim) => axis >= dim ? axis + 1 : axis;
