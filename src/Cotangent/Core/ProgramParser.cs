@@ -8,12 +8,13 @@ namespace Cotangent.Core;
 /// <code>
 /// program  := '{' 'lambda' (name ':' type)* ';' (['lin'] name ':' type)* '.' ['let' equation+] 'in' '(' [atom (',' atom)*] ')' '}'
 /// equation := (name ':' type)+ '=' primitive ['[' (key '=' value)* ']'] atom*
+///           | name '=' primitive ['[' (key '=' value)* ']'] atom*      (one result, its type inferred)
 /// type     := dtype '[' [int (',' int)*] ']'              dtype := f64 | f32 | i32 | bool
 /// atom     := name | float [':' dtype] | int ':' dtype | ('True' | 'False') ':' 'bool'
 /// value    := int | float | 'True' | 'False' | dtype | type | '(' [value (',' value)*] ')' | program
 /// </code>
 /// Floats are written with a '.' or an exponent, or as <c>nan</c>, <c>inf</c>, <c>-inf</c>. Whitespace
-/// and line breaks are free. Primitive names are looked up through a resolver (the catalogue and the
+/// and line breaks are free; <c>#</c> starts a comment that runs to the end of the line. Primitive names are looked up through a resolver (the catalogue and the
 /// builtins); every equation is type-checked as it is read. Errors are <see cref="ProgramParseException"/>s
 /// with the line, the column and what was expected.
 /// </summary>
@@ -25,6 +26,7 @@ public sealed class ProgramParser
     private IReadOnlyList<Tensor> _constants = [];
     private int _nextConstant;
     private int _pos;
+    private ProgramSource? _source;
 
     private enum Kind { Name, Number, Punct, End }
 
@@ -53,11 +55,33 @@ public sealed class ProgramParser
         ArgumentNullException.ThrowIfNull(resolve);
         var parser = new ProgramParser(text, resolve) { _constants = constants ?? [] };
         var program = parser.ParseProgram();
-        var end = parser.Peek();
-        if (end.Kind != Kind.End) throw Error(end, "expected the end of the text after the program's closing '}'");
-        if (parser._nextConstant != parser._constants.Count)
-            throw new ProgramParseException($"Program text: {parser._constants.Count} constant values were given but the text declares {parser._nextConstant} constants.");
+        parser.Finish();
         return program;
+    }
+
+    /// <summary>
+    /// Parses <paramref name="text"/> as <see cref="Parse"/> does, and also returns where each equation and
+    /// variable was written and the names the text gave its variables, so tools can report problems found later
+    /// (a linearity error, say) in the user's own terms.
+    /// </summary>
+    /// <exception cref="ProgramParseException">The text is not a well-formed, well-typed program.</exception>
+    public static (Program Program, ProgramSource Source) ParseWithSource(string text, Func<string, Primitive?> resolve, IReadOnlyList<Tensor>? constants = null)
+    {
+        ArgumentNullException.ThrowIfNull(text);
+        ArgumentNullException.ThrowIfNull(resolve);
+        var source = new ProgramSource();
+        var parser = new ProgramParser(text, resolve) { _constants = constants ?? [], _source = source };
+        var program = parser.ParseProgram();
+        parser.Finish();
+        return (program, source);
+    }
+
+    private void Finish()
+    {
+        var end = Peek();
+        if (end.Kind != Kind.End) throw Error(end, "expected the end of the text after the program's closing '}'");
+        if (_nextConstant != _constants.Count)
+            throw new ProgramParseException($"Program text: {_constants.Count} constant values were given but the text declares {_nextConstant} constants.");
     }
 
     /// <summary>The constants of <paramref name="program"/> and of the programs nested in it, in the order the text declares them.</summary>
@@ -107,6 +131,12 @@ public sealed class ProgramParser
             if (char.IsWhiteSpace(c))
             {
                 i++;
+                continue;
+            }
+
+            if (c == '#')
+            {
+                while (i < _text.Length && _text[i] != '\n') i++;
                 continue;
             }
 
@@ -174,6 +204,7 @@ public sealed class ProgramParser
             if (scope.ContainsKey(name.Text)) throw Error(name, $"the variable '{name.Text}' is already defined; expected a new name");
             var v = new Var(aval, owner, nextId++);
             scope[name.Text] = v;
+            _source?.AddVar(v, name.Text, name.Line, name.Column);
             return v;
         }
 
@@ -266,14 +297,22 @@ public sealed class ProgramParser
     private Equation ParseEquation(Dictionary<string, Var> scope, Func<Token, Aval, Var> define)
     {
         var first = Peek();
-        var names = new List<(Token Name, Aval Aval)>();
-        do
+        var names = new List<(Token Name, Aval? Aval)>();
+        if (Peek().Kind == Kind.Name && IsPunct("=", 1))
         {
-            var name = TakeVarName("a variable name to define");
-            Expect(":", "':' and the variable's type");
-            names.Add((name, ParseType()));
+            names.Add((TakeVarName("a variable name to define"), null));   // one result, its type inferred
         }
-        while (!IsPunct("="));
+        else
+        {
+            do
+            {
+                var name = TakeVarName("a variable name to define");
+                Expect(":", "':' and the variable's type (or '=' for one result whose type is inferred)");
+                names.Add((name, ParseType()));
+            }
+            while (!IsPunct("="));
+        }
+
         Take();   // =
         var primToken = Take();
         if (primToken.Kind != Kind.Name) throw Error(primToken, "expected a primitive name");
@@ -301,9 +340,10 @@ public sealed class ProgramParser
         reader.Finish();
 
         var inputs = new List<Atom>();
-        // Operands run until 'in' or the next equation ("name :"; literals such as True:bool or nan:f32 are not names).
+        // Operands run until 'in' or the next equation ("name :" or "name ="; literals such as True:bool or nan:f32 are
+        // not names).
         while (Peek().Kind != Kind.End && !IsName("in") &&
-               !(Peek().Kind == Kind.Name && IsPunct(":", 1) && Peek().Text is not ("True" or "False" or "nan" or "inf")))
+               !(Peek().Kind == Kind.Name && (IsPunct(":", 1) || IsPunct("=", 1)) && Peek().Text is not ("True" or "False" or "nan" or "inf")))
             inputs.Add(ParseAtom(scope));
 
         var avals = new Aval[inputs.Count];
@@ -323,12 +363,14 @@ public sealed class ProgramParser
         var outputs = new Var[names.Count];
         for (int i = 0; i < outputs.Length; i++)
         {
-            if (results[i] != names[i].Aval)
-                throw new ProgramParseException(names[i].Name.Line, names[i].Name.Column, $"'{names[i].Name.Text}' is declared {names[i].Aval} but {primitive.Name} gives {results[i]}.");
-            outputs[i] = define(names[i].Name, names[i].Aval);
+            if (names[i].Aval is { } declared && results[i] != declared)
+                throw new ProgramParseException(names[i].Name.Line, names[i].Name.Column, $"'{names[i].Name.Text}' is declared {declared} but {primitive.Name} gives {results[i]}.");
+            outputs[i] = define(names[i].Name, results[i]);
         }
 
-        return new Equation(primitive, inputs.ToArray(), outputs, parameters);
+        var equation = new Equation(primitive, inputs.ToArray(), outputs, parameters);
+        _source?.AddEquation(equation, first.Line, first.Column);
+        return equation;
     }
 
     private Atom ParseAtom(Dictionary<string, Var> scope)

@@ -42,6 +42,8 @@ public static class ProgramPrinter
         }
 
         public string Use(Var v) => _names.TryGetValue(v, out var n) ? n : "?" + Define(v);
+
+        public IReadOnlyDictionary<Var, string> Names => _names;
     }
 
     /// <summary>The text of <paramref name="program"/>.</summary>
@@ -51,6 +53,18 @@ public static class ProgramPrinter
         var sb = new StringBuilder();
         Append(sb, program, new Context(), 0);
         return sb.ToString();
+    }
+
+    /// <summary>
+    /// The names <see cref="Print"/> gives the variables of <paramref name="program"/> (nested programs' included), so
+    /// a message can name a variable as the printed text does.
+    /// </summary>
+    public static IReadOnlyDictionary<Var, string> Names(Program program)
+    {
+        ArgumentNullException.ThrowIfNull(program);
+        var context = new Context();
+        Append(new StringBuilder(), program, context, 0);
+        return context.Names;
     }
 
     /// <summary>Appends <paramref name="program"/>, with its body lines indented by <paramref name="indent"/> more spaces.</summary>

@@ -61,8 +61,34 @@ public static class Transposition
     /// zero of the space; transformations stage zero tangents and cotangents that way), so the zero map and
     /// zero-padded tangents are linear without looking at any value.
     /// </summary>
-    /// <exception cref="LinearityException">Names and prints the offending equation.</exception>
+    /// <exception cref="LinearityException">Names and prints the offending equation, its linear operands and the rule.</exception>
     public static void CheckLinearity(Program program)
+    {
+        ArgumentNullException.ThrowIfNull(program);
+        if (FindLinearityViolation(program) is not { } violation) return;
+        var text = ProgramPrinter.Print(program);
+        var names = ProgramPrinter.Names(program);
+        string line = "";
+        if (violation.Equation is { } eq)
+        {
+            // Show the offending line of the printed program (equation e is line e + 1 after the header).
+            var lines = text.Split('\n');
+            line = violation.EquationIndex + 1 < lines.Length ? lines[violation.EquationIndex + 1].Trim() : eq.Primitive.Name;
+            if (line.StartsWith("let ", StringComparison.Ordinal)) line = line[4..];
+        }
+
+        var where = violation.Equation is null ? "" : $"in equation {violation.EquationIndex}, ";
+        throw new LinearityException($"The function is not linear: {where}{violation.Describe(v => names.TryGetValue(v, out var n) ? n : "?", line)}\n{text}");
+    }
+
+    /// <summary>
+    /// The first place where <paramref name="program"/> breaks the rules of linear programs, or null when it keeps
+    /// them: a value that depends on a linear input may only be an operand of a linear primitive, in a slot that
+    /// primitive is linear in. With <paramref name="requireLinearOutputs"/> every output must be linear too (a
+    /// linear function); without it the program may also return non-linear values (a mixed program, such as a JVP
+    /// with its tangent inputs marked linear).
+    /// </summary>
+    public static LinearityViolation? FindLinearityViolation(Program program, bool requireLinearOutputs = true)
     {
         ArgumentNullException.ThrowIfNull(program);
         var linear = LinearVars(program, out _);
@@ -82,11 +108,14 @@ public static class Transposition
             if (!any) continue;
             var span = CollectionsMarshal.AsSpan(flags);
             if (eq.Primitive is not ITransposeRule rule)
-                throw NotLinear(program, e, $"'{eq.Primitive.Name}' is not a linear primitive, but operand {string.Join(", ", Indices(span))} depends on a linear input");
+                return new LinearityViolation(e, eq, Indices(span), -1,
+                    $"'{eq.Primitive.Name}' is not a linear primitive, and a value that depends on a linear input may only be an operand of a linear one (add, sub, neg, mul or div by a known value, dot_general with one linear side, reshape, transpose, reduce_sum, …).");
             if (!rule.AcceptsLinear(span, eq.Parameters))
-                throw NotLinear(program, e, $"'{eq.Primitive.Name}' is not linear in operand(s) {string.Join(", ", Indices(span))} taken together (e.g. mul needs exactly one linear operand, div a linear numerator only, select a known predicate, add two linear operands: x + c is affine)");
+                return new LinearityViolation(e, eq, Indices(span), -1,
+                    $"'{eq.Primitive.Name}' is not linear in these operands taken together (mul and dot_general are linear in one operand at a time, the other known; div in its numerator only; select with a known predicate; add, sub and add_any in both operands at once — x + c with c known is affine).");
         }
 
+        if (!requireLinearOutputs) return null;
         // A zeros result of any dtype is the zero map (an int or bool output's tangent space has only zero).
         var zeros = new HashSet<Var>();
         foreach (var eq in program.Equations)
@@ -94,8 +123,21 @@ public static class Transposition
         for (int i = 0; i < program.Outputs.Count; i++)
         {
             if (program.Outputs[i] is Var v && (linear.Contains(v) || zeros.Contains(v))) continue;
-            throw new LinearityException($"Output {i} of the function does not depend linearly on its inputs (it is a constant), so the function is affine, not linear. Constants are never inspected, even all-zero ones: write the zero map as Np.ZerosLike(x), a zero at the input's level.\n{program}");
+            return new LinearityViolation(-1, null, [], i,
+                "every output of a linear function must depend linearly on its linear inputs. Constants are never inspected, even all-zero ones: write the zero map as Np.ZerosLike(x), a zero at the input's level.");
         }
+
+        return null;
+    }
+
+    /// <summary>Which outputs of <paramref name="program"/> depend on its linear inputs (its linear results; the others are non-linear).</summary>
+    public static bool[] LinearOutputs(Program program)
+    {
+        ArgumentNullException.ThrowIfNull(program);
+        var linear = LinearVars(program, out _);
+        var result = new bool[program.Outputs.Count];
+        for (int i = 0; i < result.Length; i++) result[i] = program.Outputs[i] is Var v && linear.Contains(v);
+        return result;
     }
 
     private static List<int> Indices(ReadOnlySpan<bool> flags)
@@ -103,17 +145,6 @@ public static class Transposition
         var list = new List<int>();
         for (int i = 0; i < flags.Length; i++) if (flags[i]) list.Add(i);
         return list;
-    }
-
-    private static LinearityException NotLinear(Program program, int e, string why)
-    {
-        var eq = program.Equations[e];
-        var text = ProgramPrinter.Print(program);
-        // Show the offending line of the printed program (equation e is line e + 1 after the header).
-        var lines = text.Split('\n');
-        var line = e + 1 < lines.Length ? lines[e + 1].Trim() : eq.Primitive.Name;
-        if (line.StartsWith("let ", StringComparison.Ordinal)) line = line[4..];
-        return new LinearityException($"The function is not linear: in equation {e}, `{line}`: {why}.\n{text}");
     }
 
     /// <summary>
