@@ -36,7 +36,7 @@ public static class Programs
     }
 
     /// <summary>Which outputs of <paramref name="program"/> are linear (depend on its linear inputs).</summary>
-    public static bool[] LinearOutputs(Program program) => Transposition.LinearOutputs(program);
+    public static bool[] LinearOutputs(Program program) => Unzipping.LinearOutputs(program);
 
     /// <summary>
     /// The JVP program: inputs are the primals, then a tangent per float input (marked <c>lin</c>); outputs are the

@@ -86,7 +86,9 @@ public static class Transposition
     /// them: a value that depends on a linear input may only be an operand of a linear primitive, in a slot that
     /// primitive is linear in. With <paramref name="requireLinearOutputs"/> every output must be linear too (a
     /// linear function); without it the program may also return non-linear values (a mixed program, such as a JVP
-    /// with its tangent inputs marked linear).
+    /// with its tangent inputs marked linear). In a mixed program an equation holding sub-programs (a scan of a JVP
+    /// body, say) may take linear and non-linear operands at once: partial evaluation splits it into a non-linear
+    /// and a linear equation, and the linear half is checked after the split (<see cref="Unzipping.Unzip"/>).
     /// </summary>
     public static LinearityViolation? FindLinearityViolation(Program program, bool requireLinearOutputs = true)
     {
@@ -106,6 +108,7 @@ public static class Transposition
             }
 
             if (!any) continue;
+            if (!requireLinearOutputs && eq.Parameters.SubPrograms.Any()) continue;
             var span = CollectionsMarshal.AsSpan(flags);
             if (eq.Primitive is not ITransposeRule rule)
                 return new LinearityViolation(e, eq, Indices(span), -1,
@@ -128,16 +131,6 @@ public static class Transposition
         }
 
         return null;
-    }
-
-    /// <summary>Which outputs of <paramref name="program"/> depend on its linear inputs (its linear results; the others are non-linear).</summary>
-    public static bool[] LinearOutputs(Program program)
-    {
-        ArgumentNullException.ThrowIfNull(program);
-        var linear = LinearVars(program, out _);
-        var result = new bool[program.Outputs.Count];
-        for (int i = 0; i < result.Length; i++) result[i] = program.Outputs[i] is Var v && linear.Contains(v);
-        return result;
     }
 
     private static List<int> Indices(ReadOnlySpan<bool> flags)

@@ -34,16 +34,30 @@ public static class Unzipping
         ArgumentNullException.ThrowIfNull(program);
         if (Transposition.FindLinearityViolation(program, requireLinearOutputs: false) is not null)
             Transposition.CheckLinearity(program);   // throws with the full message
-        var linearOutputs = Transposition.LinearOutputs(program);
-        var unknownInputs = new bool[program.Inputs.Count];
-        for (int i = 0; i < unknownInputs.Length; i++) unknownInputs[i] = program.LinearInputs[i];
-        var split = PartialEvaluation.Split(program, unknownInputs, linearOutputs);
+        var linearOutputs = LinearOutputs(program);
+        var split = PartialEvaluation.Split(program, [.. program.LinearInputs], linearOutputs);
         var u = split.Unknown;
         var linearFlags = new bool[u.Inputs.Count];
         for (int i = split.ResidualCount; i < linearFlags.Length; i++) linearFlags[i] = true;
         var linear = Transposition.WithLinearInputs(u, linearFlags);
         Transposition.CheckLinearity(linear);
         return new UnzippedProgram(split.Known, linear, split.UnknownOutputs, split.ResidualCount);
+    }
+
+    /// <summary>
+    /// Which outputs of a mixed program are linear: those that depend on a linear input, as partial evaluation
+    /// decides it (so a scan carrying a primal and a tangent has one non-linear and one linear result), and staged
+    /// float zeros (the zero tangent).
+    /// </summary>
+    public static bool[] LinearOutputs(Program program)
+    {
+        ArgumentNullException.ThrowIfNull(program);
+        var result = PartialEvaluation.Split(program, [.. program.LinearInputs]).UnknownOutputs;
+        var zeros = new HashSet<Var>();
+        foreach (var eq in program.Equations)
+            if (ReferenceEquals(eq.Primitive, Builtins.Zeros) && eq.Outputs[0].Aval.IsDifferentiable) zeros.Add(eq.Outputs[0]);
+        for (int i = 0; i < result.Length; i++) result[i] |= program.Outputs[i] is Var v && zeros.Contains(v);
+        return result;
     }
 
     /// <summary>
