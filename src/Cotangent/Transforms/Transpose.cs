@@ -110,6 +110,10 @@ public static class Transposition
             if (!any) continue;
             if (!requireLinearOutputs && eq.Parameters.SubPrograms.Any()) continue;
             var span = CollectionsMarshal.AsSpan(flags);
+            if (eq.Primitive is not ITransposeRule && eq.Parameters.SubPrograms.Any())
+                return new LinearityViolation(e, eq, Indices(span), -1, eq.Primitive.Name == "while"
+                    ? "'while' is a loop whose linear part cannot be split from its primal part, because its trip count is known only when it runs, so it has no transpose: for reverse mode, use scan or fori_loop with a fixed trip count (Jvp works)."
+                    : $"'{eq.Primitive.Name}' holds a program that mixes linear and non-linear work that could not be split, so it is not linear in these operands.");
             if (eq.Primitive is not ITransposeRule rule)
                 return new LinearityViolation(e, eq, Indices(span), -1,
                     $"'{eq.Primitive.Name}' is not a linear primitive, and a value that depends on a linear input may only be an operand of a linear one (add, sub, neg, mul or div by a known value, dot_general with one linear side, reshape, transpose, reduce_sum, …).");
