@@ -1,5 +1,5 @@
-using System.Diagnostics;
 using System.Globalization;
+using Cotangent.Tests.Shared;
 
 namespace Cotangent.Cli.Tests;
 
@@ -26,19 +26,8 @@ public class ToolPackageTests
                 Run(Examples.Root, "dotnet", ["pack", Path.Combine(Examples.Root, project), "-c", "Release", "-o", feed, $"-p:Version={Version}"], []);
             Assert.True(File.Exists(Path.Combine(feed, $"Cotangent.Cli.{Version}.nupkg")), "Cotangent.Cli.nupkg missing");
 
-            var globalPackages = Environment.GetEnvironmentVariable("NUGET_PACKAGES")
-                ?? Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".nuget", "packages");
             var config = Path.Combine(work.FullName, "nuget.config");
-            File.WriteAllText(config, $"""
-                <?xml version="1.0" encoding="utf-8"?>
-                <configuration>
-                  <packageSources>
-                    <clear />
-                    <add key="local" value="{feed}" />
-                    <add key="machine" value="{globalPackages}" />
-                  </packageSources>
-                </configuration>
-                """);
+            File.WriteAllText(config, ChildProcess.NuGetConfig(feed));
             var env = new Dictionary<string, string> { ["NUGET_PACKAGES"] = Path.Combine(work.FullName, "packages") };
             var toolPath = Path.Combine(work.FullName, "tools");
             Run(work.FullName, "dotnet", ["tool", "install", "Cotangent.Cli", "--version", Version, "--tool-path", toolPath, "--configfile", config], env);
@@ -72,32 +61,5 @@ public class ToolPackageTests
         }
     }
 
-    private static string Run(string directory, string file, string[] args, Dictionary<string, string> env)
-    {
-        var info = new ProcessStartInfo(file)
-        {
-            WorkingDirectory = directory,
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-        };
-        foreach (var a in args) info.ArgumentList.Add(a);
-        info.Environment["DOTNET_CLI_TELEMETRY_OPTOUT"] = "1";
-        info.Environment["DOTNET_NOLOGO"] = "1";
-        // The test host's own MSBuild settings must not leak into the child builds.
-        info.Environment.Remove("MSBuildSDKsPath");
-        info.Environment.Remove("MSBUILD_EXE_PATH");
-        foreach (var (k, v) in env) info.Environment[k] = v;
-        using var process = Process.Start(info)!;
-        var stdout = process.StandardOutput.ReadToEndAsync();
-        var stderr = process.StandardError.ReadToEndAsync();
-        if (!process.WaitForExit(TimeSpan.FromMinutes(5)))
-        {
-            process.Kill(entireProcessTree: true);
-            Assert.Fail($"{file} {string.Join(' ', args)} timed out in {directory}");
-        }
-
-        Assert.True(process.ExitCode == 0, $"{file} {string.Join(' ', args)} exited with {process.ExitCode} in {directory}:\n{stdout.Result}{stderr.Result}");
-        return stdout.Result;
-    }
+    private static string Run(string directory, string file, string[] args, Dictionary<string, string> env) => ChildProcess.Run(directory, file, args, env);
 }

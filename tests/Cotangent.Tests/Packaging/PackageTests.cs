@@ -1,6 +1,6 @@
-using System.Diagnostics;
 using System.Globalization;
 using Cotangent.Tests.Api;
+using Cotangent.Tests.Shared;
 
 namespace Cotangent.Tests.Packaging;
 
@@ -41,18 +41,7 @@ public class PackageTests
 
             var app = Path.Combine(work.FullName, "app");
             Directory.CreateDirectory(app);
-            var globalPackages = Environment.GetEnvironmentVariable("NUGET_PACKAGES")
-                ?? Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".nuget", "packages");
-            File.WriteAllText(Path.Combine(app, "nuget.config"), $"""
-                <?xml version="1.0" encoding="utf-8"?>
-                <configuration>
-                  <packageSources>
-                    <clear />
-                    <add key="local" value="{feed}" />
-                    <add key="machine" value="{globalPackages}" />
-                  </packageSources>
-                </configuration>
-                """);
+            File.WriteAllText(Path.Combine(app, "nuget.config"), ChildProcess.NuGetConfig(feed));
             var env = new Dictionary<string, string> { ["NUGET_PACKAGES"] = Path.Combine(work.FullName, "packages") };
             Run(app, "dotnet", ["new", "console", "--framework", "net10.0", "--name", "App", "--output", ".", "--no-restore"], env);
             Run(app, "dotnet", ["add", "package", "Cotangent", "--version", Version], env);
@@ -92,35 +81,7 @@ public class PackageTests
         return reader.ReadToEnd();
     }
 
-    private static string Run(string directory, string file, params string[] args) => Run(directory, file, args, new Dictionary<string, string>());
+    private static string Run(string directory, string file, params string[] args) => ChildProcess.Run(directory, file, args);
 
-    private static string Run(string directory, string file, string[] args, Dictionary<string, string> env)
-    {
-        var info = new ProcessStartInfo(file)
-        {
-            WorkingDirectory = directory,
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-        };
-        foreach (var a in args) info.ArgumentList.Add(a);
-        info.Environment["DOTNET_CLI_TELEMETRY_OPTOUT"] = "1";
-        info.Environment["DOTNET_NOLOGO"] = "1";
-        // The test host's own MSBuild settings must not leak into the child builds.
-        info.Environment.Remove("MSBuildSDKsPath");
-        info.Environment.Remove("MSBUILD_EXE_PATH");
-        foreach (var (k, v) in env) info.Environment[k] = v;
-        using var process = Process.Start(info)!;
-        var stdout = process.StandardOutput.ReadToEndAsync();
-        var stderr = process.StandardError.ReadToEndAsync();
-        if (!process.WaitForExit(TimeSpan.FromMinutes(5)))
-        {
-            process.Kill(entireProcessTree: true);
-            Assert.Fail($"{file} {string.Join(' ', args)} timed out in {directory}");
-        }
-
-        var output = stdout.Result + stderr.Result;
-        Assert.True(process.ExitCode == 0, $"{file} {string.Join(' ', args)} exited with {process.ExitCode} in {directory}:\n{output}");
-        return stdout.Result;
-    }
+    private static string Run(string directory, string file, string[] args, Dictionary<string, string> env) => ChildProcess.Run(directory, file, args, env);
 }
