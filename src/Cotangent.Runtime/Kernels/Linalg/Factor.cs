@@ -1,83 +1,217 @@
+using System.Buffers;
 using System.Numerics;
 using System.Runtime.CompilerServices;
 
 namespace Cotangent.Runtime;
 
 /// <summary>
-/// Blocked dense factorizations on row-major n×n buffers, LAPACK-style: an unblocked step on a diagonal block or
-/// panel of <see cref="Nb"/> columns, then the trailing update as one GEMM on <see cref="Gemm"/> (where the n³ work
-/// is). The GEMM only computes C = A·B or C += A·B, so the updates that subtract multiply by a negated copy of the
-/// (thin) panel.
+/// Blocked dense factorizations on row-major n×n buffers, LAPACK-style, with the n³ work in <see cref="Gemm"/> calls:
+/// LU and the triangular solves step through panels of <see cref="Nb"/> columns (an unblocked step on the panel, then the
+/// trailing update as one GEMM); Cholesky is recursive (see <see cref="Cholesky{T}"/>). The GEMM only computes C = A·B
+/// or C += A·B, so the updates that subtract multiply by a negated copy of the (thin) operand.
 /// </summary>
 internal static unsafe class Factor
 {
     /// <summary>
-    /// Block size: panels of this many columns; the GEMM updates have this inner extent. 32 beat 64 (and 96, 128) for LU
-    /// and Cholesky at n = 512 and 1024 on the 2-core AVX2 machine (single thread, min of repeated runs: LU 5.1–5.3 vs
-    /// 6.1–6.4 ms at 512, Cholesky about equal): the unblocked panel work shrinks with the block.
+    /// Block size of LU and the triangular solves: panels of this many columns; the GEMM updates have this inner extent.
+    /// 32 beat 64 (and 96, 128) for LU at n = 512 and 1024 on the 2-core AVX2 machine (single thread, min of repeated
+    /// runs: 5.1–5.3 vs 6.1–6.4 ms at 512): the unblocked panel work shrinks with the block.
     /// </summary>
     internal static int Nb = 32;
 
-    /// <summary>In-place lower Cholesky of the n×n row-major <paramref name="a"/> (lower triangle read; upper zeroed); all NaN when not positive definite.</summary>
+    /// <summary>
+    /// Blocks of at most this many columns are factored (or solved) directly at the bottom of the recursive Cholesky. 32
+    /// beat 16, 48 and 64 at n = 512 and 1024 (single thread, best of repeated runs under load: 2.1 vs 2.6–3.0 ms at 512).
+    /// </summary>
+    internal static int CholeskyLeaf = 32;
+
+    /// <summary>
+    /// In-place lower Cholesky of the n×n row-major <paramref name="a"/> (lower triangle read; upper zeroed); all NaN when
+    /// not positive definite. Recursive (Gustavson; LAPACK's potrf2 with BLAS-3 in the halves): with A = [A₁₁ ·; A₂₁ A₂₂],
+    /// L₁₁ = chol(A₁₁), L₂₁ = A₂₁L₁₁⁻ᵀ (recursive triangular solve), A₂₂ −= L₂₁L₂₁ᵀ (recursive lower-triangle update),
+    /// L₂₂ = chol(A₂₂). Nearly all the n³/3 flops land in GEMM calls whose inner extent is half the current block, so the
+    /// micro-kernel runs on long k loops instead of the narrow panels of a fixed-block right-looking loop.
+    /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void Cholesky<T>(Span<T> a, int n)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
-        int nb = Nb;
-        var neg = new T[Math.Max(0, n - nb) * nb];
-        fixed (T* p = a)
-        fixed (T* pn = neg)
+        if (n == 0) return;
+        // Scratch for the negated copies the GEMM subtracts with (it only computes C += A·B): n₂×n₁ ≤ n²/4 at any level.
+        // The solve leaves need CholeskyLeaf × (rows rounded up to 4 vectors, plus one) for a transposed block.
+        int scratch = n <= CholeskyLeaf ? 1 : Math.Max(n / 2 * ((n + 1) / 2), CholeskyLeaf * (n + (5 * Vector<T>.Count))) + 1;
+        var work = ArrayPool<T>.Shared.Rent(scratch);
+        try
         {
-            for (int k0 = 0; k0 < n; k0 += nb)
+            fixed (T* p = a)
+            fixed (T* pw = work)
             {
-                int kb = Math.Min(nb, n - k0), k1 = k0 + kb, rest = n - k1;
-                // Diagonal block: L₁₁L₁₁ᵀ = A₁₁ (left-looking within the block: dot products of contiguous rows).
-                for (int j = k0; j < k1; j++)
+                if (!CholeskyRecursive(p, n, n, pw))
                 {
-                    T* rj = p + (j * n) + k0;
-                    T d = rj[j - k0] - Dot(rj, rj, j - k0);
-                    if (!(d > T.Zero))
-                    {
-                        a.Fill(T.NaN);
-                        return;
-                    }
-
-                    d = T.Sqrt(d);
-                    rj[j - k0] = d;
-                    for (int i = j + 1; i < k1; i++)
-                    {
-                        T* ri = p + (i * n) + k0;
-                        ri[j - k0] = (ri[j - k0] - Dot(ri, rj, j - k0)) / d;
-                    }
+                    a.Fill(T.NaN);
+                    return;
                 }
 
-                if (rest == 0) break;
-                // Panel: L₂₁ = A₂₁L₁₁⁻ᵀ, row by row (each row is a forward substitution with L₁₁).
-                for (int i = k1; i < n; i++)
-                {
-                    T* ri = p + (i * n) + k0;
-                    for (int j = 0; j < kb; j++)
-                    {
-                        T* lj = p + ((k0 + j) * n) + k0;
-                        ri[j] = (ri[j] - Dot(ri, lj, j)) / lj[j];
-                    }
-
-                    for (int j = 0; j < kb; j++) pn[((i - k1) * kb) + j] = -ri[j];
-                }
-
-                // Trailing lower part: A₂₂ −= L₂₁L₂₁ᵀ, in column blocks so only the lower triangle is updated.
-                const int cb = 256;
-                for (int j0 = 0; j0 < rest; j0 += cb)
-                {
-                    int jb = Math.Min(cb, rest - j0);
-                    Gemm.Multiply(rest - j0, jb, kb,
-                        pn + (j0 * kb), kb, 1,
-                        p + ((k1 + j0) * n) + k0, 1, n,
-                        p + ((k1 + j0) * n) + k1 + j0, n, accumulate: true, Gemm.BestIsa, Gemm.MaxThreads);
-                }
+                for (int i = 0; i < n; i++) new Span<T>(p + (i * n) + i + 1, n - i - 1).Clear();
             }
+        }
+        finally
+        {
+            ArrayPool<T>.Shared.Return(work);
+        }
+    }
 
-            for (int i = 0; i < n; i++) new Span<T>(p + (i * n) + i + 1, n - i - 1).Clear();
+    /// <summary>The split of an n-column block: about half, rounded up to a multiple of 16 (whole GEMM register tiles).</summary>
+    private static int Half(int n)
+    {
+        int h = ((((n + 1) / 2) + 15) / 16) * 16;
+        return h < n ? h : n / 2;
+    }
+
+    /// <summary>Recursive lower Cholesky of the n×n block at <paramref name="a"/> (row stride ld); false when a pivot is not positive.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static bool CholeskyRecursive<T>(T* a, int n, nint ld, T* work)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        if (n <= CholeskyLeaf) return CholeskyUnblocked(a, n, ld);
+        int n1 = Half(n), n2 = n - n1;
+        if (!CholeskyRecursive(a, n1, ld, work)) return false;
+        T* a21 = a + (n1 * ld);
+        SolveRightLowerTransposed(a, n1, a21, n2, ld, work);
+        NegatedCopy(a21, n2, n1, ld, work);
+        SyrkLower(a21 + n1, n2, work, n1, a21, ld, n1);
+        return CholeskyRecursive(a21 + n1, n2, ld, work);
+    }
+
+    /// <summary>Left-looking Cholesky of a small block: l_jj = √(a_jj − Σ_k l_jk²), l_ij = (a_ij − Σ_k l_ik·l_jk)/l_jj (dots of contiguous rows).</summary>
+    private static bool CholeskyUnblocked<T>(T* a, int n, nint ld)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        for (int j = 0; j < n; j++)
+        {
+            T* rj = a + (j * ld);
+            T d = rj[j] - Dot(rj, rj, j);
+            if (!(d > T.Zero)) return false;
+            d = T.Sqrt(d);
+            rj[j] = d;
+            for (int i = j + 1; i < n; i++)
+            {
+                T* ri = a + (i * ld);
+                ri[j] = (ri[j] - Dot(ri, rj, j)) / d;
+            }
+        }
+
+        return true;
+    }
+
+    /// <summary>
+    /// X·Lᵀ = B in place on the m×n block <paramref name="b"/> (L n×n lower at <paramref name="l"/>, both with row stride ld),
+    /// recursive on L = [L_a 0; L_b L_c]: X_a·L_aᵀ = B_a, then B_b −= X_a·L_bᵀ (GEMM), then X_b·L_cᵀ = B_b.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void SolveRightLowerTransposed<T>(T* l, int n, T* b, int m, nint ld, T* work)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        if (n <= CholeskyLeaf)
+        {
+            SolveRightLeaf(l, n, b, m, ld, work);
+            return;
+        }
+
+        int h = Half(n);
+        SolveRightLowerTransposed(l, h, b, m, ld, work);
+        NegatedCopy(b, m, h, ld, work);
+        // B_b += (−X_a)·L_bᵀ, with L_bᵀ(p, j) = l[(h + j)·ld + p].
+        Gemm.Multiply(m, n - h, h, work, h, 1, l + (h * ld), 1, ld, b + h, ld, accumulate: true, Gemm.BestIsa, Gemm.MaxThreads);
+        SolveRightLowerTransposed(l + (h * ld) + h, n - h, b + h, m, ld, work);
+    }
+
+    /// <summary>
+    /// The leaf of <see cref="SolveRightLowerTransposed"/> (n ≤ <see cref="CholeskyLeaf"/>): column j of X is
+    /// x_j = (b_j − Σ_{k&lt;j} l_jk·x_k) / l_jj, computed on Xᵀ (transposed into <paramref name="work"/>, zero rows padding m
+    /// to whole vectors) so each step is a vector operation over 4 vectors of rows. Rows of B are independent, so the
+    /// padding rows stay zero and never mix in.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void SolveRightLeaf<T>(T* l, int n, T* b, int m, nint ld, T* work)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        int w = Vector<T>.Count, step = 4 * w;
+        int mr = (m + step - 1) / step * step;
+        // Row stride of Xᵀ: one vector past the padded rows, so the columns do not alias at 4 KiB when m is a power of two.
+        nint mp = mr + w;
+        for (int i = 0; i < m; i++)
+        {
+            T* bi = b + (i * ld);
+            for (int j = 0; j < n; j++) work[(j * mp) + i] = bi[j];
+        }
+
+        for (int j = 0; j < n; j++) new Span<T>(work + (j * mp) + m, mr - m).Clear();
+        for (nint i0 = 0; i0 < mr; i0 += step)
+        {
+            for (int j = 0; j < n; j++)
+            {
+                T* xj = work + (j * mp) + i0;
+                var acc0 = Unsafe.ReadUnaligned<Vector<T>>(xj);
+                var acc1 = Unsafe.ReadUnaligned<Vector<T>>(xj + w);
+                var acc2 = Unsafe.ReadUnaligned<Vector<T>>(xj + (2 * w));
+                var acc3 = Unsafe.ReadUnaligned<Vector<T>>(xj + (3 * w));
+                T* lj = l + (j * ld);
+                for (int k = 0; k < j; k++)
+                {
+                    var c = new Vector<T>(lj[k]);
+                    T* xk = work + (k * mp) + i0;
+                    acc0 -= c * Unsafe.ReadUnaligned<Vector<T>>(xk);
+                    acc1 -= c * Unsafe.ReadUnaligned<Vector<T>>(xk + w);
+                    acc2 -= c * Unsafe.ReadUnaligned<Vector<T>>(xk + (2 * w));
+                    acc3 -= c * Unsafe.ReadUnaligned<Vector<T>>(xk + (3 * w));
+                }
+
+                var d = new Vector<T>(lj[j]);
+                Unsafe.WriteUnaligned(xj, acc0 / d);
+                Unsafe.WriteUnaligned(xj + w, acc1 / d);
+                Unsafe.WriteUnaligned(xj + (2 * w), acc2 / d);
+                Unsafe.WriteUnaligned(xj + (3 * w), acc3 / d);
+            }
+        }
+
+        for (int i = 0; i < m; i++)
+        {
+            T* bi = b + (i * ld);
+            for (int j = 0; j < n; j++) bi[j] = work[(j * mp) + i];
+        }
+    }
+
+    /// <summary>
+    /// The lower triangle of C += (−X)·Xᵀ for the m×m block <paramref name="c"/> (row stride ld), X m×k at <paramref name="x"/>
+    /// (row stride ld) and −X at <paramref name="negX"/> (row stride ldn): recursive on C = [C₁₁ ·; C₂₁ C₂₂], C₂₁ by one GEMM,
+    /// small diagonal blocks by a square GEMM (their strict upper part is scratch: the caller zeroes it at the end).
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void SyrkLower<T>(T* c, int m, T* negX, nint ldn, T* x, nint ld, int k)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        if (m <= CholeskyLeaf)
+        {
+            Gemm.Multiply(m, m, k, negX, ldn, 1, x, 1, ld, c, ld, accumulate: true, Gemm.BestIsa, Gemm.MaxThreads);
+            return;
+        }
+
+        int h = Half(m);
+        SyrkLower(c, h, negX, ldn, x, ld, k);
+        Gemm.Multiply(m - h, h, k, negX + (h * ldn), ldn, 1, x, 1, ld, c + (h * ld), ld, accumulate: true, Gemm.BestIsa, Gemm.MaxThreads);
+        SyrkLower(c + (h * ld) + h, m - h, negX + (h * ldn), ldn, x + (h * ld), ld, k);
+    }
+
+    /// <summary>dst (m×n, contiguous) = −src (m×n, row stride ld).</summary>
+    private static void NegatedCopy<T>(T* src, int m, int n, nint ld, T* dst)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        for (int i = 0; i < m; i++)
+        {
+            T* s = src + (i * ld);
+            T* d = dst + (i * n);
+            for (int j = 0; j < n; j++) d[j] = -s[j];
         }
     }
 
