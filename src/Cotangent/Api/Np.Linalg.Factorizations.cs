@@ -76,7 +76,7 @@ public static partial class Np
             CheckSquare("solve", a);
             return SolveWith("solve", a, b, (a2, b2) =>
             {
-                var (lu, perm) = LinalgRules.Unpack(Lax.Lu(a2));
+                var (lu, perm) = Lax.Lu(a2);
                 var pb = LinalgRules.MatMul(LinalgRules.PermutationMatrix(perm), b2);
                 var y = Lax.TriangularSolve(lu, pb, left: true, lower: true, transposeA: false, unitDiagonal: true);
                 return Lax.TriangularSolve(lu, y, left: true, lower: false, transposeA: false, unitDiagonal: false);
@@ -284,7 +284,7 @@ public static partial class Np
         private static (Tensor Perm, Tensor Diag) LuDiagonal(string name, Tensor a)
         {
             CheckSquare(name, a);
-            var (lu, perm) = LinalgRules.Unpack(Lax.Lu(a));
+            var (lu, perm) = Lax.Lu(a);
             return (perm, Diagonal(lu));
         }
 

@@ -125,7 +125,12 @@ public static partial class Lax
     public static Tensor Cholesky(Tensor a) => Catalogue.Cholesky.Bind(a);
     public static Tensor TriangularSolve(Tensor a, Tensor b, bool left, bool lower, bool transposeA, bool unitDiagonal) =>
         Catalogue.TriangularSolve.Bind(a, b, new TriangularSolveParams(left, lower, transposeA, unitDiagonal));
-    public static Tensor Lu(Tensor a) => Catalogue.Lu.Bind(a);
+    public static (Tensor Lu, Tensor Perm) Lu(Tensor a)
+    {
+        var outs = Catalogue.Lu.Bind([a], NoParams.Instance);
+        return (outs[0], outs[1]);
+    }
+
     public static Tensor PermutationSign(Tensor perm) => Catalogue.PermutationSign.Bind(perm);
     public static Tensor[] Eigh(Tensor a) => Catalogue.Eigh.Bind([a], NoParams.Instance);
 #pragma warning restore CS1591

@@ -113,30 +113,49 @@ public sealed class TriangularSolve() : Primitive<TriangularSolveParams>("triang
 }
 
 /// <summary>
-/// lu: LU factorization with partial pivoting of each square [..., n, n] matrix, packed as [..., n + 1, n]: rows
-/// 0…n−1 hold L below the diagonal (unit diagonal implied) and U on and above it, with A[perm] = L·U, and row n
-/// holds perm as floats. (JAX's lu has three outputs; the core's primitives have one, so the outputs are packed
-/// and sliced apart by the callers.) A singular matrix factors without error: U has a zero pivot.
+/// lu: LU factorization with partial pivoting of each square [..., n, n] matrix. Two results, like JAX's lu (which adds
+/// a third, the pivots as swaps): the factors [..., n, n] — L below the diagonal (unit diagonal implied) and U on and
+/// above it — and the row permutation perm [..., n] with A[perm] = L·U, held as floats of A's dtype (exact: n &lt; 2²⁴),
+/// which is what permutation_sign reads. A singular matrix factors without error: U has a zero pivot.
 /// </summary>
-public sealed class Lu() : Primitive<NoParams>("lu"), ITangentRule<NoParams>, IBatchRule<NoParams>
+public sealed class Lu() : MultiResultPrimitive<NoParams>("lu"), IJvpRule, IBatchRule
 {
     /// <inheritdoc/>
-    public override NDArray Impl(ReadOnlySpan<NDArray> args, NoParams p) => Kernels.Lu(args[0]);
+    public override NDArray[] Impl(ReadOnlySpan<NDArray> args, NoParams p)
+    {
+        // The kernel packs perm as row n under the factors; the primitive hands them out separately.
+        var packed = Kernels.Lu(args[0]);
+        int r = packed.Rank, n = packed.Shape[r - 1];
+        var start = new int[r];
+        var limit = packed.Shape.Dims.ToArray();
+        var strides = Enumerable.Repeat(1, r).ToArray();
+        limit[r - 2] = n;
+        var lu = Kernels.Slice(packed, start, limit, strides);
+        start[r - 2] = n;
+        limit[r - 2] = n + 1;
+        var perm = Kernels.Reshape(Kernels.Slice(packed, start, limit, strides), Shape.Of(packed.Shape.Dims[..^2].ToArray().Append(n).ToArray()));
+        return [lu, perm];
+    }
 
     /// <inheritdoc/>
-    public override Aval AbstractEval(ReadOnlySpan<Aval> args, NoParams p)
+    public override Aval[] AbstractEval(ReadOnlySpan<Aval> args, NoParams p)
     {
         Check.Arity(Name, args, 1);
-        return LinalgRules.PackedSquare(Name, args[0]);
+        Check.Float(Name, args[0]);
+        LinalgRules.CheckSquare(Name, args[0]);
+        var s = args[0].Shape;
+        return [args[0], args[0] with { Shape = Shape.Of(s.Dims[..^1]) }];
     }
 
     /// <summary>
-    /// X = L⁻¹(PȦ)U⁻¹, L̇ = L·tril(X, −1), U̇ = triu(X)·U (JAX's _lu_jvp_inner); the packed tangent is L̇ + U̇, and the
-    /// permutation row gets a zero tangent (the pivot order is locally constant).
+    /// X = L⁻¹(PȦ)U⁻¹, L̇ = L·tril(X, −1), U̇ = triu(X)·U (JAX's _lu_jvp_inner); the factors' tangent is L̇ + U̇, and perm
+    /// gets a zero tangent (the pivot order is locally constant).
     /// </summary>
-    public Tensor? Tangent(ReadOnlySpan<Tensor> primals, ReadOnlySpan<Tensor?> tangents, Tensor primalOut, NoParams p)
+    public void Jvp(ReadOnlySpan<Tensor> primals, ReadOnlySpan<Tensor?> tangents, Params parameters, Span<Tensor> primalsOut, Span<Tensor?> tangentsOut)
     {
-        var (lu, perm) = LinalgRules.Unpack(primalOut);
+        var outs = Bind(primals, Typed(parameters));
+        outs.CopyTo(primalsOut);
+        var (lu, perm) = (outs[0], outs[1]);
         int n = lu.Shape[lu.Rank - 1];
         var dtype = lu.DType;
         var l = Lax.Add(Lax.Mul(lu, LinalgRules.Mask(n, dtype, diagonal: 0, below: 1, above: 0)), LinalgRules.Mask(n, dtype, diagonal: 1, below: 0, above: 0));
@@ -146,19 +165,16 @@ public sealed class Lu() : Primitive<NoParams>("lu"), ITangentRule<NoParams>, IB
         var x = Lax.TriangularSolve(lu, y, left: false, lower: false, transposeA: false, unitDiagonal: false);
         var dl = LinalgRules.MatMul(l, Lax.Mul(x, LinalgRules.Mask(n, dtype, diagonal: 0, below: 1, above: 0)));
         var du = LinalgRules.MatMul(Lax.Mul(x, LinalgRules.Mask(n, dtype, diagonal: 1, below: 0, above: 1)), u);
-        var d = Lax.Add(dl, du);
-        var low = new int[d.Rank];
-        var high = new int[d.Rank];
-        high[d.Rank - 2] = 1;
-        return Lax.Pad(d, Lax.ZerosAt(d, Aval.ScalarOf(d.DType)), low, high, new int[d.Rank]);
+        tangentsOut[0] = Lax.Add(dl, du);
+        tangentsOut[1] = null;
     }
 
-    /// <summary>The kernel takes leading batch axes: every operand to the front.</summary>
-    public (Tensor Result, int Dim) Batch(ReadOnlySpan<Tensor> args, ReadOnlySpan<int> dims, int axisSize, NoParams p) =>
-        (this.Bind(BatchRules.AllFront(args, dims, axisSize), p), 0);
+    /// <summary>The kernel takes leading batch axes: the operand to the front, every result batched at 0.</summary>
+    public void Batch(ReadOnlySpan<Tensor> args, ReadOnlySpan<int> dims, int axisSize, Params parameters, Span<Tensor> results, Span<int> resultDims) =>
+        BatchRules.LeadingBatch(this, args, dims, axisSize, parameters, results, resultDims);
 }
 
-/// <summary>permutation_sign: the sign (±1) of each permutation of 0…n−1 along the last axis (stored as floats, as lu's packed output holds them). Piecewise constant.</summary>
+/// <summary>permutation_sign: the sign (±1) of each permutation of 0…n−1 along the last axis (stored as floats, as lu's perm result holds them). Piecewise constant.</summary>
 public sealed class PermutationSign() : Primitive<NoParams>("permutation_sign"), IZeroDerivative, IBatchRule<NoParams>
 {
     /// <inheritdoc/>

@@ -13,15 +13,6 @@ internal static class LinalgRules
             throw new ShapeException($"{name}: expected a batch of square matrices [..., n, n], got {s}.");
     }
 
-    /// <summary>The type of lu's packed [..., n + 1, n] result of a float [..., n, n] operand.</summary>
-    public static Aval PackedSquare(string name, Aval a)
-    {
-        Check.Float(name, a);
-        CheckSquare(name, a);
-        var s = a.Shape;
-        return a with { Shape = Shape.Of([.. s.Dims[..^2], s[s.Rank - 1] + 1, s[s.Rank - 1]]) };
-    }
-
     /// <summary>x·y over the last two axes, batched over equal leading axes (a batched dot_general).</summary>
     public static Tensor MatMul(Tensor x, Tensor y)
     {
@@ -47,21 +38,6 @@ internal static class LinalgRules
         return dtype == DType.Float64
             ? new Tensor(NDArray.Wrap(v, Shape.Of(n, n)))
             : new Tensor(NDArray.Wrap(v.Select(x => (float)x).ToArray(), Shape.Of(n, n)));
-    }
-
-    /// <summary>Splits lu's packed [..., n + 1, n] output into the factors [..., n, n] and the permutation [..., n].</summary>
-    public static (Tensor Lu, Tensor Perm) Unpack(Tensor packed)
-    {
-        int r = packed.Rank, n = packed.Shape[r - 1];
-        var start = new int[r];
-        var limit = packed.Shape.Dims.ToArray();
-        var strides = Enumerable.Repeat(1, r).ToArray();
-        limit[r - 2] = n;
-        var lu = Lax.Slice(packed, start, limit, strides);
-        start[r - 2] = n;
-        limit[r - 2] = n + 1;
-        var perm = Lax.Slice(packed, start, limit, strides);
-        return (lu, Lax.Reshape(perm, Shape.Of(packed.Shape.Dims[..^2].ToArray().Append(n).ToArray())));
     }
 
     /// <summary>P with P[i, j] = 1 where perm[i] = j, so (P·A)[i] = A[perm[i]]; piecewise constant in perm.</summary>

@@ -59,20 +59,25 @@ public class LinalgFactorizationTests
     {
         var r = new Random(n);
         var a = Gen.Std(r, dtype, [2, n, n]);
-        var packed = V(Lax.Lu(a));
+        var (luT, permT) = Lax.Lu(a);
+        Assert.Equal(a.Shape, luT.Shape);
+        Assert.Equal(Shape.Of(2, n), permT.Shape);
+        Assert.Equal(dtype, permT.DType);
+        var factors = V(luT);
+        var perms = V(permT);
         var av = V(a);
         var l = new double[2 * n * n];
         var u = new double[2 * n * n];
         var pa = new double[2 * n * n];
         for (int b = 0; b < 2; b++)
         {
-            int o = b * (n + 1) * n;
-            var perm = Enumerable.Range(0, n).Select(i => (int)packed[o + (n * n) + i]).ToArray();
+            int o = b * n * n;
+            var perm = Enumerable.Range(0, n).Select(i => (int)perms[(b * n) + i]).ToArray();
             Assert.Equal(Enumerable.Range(0, n), perm.Order());
             for (int i = 0; i < n; i++)
                 for (int j = 0; j < n; j++)
                 {
-                    double v = packed[o + (i * n) + j];
+                    double v = factors[o + (i * n) + j];
                     l[(b * n * n) + (i * n) + j] = i > j ? v : i == j ? 1 : 0;
                     u[(b * n * n) + (i * n) + j] = i <= j ? v : 0;
                     pa[(b * n * n) + (i * n) + j] = av[(b * n * n) + (perm[i] * n) + j];
