@@ -69,7 +69,14 @@ public sealed class Program
     public IReadOnlyList<bool> LinearInputs { get; }
 
     /// <summary>Evaluates under the current trace: each equation is bound, so the program can itself be transformed.</summary>
-    public Tensor[] Evaluate(params ReadOnlySpan<Tensor> inputs)
+    public Tensor[] Evaluate(params ReadOnlySpan<Tensor> inputs) => Evaluate(inputs, null);
+
+    /// <summary>
+    /// Evaluates as <see cref="Evaluate(ReadOnlySpan{Tensor})"/>, except that an equation with one result for which
+    /// <paramref name="substitute"/> returns a value takes that value instead of being bound (a linear program's zero,
+    /// made at its tangents' level, say).
+    /// </summary>
+    internal Tensor[] Evaluate(ReadOnlySpan<Tensor> inputs, Func<Equation, Tensor?>? substitute)
     {
         if (inputs.Length != Inputs.Count)
             throw new TreeStructureException($"The program takes {Inputs.Count} inputs but was given {inputs.Length}.");
@@ -104,7 +111,8 @@ public sealed class Program
             var eq = Equations[e];
             args.Clear();
             foreach (var a in eq.Inputs) args.Add(Read(env, a));
-            BindEquation(eq, System.Runtime.InteropServices.CollectionsMarshal.AsSpan(args), env);
+            if (substitute is not null && eq.Outputs.Length == 1 && substitute(eq) is { } value) env.Set(eq.Outputs[0], value);
+            else BindEquation(eq, System.Runtime.InteropServices.CollectionsMarshal.AsSpan(args), env);
             if (recycler is null) continue;
             var made = produced.AsSpan(0, eq.Outputs.Length);
             for (int o = 0; o < made.Length; o++)
@@ -127,7 +135,7 @@ public sealed class Program
 
     /// <summary>
     /// An evaluator for running this program many times (a loop body): its environment and argument arrays are made once.
-    /// Null when an intermediate can be large enough for the buffer pool, where <see cref="Evaluate"/>'s liveness
+    /// Null when an intermediate can be large enough for the buffer pool, where <see cref="Evaluate(ReadOnlySpan{Tensor})"/>'s liveness
     /// bookkeeping pays for itself.
     /// </summary>
     internal Runner? NewRunner() => (_liveness ??= ComputeLiveness()).AnyPooled ? null : new Runner(this);
