@@ -49,6 +49,20 @@ public class IdentityTests
 
     [Theory]
     [MemberData(nameof(Ordinary))]
+    public void Linearize_PrintsWhatUnzipOfTheSavedJvpPrints(string name)
+    {
+        // As a user would: cotangent jvp f.ct > f-jvp.ct; cotangent unzip f-jvp.ct — through the text form.
+        var p = Load(name);
+        var (code, jvpText, _) = Examples.Run("jvp", Examples.PathOf(name));
+        Assert.Equal(0, code);
+        var unzipped = Programs.Unzip(Programs.Parse(jvpText));
+        var linearized = Programs.Linearize(p);
+        Assert.Equal(linearized.NonLinear.ToString(), unzipped.NonLinear.ToString());
+        Assert.Equal(linearized.Linear.ToString(), unzipped.Linear.ToString());
+    }
+
+    [Theory]
+    [MemberData(nameof(Ordinary))]
     public void Vjp_IsTheTransposedLinearHalf_AndEqualsTheOnlineTranspose(string name)
     {
         var p = Load(name);
