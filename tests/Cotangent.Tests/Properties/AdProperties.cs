@@ -379,13 +379,17 @@ public sealed class AdProperties(ITestOutputHelper output)
     private void ForAll(Gen<RandomProgram> gen, int iterations, Action<RandomProgram> check, [System.Runtime.CompilerServices.CallerMemberName] string property = "")
         => Check(output, gen, iterations, check, property);
 
-    /// <summary><see cref="ForAll"/> for other property classes (the Jit's): same streams, same replay and shrinking.</summary>
-    internal static void Check(ITestOutputHelper output, Gen<RandomProgram> gen, int iterations, Action<RandomProgram> check, string property)
+    /// <summary>
+    /// <see cref="ForAll"/> for other property classes (the Jit's, LinalgProperties' over their own generators): same streams,
+    /// same replay and shrinking; <paramref name="print"/> shows a failing value (default ToString).
+    /// </summary>
+    internal static void Check<T>(ITestOutputHelper output, Gen<T> gen, int iterations, Action<T> check, string property, Func<T, string>? print = null)
     {
+        print ??= p => p?.ToString() ?? "";
         var watch = System.Diagnostics.Stopwatch.StartNew();
         if (Environment.GetEnvironmentVariable("CsCheck_Seed") is { Length: > 0 } replay)
         {
-            gen.Sample(check, seed: replay, iter: 1, threads: 1, print: p => p.ToString(), writeLine: output.WriteLine);
+            gen.Sample(check, seed: replay, iter: 1, threads: 1, print: print, writeLine: output.WriteLine);
             return;
         }
 
@@ -395,21 +399,21 @@ public sealed class AdProperties(ITestOutputHelper output)
         {
             var pcg = new PCG(stream, (ulong)i);
             string seed = pcg.ToString();
-            var program = gen.Generate(pcg, null, out _);
+            var value = gen.Generate(pcg, null, out _);
             try
             {
-                check(program);
+                check(value);
             }
             catch (Exception ex) when (ex is not OutOfMemoryException)
             {
-                output.WriteLine($"program {i} (seed {seed}) failed:\n{program}\n{ex.Message}");
+                output.WriteLine($"case {i} (seed {seed}) failed:\n{print(value)}\n{ex.Message}");
                 // Hand the failing seed to CsCheck: it starts there and shrinks; its exception names the seed.
-                gen.Sample(check, seed: seed, iter: 2000, threads: 1, print: p => p.ToString(), writeLine: output.WriteLine);
+                gen.Sample(check, seed: seed, iter: 2000, threads: 1, print: print, writeLine: output.WriteLine);
                 throw;
             }
         }
 
-        output.WriteLine($"{count} random programs checked in {watch.Elapsed.TotalSeconds:F1} s");
+        output.WriteLine($"{count} random cases checked in {watch.Elapsed.TotalSeconds:F1} s");
     }
 
     private static uint StableHash(string text)
