@@ -168,6 +168,36 @@ public class HandTests
         Assert.InRange(Rho.Max(j, full), 0, 1e-14);
     }
 
+    [Theory]
+    [InlineData("hand/test.txt", false)]
+    [InlineData("hand/simple_small/hand1_t26_c100.txt", false)]
+    [InlineData("hand/hand_complicated.txt", true)]
+    [InlineData("hand/complicated_small/hand1_t26_c100.txt", true)]
+    public void JitObjectiveAndJacobian_EqualEager(string file, bool complicated)
+    {
+        var hand = HandInstance.Load(AdBenchData.Require(file), complicated);
+        double[] eagerF, jitF, eagerJ;
+        Func<double[]> jitJ;
+        if (complicated)
+        {
+            var at = (hand.Theta, hand.Us!);
+            (eagerF, jitF) = (Hand.ComplicatedObjective(hand.Theta, hand.Us!, hand).ToArray<double>(), Hand.JitComplicatedObjective(hand).Invoke(at).ToArray<double>());
+            eagerJ = Hand.ComplicatedJacobian(hand).ToArray<double>();
+            var jacobian = Hand.JitComplicatedJacobian(hand);
+            jitJ = () => jacobian.Invoke(at).ToArray<double>();
+        }
+        else
+        {
+            (eagerF, jitF) = (Hand.SimpleObjective(hand.Theta, hand).ToArray<double>(), Hand.JitSimpleObjective(hand).Invoke(hand.Theta).ToArray<double>());
+            eagerJ = Hand.SimpleJacobian(hand).ToArray<double>();
+            var jacobian = Hand.JitSimpleJacobian(hand);
+            jitJ = () => jacobian.Invoke(hand.Theta).ToArray<double>();
+        }
+        Assert.InRange(Relative.Max(jitF, eagerF), 0, 1e-12);
+        Assert.InRange(Relative.Max(jitJ(), eagerJ), 0, 1e-12);
+        Assert.InRange(Relative.Max(jitJ(), eagerJ), 0, 1e-12);   // second call: cached program, recycled buffers
+    }
+
     private static void AssertColumn(double[] j, int columns, int column, double[] fd, string name)
     {
         for (int row = 0; row < fd.Length; row++)
