@@ -106,19 +106,14 @@ internal static class AdBenchRunner
         }
         Console.WriteLine();
         Console.WriteLine("What dominates where a target is missed (measured with probes, see README):");
-        Console.WriteLine("  LSTM: ~50k primitives on 14-element vectors. Eager f costs ~0.15-0.3 us per primitive, Linearize ~8-10 us");
-        Console.WriteLine("        per primitive (a bare tanh recurrence on 14-vectors shows the same), so tracing per equation, not arithmetic.");
-        Console.WriteLine("  BA:   every intermediate is p doubles (250 KB > the 85 KB large-object threshold), so f, Linearize and the 2 transposed");
-        Console.WriteLine("        passes run gen-2 collections every few operations; DOTNET_GCgen0size=0x8000000");
-        Console.WriteLine("        DOTNET_GCLOHThreshold=0x2000000 cut the batched reprojection from ~58 to ~17 ms.");
         Console.WriteLine("  GMM d2 K5: ~60 primitives on arrays of <= 10k elements; fixed per-primitive cost dominates f and, ~3x, the gradient.");
-        Console.WriteLine("  Hand: J is one Jvp of the objective at 26 (28) copies of theta with the identity as tangent, on the model cut to the");
-        Console.WriteLine("        87 (234) vertices the residuals read; f skins all 544. No vmap, so the primal is computed 26 times too (~1/3");
-        Console.WriteLine("        of J). Of J simple (~1.8 ms CPU): posed relatives ~0.45 ms, relatives->absolutes ~0.5 ms (batched 4x4");
-        Console.WriteLine("        products: 0.18 us per 4x4 product, ~3 ns per multiply-add, x3 in the Jvp), skinning ~0.4 ms, global ~0.15 ms.");
-        Console.WriteLine("        Complicated (~3.3 ms) adds the 234-vertex skinning product (~0.2 ms each, x2 in the Jvp) and the barycentric");
-        Console.WriteLine("        blend on (28, 3, 100, 3), broadcasting elementwise ops at ~3-5 ns per element. The alternatives measured: Ad.JacFwd");
-        Console.WriteLine("        (Linearize 0.17 ms + 26 passes of ~0.1 ms over a 126-equation linear program) ~2.7 ms; JacRev (300 passes) ~70 ms.");
+        Console.WriteLine("  BA:   every intermediate is p doubles (250 KB > the 85 KB large-object threshold): allocation and collection.");
+        Console.WriteLine("  LSTM: the character loop is a Lax.Scan, so Grad traces the step once; under Jit about a third of J is the scan");
+        Console.WriteLine("        loop's own per-step work around the compiled step.");
+        Console.WriteLine("  Hand: J is a Vmap of the JVP (primal once) on the model cut to the 87 (234) vertices the residuals read; f skins");
+        Console.WriteLine("        all 544. Eager J: allocating intermediates (~27% of samples), tracing the JVP and linear program, batched");
+        Console.WriteLine("        4x4 products (permute copies around small GEMMs). Jit f can be slower than eager f: compiled calls pool");
+        Console.WriteLine("        every intermediate >= 1 KB (weak-table entry, finalizable reclaimer, locks).");
         return 0;
     }
 
