@@ -53,6 +53,8 @@ internal static class AdBenchRunner
             if (Locate(name, file) is not { } path) continue;
             var gmm = GmmInstance.Load(path);
             Report(name, () => Gmm.Objective(gmm.Parameters, gmm), () => Gmm.Gradient(gmm), cpp, 1, minimum, runs, limit);
+            var (jf, jg) = (Gmm.JitObjective(gmm), Gmm.JitGradient(gmm));
+            ReportJit(name, () => jf.Invoke(gmm.Parameters), () => jg.Invoke(gmm.Parameters), cpp, 1, minimum, runs, limit);
         }
         foreach (var (name, file, cpp) in new[]
         {
