@@ -41,7 +41,7 @@ internal static class AdBenchRunner
         Console.WriteLine($"ADBench protocol: warm-up {WarmupSeconds} s, minimum measurable time {minimum} s, {runs} runs, time limit {limit} s; minimum per call; {(cpuAt >= 0 ? "process CPU time" : "wall time")}.");
         Console.WriteLine($"Repository data: {AdBenchData.RepositoryFolder ?? "not found"}; shared data: {AdBenchData.SharedFolder ?? "absent (set COTANGENT_ADBENCH_DATA)"}");
         Console.WriteLine();
-        Console.WriteLine($"{"instance",-28} {"tF",12} {"tJ",12} {"tJ/tF",8} {"C++ manual",11}  target");
+        Console.WriteLine($"{"instance",-34} {"tF",12} {"tJ",12} {"tJ/tF",8} {"C++ manual",11}  target");
 
         foreach (var (name, file, cpp) in new[]
         {
@@ -53,6 +53,8 @@ internal static class AdBenchRunner
             if (Locate(name, file) is not { } path) continue;
             var gmm = GmmInstance.Load(path);
             Report(name, () => Gmm.Objective(gmm.Parameters, gmm), () => Gmm.Gradient(gmm), cpp, 1, minimum, runs, limit);
+            var (jf, jg) = (Gmm.JitObjective(gmm), Gmm.JitGradient(gmm));
+            ReportJit(name, () => jf.Invoke(gmm.Parameters), () => jg.Invoke(gmm.Parameters), cpp, 1, minimum, runs, limit);
         }
         foreach (var (name, file, cpp) in new[]
         {
@@ -73,6 +75,8 @@ internal static class AdBenchRunner
             if (Locate(name, file) is not { } path) continue;
             var lstm = LstmInstance.Load(path);
             Report(name, () => LstmModel.Objective(lstm.Parameters, lstm), () => LstmModel.Gradient(lstm), cpp, 1, minimum, runs, limit);
+            var (jf, jg) = (LstmModel.JitObjective(lstm), LstmModel.JitGradient(lstm));
+            ReportJit(name, () => jf.Invoke(lstm.Parameters), () => jg.Invoke(lstm.Parameters), cpp, 1, minimum, runs, limit);
         }
         foreach (var (name, file, complicated, cpp) in new[]
         {
@@ -83,9 +87,17 @@ internal static class AdBenchRunner
             if (Locate(name, file) is not { } path) continue;
             var hand = HandInstance.Load(path, complicated);
             if (complicated)
+            {
                 Report(name, () => Hand.ComplicatedObjective(hand.Theta, hand.Us!, hand), () => Hand.ComplicatedJacobian(hand), cpp, 1.5, minimum, runs, limit);
+                var (jf, jj) = (Hand.JitComplicatedObjective(hand), Hand.JitComplicatedJacobian(hand));
+                ReportJit(name, () => jf.Invoke((hand.Theta, hand.Us!)), () => jj.Invoke((hand.Theta, hand.Us!)), cpp, 1.5, minimum, runs, limit);
+            }
             else
+            {
                 Report(name, () => Hand.SimpleObjective(hand.Theta, hand), () => Hand.SimpleJacobian(hand), cpp, 1.5, minimum, runs, limit);
+                var (jf, jj) = (Hand.JitSimpleObjective(hand), Hand.JitSimpleJacobian(hand));
+                ReportJit(name, () => jf.Invoke(hand.Theta), () => jj.Invoke(hand.Theta), cpp, 1.5, minimum, runs, limit);
+            }
         }
         if (Locate("gmm 2.5M d2 K5 (rep)", "gmm/2.5M/gmm_d2_K5.txt") is { } replicated)
         {
@@ -96,19 +108,14 @@ internal static class AdBenchRunner
         }
         Console.WriteLine();
         Console.WriteLine("What dominates where a target is missed (measured with probes, see README):");
-        Console.WriteLine("  LSTM: ~50k primitives on 14-element vectors. Eager f costs ~0.15-0.3 us per primitive, Linearize ~8-10 us");
-        Console.WriteLine("        per primitive (a bare tanh recurrence on 14-vectors shows the same), so tracing per equation, not arithmetic.");
-        Console.WriteLine("  BA:   every intermediate is p doubles (250 KB > the 85 KB large-object threshold), so f, Linearize and the 2 transposed");
-        Console.WriteLine("        passes run gen-2 collections every few operations; DOTNET_GCgen0size=0x8000000");
-        Console.WriteLine("        DOTNET_GCLOHThreshold=0x2000000 cut the batched reprojection from ~58 to ~17 ms.");
         Console.WriteLine("  GMM d2 K5: ~60 primitives on arrays of <= 10k elements; fixed per-primitive cost dominates f and, ~3x, the gradient.");
-        Console.WriteLine("  Hand: J is one Jvp of the objective at 26 (28) copies of theta with the identity as tangent, on the model cut to the");
-        Console.WriteLine("        87 (234) vertices the residuals read; f skins all 544. No vmap, so the primal is computed 26 times too (~1/3");
-        Console.WriteLine("        of J). Of J simple (~1.8 ms CPU): posed relatives ~0.45 ms, relatives->absolutes ~0.5 ms (batched 4x4");
-        Console.WriteLine("        products: 0.18 us per 4x4 product, ~3 ns per multiply-add, x3 in the Jvp), skinning ~0.4 ms, global ~0.15 ms.");
-        Console.WriteLine("        Complicated (~3.3 ms) adds the 234-vertex skinning product (~0.2 ms each, x2 in the Jvp) and the barycentric");
-        Console.WriteLine("        blend on (28, 3, 100, 3), broadcasting elementwise ops at ~3-5 ns per element. The alternatives measured: Ad.JacFwd");
-        Console.WriteLine("        (Linearize 0.17 ms + 26 passes of ~0.1 ms over a 126-equation linear program) ~2.7 ms; JacRev (300 passes) ~70 ms.");
+        Console.WriteLine("  BA:   every intermediate is p doubles (250 KB > the 85 KB large-object threshold): allocation and collection.");
+        Console.WriteLine("  LSTM: the character loop is a Lax.Scan, so Grad traces the step once; under Jit about a third of J is the scan");
+        Console.WriteLine("        loop's own per-step work around the compiled step.");
+        Console.WriteLine("  Hand: J is a Vmap of the JVP (primal once) on the model cut to the 87 (234) vertices the residuals read; f skins");
+        Console.WriteLine("        all 544. Eager J: allocating intermediates (~27% of samples), tracing the JVP and linear program, batched");
+        Console.WriteLine("        4x4 products (permute copies around small GEMMs). Jit f can be slower than eager f: compiled calls pool");
+        Console.WriteLine("        every intermediate >= 1 KB (weak-table entry, finalizable reclaimer, locks).");
         return 0;
     }
 
@@ -132,7 +139,25 @@ internal static class AdBenchRunner
         double ratio = tj / tf;
         double target = cpp * allowance;
         string verdict = ratio <= target ? "met" : $"missed (≤ {target:0.##})";
-        Console.WriteLine($"{name,-28} {Format(tf),12} {Format(tj),12} {ratio,8:0.00} {cpp,11:0.00}  {verdict}");
+        Console.WriteLine($"{name,-34} {Format(tf),12} {Format(tj),12} {ratio,8:0.00} {cpp,11:0.00}  {verdict}");
+    }
+
+    /// <summary>
+    /// The same instance with f and J each wrapped in <c>Ad.Jit</c> (tF and tJ both compiled, as ADBench compares a tool's J
+    /// with the same tool's F). The first call of each (tracing, optimizing, generating code, .NET's JIT of it) is timed
+    /// and printed separately; the protocol's warm-up then covers it, as it covers .NET's own tiering for the eager rows.
+    /// </summary>
+    private static void ReportJit<TF, TJ>(string name, Func<TF> f, Func<TJ> j, double cpp, double allowance,
+        double minimum, int runs, double limit)
+    {
+        var clock = Stopwatch.StartNew();
+        GC.KeepAlive(f());
+        double firstF = clock.Elapsed.TotalSeconds;
+        clock.Restart();
+        GC.KeepAlive(j());
+        double firstJ = clock.Elapsed.TotalSeconds;
+        Report($"{name} (Jit)", f, j, cpp, allowance, minimum, runs, limit);
+        Console.WriteLine($"{"",-34} first calls (trace + compile, wall): f {Format(firstF)}, J {Format(firstJ)}");
     }
 
     private static void WarmUp<T>(Func<T> action)

@@ -240,8 +240,15 @@ internal static class BufferPool
     {
         private Array? _array = array;
 
-        /// <summary>The array went back another way (<see cref="Release"/>): the finalizer must not return it again.</summary>
-        public void Disarm() => _array = null;
+        /// <summary>The array went back another way (<see cref="Release"/>): the finalizer must not return it again, so it need
+        /// not run at all (compiled calls release most of their intermediates, each with a reclaimer the finalizer thread
+        /// would otherwise still have to work through).</summary>
+        [System.Diagnostics.CodeAnalysis.SuppressMessage("Usage", "CA1816", Justification = "Not a Dispose pattern: a disarmed reclaimer's finalizer has nothing left to do.")]
+        public void Disarm()
+        {
+            _array = null;
+            GC.SuppressFinalize(this);
+        }
 
         ~Reclaimer()
         {

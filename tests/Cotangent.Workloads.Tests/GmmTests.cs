@@ -49,6 +49,22 @@ public class GmmTests
                 $"entry {i}: AD {gradient[i]:R}, FD {FiniteDifference.Partial(F, flat, i):R}");
     }
 
+    [Theory]
+    [InlineData("gmm/test.txt")]
+    [InlineData("gmm/1k/gmm_d2_K5.txt")]
+    [InlineData("gmm/1k/gmm_d10_K25.txt")]
+    public void JitObjectiveAndGradient_EqualEager(string file)
+    {
+        var gmm = GmmInstance.Load(AdBenchData.Require(file));
+        var (objective, gradient) = (Gmm.JitObjective(gmm), Gmm.JitGradient(gmm));
+        double jitted = objective.Invoke(gmm.Parameters).ToDouble();
+        var jittedGradient = gradient.Invoke(gmm.Parameters).ToFlat();
+        Assert.InRange(Relative.Max([jitted], [Gmm.Objective(gmm.Parameters, gmm).ToDouble()]), 0, 1e-12);
+        var expected = Gmm.Gradient(gmm).ToFlat();
+        Assert.InRange(Relative.Max(jittedGradient, expected), 0, 1e-12);
+        Assert.InRange(Relative.Max(gradient.Invoke(gmm.Parameters).ToFlat(), expected), 0, 1e-12);   // second call: cached program, recycled buffers
+    }
+
     private static GmmParameters FromFlat(double[] v, GmmInstance gmm)
     {
         int k = gmm.K, d = gmm.D, icf = d * (d + 1) / 2;

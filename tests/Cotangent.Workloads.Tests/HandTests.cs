@@ -168,6 +168,41 @@ public class HandTests
         Assert.InRange(Rho.Max(j, full), 0, 1e-14);
     }
 
+    [Theory]
+    [InlineData("hand/test.txt", false)]
+    [InlineData("hand/simple_small/hand1_t26_c100.txt", false)]
+    [InlineData("hand/hand_complicated.txt", true)]
+    [InlineData("hand/complicated_small/hand1_t26_c100.txt", true)]
+    public void JitObjectiveAndJacobian_EqualEager(string file, bool complicated)
+    {
+        // The compiled functions run first, on a freshly loaded instance: nothing eager has filled the model's caches yet.
+        var hand = HandInstance.Load(AdBenchData.Require(file), complicated);
+        double[] eagerF, jitF, eagerJ;
+        Func<double[]> jitJ;
+        if (complicated)
+        {
+            var at = (hand.Theta, hand.Us!);
+            var jacobian = Hand.JitComplicatedJacobian(hand);
+            jitF = Hand.JitComplicatedObjective(hand).Invoke(at).ToArray<double>();
+            jitJ = () => jacobian.Invoke(at).ToArray<double>();
+            _ = jitJ();
+            eagerF = Hand.ComplicatedObjective(hand.Theta, hand.Us!, hand).ToArray<double>();
+            eagerJ = Hand.ComplicatedJacobian(hand).ToArray<double>();
+        }
+        else
+        {
+            var jacobian = Hand.JitSimpleJacobian(hand);
+            jitF = Hand.JitSimpleObjective(hand).Invoke(hand.Theta).ToArray<double>();
+            jitJ = () => jacobian.Invoke(hand.Theta).ToArray<double>();
+            _ = jitJ();
+            eagerF = Hand.SimpleObjective(hand.Theta, hand).ToArray<double>();
+            eagerJ = Hand.SimpleJacobian(hand).ToArray<double>();
+        }
+        Assert.InRange(Relative.Max(jitF, eagerF), 0, 1e-12);
+        Assert.InRange(Relative.Max(jitJ(), eagerJ), 0, 1e-12);
+        Assert.InRange(Relative.Max(jitJ(), eagerJ), 0, 1e-12);   // second call: cached program, recycled buffers
+    }
+
     private static void AssertColumn(double[] j, int columns, int column, double[] fd, string name)
     {
         for (int row = 0; row < fd.Length; row++)

@@ -40,4 +40,20 @@ public class LstmTests
         foreach (int i in FiniteDifference.Subset(flat.Length, 19))
             Assert.True(Rho.Of(gradient[i], FiniteDifference.Partial(F, flat, i)) <= Tolerance, $"entry {i}");
     }
+
+    [Fact]
+    public void JitObjectiveAndGradient_EqualEager()
+    {
+        var full = s_l2c1024.Value;
+        foreach (var lstm in new[] { full with { CharCount = 64, Sequence = full.Sequence[..64] }, full })
+        {
+            double eager = LstmModel.Objective(lstm.Parameters, lstm).ToDouble();
+            double jitted = LstmModel.JitObjective(lstm).Invoke(lstm.Parameters).ToDouble();
+            Assert.InRange(Relative.Max([eager], [jitted]), 0, 1e-12);
+            var gradient = LstmModel.JitGradient(lstm);
+            var expected = LstmModel.Gradient(lstm).ToFlat();
+            Assert.InRange(Relative.Max(gradient.Invoke(lstm.Parameters).ToFlat(), expected), 0, 1e-12);
+            Assert.InRange(Relative.Max(gradient.Invoke(lstm.Parameters).ToFlat(), expected), 0, 1e-12);   // second call: cached program, recycled buffers
+        }
+    }
 }

@@ -73,6 +73,14 @@ public static class Gmm
     public static GmmParameters Gradient(GmmInstance instance) =>
         Ad.Grad<GmmParameters>(p => Objective(p, instance))(instance.Parameters);
 
+    /// <summary><see cref="Objective"/> compiled with <see cref="Ad.Jit{TIn, TOut}(Func{TIn, TOut}, JitOptions?)"/> for this instance (its points become constants); call <c>Invoke(parameters)</c>.</summary>
+    public static JitFunction<GmmParameters, Tensor> JitObjective(GmmInstance instance) =>
+        Ad.Jit<GmmParameters, Tensor>(p => Objective(p, instance));
+
+    /// <summary><c>Jit(Grad(F))</c> for this instance; call <c>Invoke(parameters)</c>.</summary>
+    public static JitFunction<GmmParameters, GmmParameters> JitGradient(GmmInstance instance) =>
+        Ad.Jit(Ad.Grad<GmmParameters>(p => Objective(p, instance)));
+
     /// <summary>Q_k = diag(exp q_k) + the strict lower triangle filled column by column from l_k.</summary>
     private static Tensor LowerTriangular(Tensor q, Tensor l, int d)
     {

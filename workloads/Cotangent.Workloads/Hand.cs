@@ -7,7 +7,7 @@ namespace Cotangent.Workloads;
 /// (§5.4). Function names follow the reference; matrices are laid out as there: pose parameters P are 3×(B+3), one
 /// column per pose vector, and vertex positions are 3×M, one column per vertex.
 /// Every function also accepts leading batch axes on what derives from θ (NumPy style: θ of shape (…, 26) gives
-/// residuals of shape (…, 3N)); the Jacobians use that to push all their tangents through one pass.
+/// residuals of shape (…, 3N)); the Jacobians push all their tangents through one pass with <see cref="Ad.Vmap{TIn, TOut}(Func{TIn, TOut}, int?, int?, int?)"/>.
 /// </summary>
 public static class Hand
 {
@@ -158,35 +158,58 @@ public static class Hand
     /// <summary>
     /// The simple Jacobian ∂err/∂θ, 3N × 26, by forward mode on <see cref="HandInstance.WithReferencedVerticesOnly"/> (the same
     /// residuals, skinning only the N vertices they read). Forward mode needs 26 tangents, reverse mode one cotangent per
-    /// residual (3N = 300 for N = 100). The 26 tangents go through one <see cref="Ad.Jvp{TIn, TOut}"/>: the objective
-    /// broadcasts over a leading axis, so at 26 copies of θ with the identity as tangent, row k of the output tangent is
-    /// J e_k (JAX's <c>vmap(jvp)</c>, written as broadcasting).
+    /// residual (3N = 300 for N = 100). <see cref="Ad.JacFwd(Func{Tensor, Tensor})"/> pushes the 26 through one batched
+    /// pass: a <see cref="Ad.Vmap{TIn, TOut}(Func{TIn, TOut}, int?, int?, int?)"/> of the JVP over the identity, with the
+    /// primal computed once (JAX's <c>jacfwd</c>).
     /// </summary>
-    public static Tensor SimpleJacobian(HandInstance instance)
-    {
-        var cut = instance.WithReferencedVerticesOnly();
-        var copies = BroadcastTo(instance.Theta, [ThetaCount, ThetaCount]);
-        var (_, columns) = Ad.Jvp(theta => SimpleObjective(theta, cut), copies, Eye(ThetaCount));   // (26, 3N): row k = J e_k
-        return Transpose(columns);
-    }
+    public static Tensor SimpleJacobian(HandInstance instance) => SimpleJacobianAt(instance.Theta, instance.WithReferencedVerticesOnly());
 
     /// <summary>
     /// The complicated Jacobian, 3N × 28 as ADBench lays it out: column 0 of row 3i+j is ∂err_{3i+j}/∂u_{i,0}, column 1 is
     /// ∂err_{3i+j}/∂u_{i,1}, columns 2..27 are ∂err/∂θ. Residual i depends only on its own u_i, so the 2N u-columns compress
     /// into 2: the tangent with u̇_{i,0} = 1 for every i gives column 0 exactly (likewise column 1). The 2 + 26 tangents go
-    /// through one <see cref="Ad.Jvp{TIn, TOut}"/> at 28 copies of (θ, u), as in <see cref="SimpleJacobian"/>, on
-    /// <see cref="HandInstance.WithReferencedVerticesOnly"/> (skinning only the corners the residuals read).
+    /// through one batched JVP, <c>Vmap(ṫ ↦ Jvp(f, (θ, u), ṫ))</c> over the 28 seeds (JAX's <c>vmap(jvp)</c>, the primal
+    /// computed once), on <see cref="HandInstance.WithReferencedVerticesOnly"/> (skinning only the corners the residuals read).
     /// </summary>
     /// <exception cref="ArgumentException">The instance is not the complicated variant.</exception>
     public static Tensor ComplicatedJacobian(HandInstance instance)
     {
         var us = instance.Us ?? throw new ArgumentException("The simple variant has no u's; use SimpleJacobian.", nameof(instance));
-        int n = instance.N, columns = 2 + ThetaCount;
+        return ComplicatedJacobianAt(instance.Theta, us, instance.WithReferencedVerticesOnly());
+    }
+
+    /// <summary><see cref="SimpleJacobian"/> compiled with <see cref="Ad.Jit{TIn, TOut}(Func{TIn, TOut}, JitOptions?)"/> as a function of θ, for this instance's model, correspondences and points.</summary>
+    public static JitFunction<Tensor, Tensor> JitSimpleJacobian(HandInstance instance)
+    {
         var cut = instance.WithReferencedVerticesOnly();
-        var primals = (BroadcastTo(instance.Theta, [columns, ThetaCount]), BroadcastTo(us, [columns, n, 2]));
-        var (_, tangents) = Ad.Jvp<(Tensor Theta, Tensor Us), Tensor>(
-            p => ComplicatedObjective(p.Theta, p.Us, cut), primals, (ThetaSeeds(), USeeds(n)));
-        return Transpose(tangents);                                                  // (3N, 28)
+        return Ad.Jit<Tensor, Tensor>(theta => SimpleJacobianAt(theta, cut));
+    }
+
+    /// <summary><see cref="ComplicatedJacobian"/> compiled with <see cref="Ad.Jit{TIn, TOut}(Func{TIn, TOut}, JitOptions?)"/> as a function of (θ, u), for this instance's model, correspondences and points.</summary>
+    /// <exception cref="ArgumentException">The instance is not the complicated variant.</exception>
+    public static JitFunction<(Tensor Theta, Tensor Us), Tensor> JitComplicatedJacobian(HandInstance instance)
+    {
+        if (!instance.IsComplicated) throw new ArgumentException("The simple variant has no u's; use JitSimpleJacobian.", nameof(instance));
+        var cut = instance.WithReferencedVerticesOnly();
+        return Ad.Jit<(Tensor Theta, Tensor Us), Tensor>(p => ComplicatedJacobianAt(p.Theta, p.Us, cut));
+    }
+
+    /// <summary><see cref="SimpleObjective"/> compiled as a function of θ for this instance.</summary>
+    public static JitFunction<Tensor, Tensor> JitSimpleObjective(HandInstance instance) =>
+        Ad.Jit<Tensor, Tensor>(theta => SimpleObjective(theta, instance));
+
+    /// <summary><see cref="ComplicatedObjective"/> compiled as a function of (θ, u) for this instance.</summary>
+    public static JitFunction<(Tensor Theta, Tensor Us), Tensor> JitComplicatedObjective(HandInstance instance) =>
+        Ad.Jit<(Tensor Theta, Tensor Us), Tensor>(p => ComplicatedObjective(p.Theta, p.Us, instance));
+
+    private static Tensor SimpleJacobianAt(Tensor theta, HandInstance cut) => Ad.JacFwd(t => SimpleObjective(t, cut))(theta);
+
+    private static Tensor ComplicatedJacobianAt(Tensor theta, Tensor us, HandInstance cut)
+    {
+        var columns = Ad.Vmap<(Tensor Theta, Tensor Us), Tensor>(seed =>
+            Ad.Jvp<(Tensor Theta, Tensor Us), Tensor>(p => ComplicatedObjective(p.Theta, p.Us, cut), (theta, us), seed).Tangent)(
+            (ThetaSeeds(), USeeds(cut.N)));                                              // (28, 3N): row k = J ṫ_k
+        return Transpose(columns);                                                       // (3N, 28)
     }
 
     /// <summary>[v]×, the matrix with [v]× w = v × w: [[0, −z, y], [z, 0, −x], [−y, x, 0]]. Shape (…, 3, 3).</summary>

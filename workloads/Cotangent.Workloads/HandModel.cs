@@ -37,7 +37,15 @@ public sealed record HandModel(
         {
             var cached = _skinning;
             if (cached is not null && ReferenceEquals(cached.Positions, BasePositions) && ReferenceEquals(cached.Weights, Weights)) return cached.Matrix;
-            var matrix = Np.Reshape(Weights[.., Np.NewAxis, ..] * BasePositions[Np.NewAxis, .., ..], [4 * BoneCount, VertexCount]);
+            // In plain doubles, not Np: the first use may come while Jit traces a function, and Np would then give a tracer
+            // that the cache must not keep.
+            int bones = BoneCount, vertices = VertexCount;
+            var (w, x) = (Weights.ToArray<double>(), BasePositions.ToArray<double>());
+            var s = new double[4 * bones * vertices];
+            for (int b = 0; b < bones; b++)
+                for (int k = 0; k < 4; k++)
+                    for (int j = 0; j < vertices; j++) s[(4 * b + k) * vertices + j] = w[b * vertices + j] * x[k * vertices + j];
+            var matrix = Tensor.FromArray(s, 4 * bones, vertices);
             _skinning = new Skinning(BasePositions, Weights, matrix);
             return matrix;
         }

@@ -14,9 +14,11 @@ internal sealed class Executable
 {
     private readonly int[][] _release;
 
-    // Register files of finished calls, reused by the next (a call takes one, so concurrent and nested calls never share).
-    private readonly System.Collections.Concurrent.ConcurrentBag<double[]> _registerFiles = [];
-    private readonly System.Collections.Concurrent.ConcurrentBag<Dictionary<Array, int>> _refTables = [];
+    // The register file and reference table of the last finished call, reused by the next: a call takes them with an atomic
+    // exchange, so concurrent and nested calls never share one (they allocate their own). One slot each rather than a
+    // ConcurrentBag: a scan runs its compiled body once per step, and the bag's locking cost as much as a small body.
+    private double[]? _registerFile;
+    private Dictionary<Array, int>? _refTable;
     private readonly bool _trackBuffers;
 
     private Executable(Program source, Program optimized, Plan plan, IReadOnlyList<(string Pass, int Equations, double Ms)> passes, TimeSpan compileTime)
@@ -98,12 +100,12 @@ internal sealed class Executable
         if (_trackBuffers)
         {
             // Inputs and constants are pinned (counted once more than their slots), so they are never handed back.
-            if (!_refTables.TryTake(out refs)) refs = new(ReferenceEqualityComparer.Instance);
+            refs = Interlocked.Exchange(ref _refTable, null) ?? new(ReferenceEqualityComparer.Instance);
             for (int i = 0; i < inputs.Length + p.ConstVars.Count; i++) Hold(refs, slots[i].Data, 2);
         }
 
         double[]? registers = null;
-        if (plan.Registers > 0 && !_registerFiles.TryTake(out registers)) registers = new double[plan.Registers];
+        if (plan.Registers > 0) registers = Interlocked.Exchange(ref _registerFile, null) ?? new double[plan.Registers];
         var steps = plan.Steps;
         using var scope = BufferPool.EnterCompiledCall();
         for (int s = 0; s < steps.Count; s++)
@@ -126,11 +128,11 @@ internal sealed class Executable
             }
         }
 
-        if (registers is not null) _registerFiles.Add(registers);
+        if (registers is not null) Volatile.Write(ref _registerFile, registers);
         if (refs is not null)
         {
             refs.Clear();
-            _refTables.Add(refs);
+            Volatile.Write(ref _refTable, refs);
         }
 
         var result = new NDArray[plan.Outputs.Length];

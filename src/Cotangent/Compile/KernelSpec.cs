@@ -66,8 +66,10 @@ internal sealed class KernelSpec
     /// <summary>For a 0-d block: (member, register) pairs written to the call's register file, for later blocks only.</summary>
     public IReadOnlyList<(int Member, int Register)> RegisterStores { get; init; } = [];
 
-    /// <summary>Whether the block reads or writes the register file, passed as the last buffer.</summary>
-    public bool UsesRegisters => RegisterStores.Count > 0 || Members.Any(m => m.Operands.Any(o => o.Kind == OperandKind.Register));
+    /// <summary>Whether the block reads or writes the register file, passed as the last buffer (found once: a scan's body asks on every step).</summary>
+    public bool UsesRegisters => _usesRegisters ??= RegisterStores.Count > 0 || Members.Any(m => m.Operands.Any(o => o.Kind == OperandKind.Register));
+
+    private bool? _usesRegisters;
 
     /// <summary>How many members are transcendental functions (everything but arithmetic), which sets where the loop is split over threads.</summary>
     public int CostlyMembers => Members.Count(m => m.Operands.Length == 1 && !m.Operator.Name.StartsWith("Neg", StringComparison.Ordinal)
