@@ -143,7 +143,6 @@ public static class CommandLine
         {
             var (program, source) = Programs.ParseWithSource(text);
             session.Source = source;
-            session.Original = program;
             return command switch
             {
                 "print" => session.Print(program),
@@ -189,8 +188,6 @@ public static class CommandLine
     private sealed class Session(string path, TextWriter output, TextWriter error)
     {
         public ProgramSource? Source { get; set; }
-
-        public Program? Original { get; set; }
 
         public int Print(Program program)
         {

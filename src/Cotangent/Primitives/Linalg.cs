@@ -125,16 +125,8 @@ public sealed class Lu() : MultiResultPrimitive<NoParams>("lu"), IJvpRule, IBatc
     {
         // The kernel packs perm as row n under the factors; the primitive hands them out separately.
         var packed = Kernels.Lu(args[0]);
-        int r = packed.Rank, n = packed.Shape[r - 1];
-        var start = new int[r];
-        var limit = packed.Shape.Dims.ToArray();
-        var strides = Enumerable.Repeat(1, r).ToArray();
-        limit[r - 2] = n;
-        var lu = Kernels.Slice(packed, start, limit, strides);
-        start[r - 2] = n;
-        limit[r - 2] = n + 1;
-        var perm = Kernels.Reshape(Kernels.Slice(packed, start, limit, strides), Shape.Of(packed.Shape.Dims[..^2].ToArray().Append(n).ToArray()));
-        return [lu, perm];
+        int n = packed.Shape[packed.Rank - 1];
+        return [LinalgRules.Rows(packed, 0, n), LinalgRules.Row(packed, n)];
     }
 
     /// <inheritdoc/>
@@ -206,15 +198,8 @@ public sealed class Eigh() : MultiResultPrimitive<NoParams>("eigh"), IJvpRule, I
     {
         // The kernel packs λ as row 0 above V; the primitive hands them out separately.
         var packed = Kernels.Eigh(args[0]);
-        int r = packed.Rank, n = packed.Shape[r - 1];
-        var start = new int[r];
-        var limit = packed.Shape.Dims.ToArray();
-        var strides = Enumerable.Repeat(1, r).ToArray();
-        limit[r - 2] = 1;
-        var w = Kernels.Reshape(Kernels.Slice(packed, start, limit, strides), Shape.Of(packed.Shape.Dims[..^2].ToArray().Append(n).ToArray()));
-        start[r - 2] = 1;
-        limit[r - 2] = n + 1;
-        return [w, Kernels.Slice(packed, start, limit, strides)];
+        int n = packed.Shape[packed.Rank - 1];
+        return [LinalgRules.Row(packed, 0), LinalgRules.Rows(packed, 1, n)];
     }
 
     /// <inheritdoc/>

@@ -6,6 +6,25 @@ namespace Cotangent.Primitives;
 /// <summary>Helpers shared by the linear-algebra rules and API: batched matmul, masks, lu unpacking.</summary>
 internal static class LinalgRules
 {
+    /// <summary>Rows [<paramref name="from"/>, from + <paramref name="count"/>) of each matrix of a packed kernel result [..., rows, n].</summary>
+    public static NDArray Rows(NDArray packed, int from, int count)
+    {
+        int r = packed.Rank;
+        var start = new int[r];
+        var limit = packed.Shape.Dims.ToArray();
+        var strides = Enumerable.Repeat(1, r).ToArray();
+        start[r - 2] = from;
+        limit[r - 2] = from + count;
+        return Kernels.Slice(packed, start, limit, strides);
+    }
+
+    /// <summary>Row <paramref name="index"/> of each matrix of a packed kernel result [..., rows, n], as [..., n].</summary>
+    public static NDArray Row(NDArray packed, int index)
+    {
+        int n = packed.Shape[packed.Rank - 1];
+        return Kernels.Reshape(Rows(packed, index, 1), Shape.Of(packed.Shape.Dims[..^2].ToArray().Append(n).ToArray()));
+    }
+
     public static void CheckSquare(string name, Aval a)
     {
         var s = a.Shape;
