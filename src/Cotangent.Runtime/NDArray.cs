@@ -67,6 +67,25 @@ public readonly struct NDArray
     /// <summary>A fresh zero-filled array.</summary>
     public static NDArray Zeros(DType dtype, Shape shape) => new(dtype, shape, Allocate(dtype, shape.Size));
 
+    /// <summary>
+    /// A fresh array whose contents are unspecified (NaN or a sentinel under <c>COTANGENT_POISON_ALLOC</c>), for a caller
+    /// that writes every element before any is read (a scan's stacked outputs, one slice per step).
+    /// </summary>
+    public static NDArray Uninitialized(DType dtype, Shape shape) => new(dtype, shape, AllocateUninitialized(dtype, shape.Size));
+
+    /// <summary>
+    /// A fresh copy of block <paramref name="index"/> along the leading axis of <paramref name="source"/> — its
+    /// <paramref name="blockShape"/>.Size elements from index · size — with shape <paramref name="blockShape"/> (a scan's
+    /// per-step slice of its scanned input).
+    /// </summary>
+    public static NDArray CopyBlock(NDArray source, int index, Shape blockShape)
+    {
+        int size = blockShape.Size;
+        var data = AllocateUninitialized(source.DType, size);   // overwritten whole by the copy
+        Array.Copy(source.Data, index * size, data, 0, size);
+        return new NDArray(source.DType, blockShape, data);
+    }
+
     /// <summary>A fresh array of the given shape whose elements are all <paramref name="value"/> (converted to <paramref name="dtype"/>).</summary>
     /// <exception cref="DTypeException">dtype is int32 and the value is NaN, infinite or out of the int32 range.</exception>
     public static NDArray Full(DType dtype, Shape shape, double value)

@@ -235,8 +235,8 @@ public static class CommandLine
 
         public int Linearize(Program program, List<string> values)
         {
-            var u = Programs.Linearize(program);
-            return WriteUnzipped(u, values, "primals, then tangents", Programs.Jvp(program));
+            var jvp = Programs.Jvp(program);
+            return WriteUnzipped(Programs.Unzip(jvp), values, "primals, then tangents", jvp);   // linearize = unzip ∘ jvp
         }
 
         public int Unzip(Program program, List<string> values)

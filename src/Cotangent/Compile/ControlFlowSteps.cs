@@ -25,23 +25,12 @@ internal sealed class ScanStep(Equation equation, int[] inputs, int[] outputs) :
         var args = new NDArray[nc + nk + nx];
         for (int i = 0; i < nc + nk; i++) args[i] = slots[Inputs[i]];
         var stacked = new NDArray[ys.Length];
-        for (int j = 0; j < ys.Length; j++)
-        {
-            // Not cleared: every step writes its own slice (as in the primitive's Impl).
-            var shape = Shape.Of([p.Length, .. ys[j].Shape.Dims]);
-            stacked[j] = NDArray.Wrap(ys[j].DType, shape, NDArray.AllocateUninitialized(ys[j].DType, shape.Size));
-        }
+        // Not cleared: every step writes its own slice (as in the primitive's Impl).
+        for (int j = 0; j < ys.Length; j++) stacked[j] = NDArray.Uninitialized(ys[j].DType, Shape.Of([p.Length, .. ys[j].Shape.Dims]));
         for (int step = 0; step < p.Length; step++)
         {
             int i = p.Reverse ? p.Length - 1 - step : step;
-            for (int j = 0; j < nx; j++)
-            {
-                var x = slots[Inputs[nc + nk + j]];
-                int size = xsAvals[j].Shape.Size;
-                var data = NDArray.AllocateUninitialized(x.DType, size);   // overwritten whole by the copy
-                Array.Copy(x.Data, i * size, data, 0, size);
-                args[nc + nk + j] = NDArray.Wrap(x.DType, xsAvals[j].Shape, data);
-            }
+            for (int j = 0; j < nx; j++) args[nc + nk + j] = NDArray.CopyBlock(slots[Inputs[nc + nk + j]], i, xsAvals[j].Shape);
 
             var outs = body.Run(args);
             for (int k = 0; k < nk; k++) args[nc + k] = outs[k];

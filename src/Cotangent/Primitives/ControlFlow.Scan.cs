@@ -79,24 +79,13 @@ public sealed class Scan() : MultiResultPrimitive<ScanParams>("scan"), IJvpRule,
         for (int i = 0; i < nc + nk; i++) inputs[i] = new Tensor(args[i]);
         var stacked = new NDArray[ys.Length];
         // Not cleared: every step writes its own slice, so all p.Length slices are written before the result is read.
-        for (int j = 0; j < ys.Length; j++)
-        {
-            var shape = Stacked(ys[j].Shape, p.Length);
-            stacked[j] = NDArray.Wrap(ys[j].DType, shape, NDArray.AllocateUninitialized(ys[j].DType, shape.Size));
-        }
+        for (int j = 0; j < ys.Length; j++) stacked[j] = NDArray.Uninitialized(ys[j].DType, Stacked(ys[j].Shape, p.Length));
         var runner = body.NewRunner();
         var outs = new Tensor[body.Outputs.Count];
         for (int step = 0; step < p.Length; step++)
         {
             int i = p.Reverse ? p.Length - 1 - step : step;
-            for (int j = 0; j < nx; j++)
-            {
-                var x = args[nc + nk + j];
-                var slice = body.Inputs[nc + nk + j].Aval;
-                var data = NDArray.AllocateUninitialized(x.DType, slice.Shape.Size);   // overwritten whole by the copy
-                Array.Copy(x.Data, i * slice.Shape.Size, data, 0, slice.Shape.Size);
-                inputs[nc + nk + j] = new Tensor(NDArray.Wrap(x.DType, slice.Shape, data));
-            }
+            for (int j = 0; j < nx; j++) inputs[nc + nk + j] = new Tensor(NDArray.CopyBlock(args[nc + nk + j], i, body.Inputs[nc + nk + j].Aval.Shape));
 
             if (runner is null) outs = body.Evaluate(inputs);
             else runner.Run(inputs, outs);

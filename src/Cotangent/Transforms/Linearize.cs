@@ -28,7 +28,7 @@ public sealed class LinearFunction
     public Tensor[] Apply(params Tensor[] tangents)
     {
         ArgumentNullException.ThrowIfNull(tangents);
-        if (tangents.Length == 0 || !HasFloatZeros(Program)) return Program.Evaluate(tangents);
+        if (tangents.Length == 0 || !HasFloatZeros()) return Program.Evaluate(tangents);
         // The program's zeros are the zero of the tangent space (a zero tangent a rule instantiated), not known arrays:
         // they are made at the tangents' level, so when the map is traced again (LinearTranspose of a function calling
         // Apply, say) they stay staged and linear instead of being computed now as constants — which would make a
@@ -41,14 +41,7 @@ public sealed class LinearFunction
 
     private bool? _hasFloatZeros;
 
-    private bool HasFloatZeros(Program program)
-    {
-        if (_hasFloatZeros is { } known) return known;
-        bool any = false;
-        foreach (var eq in program.Equations) any |= ReferenceEquals(eq.Primitive, Builtins.Zeros) && eq.Outputs[0].Aval.IsDifferentiable;
-        _hasFloatZeros = any;
-        return any;
-    }
+    private bool HasFloatZeros() => _hasFloatZeros ??= Program.Equations.Any(eq => ReferenceEquals(eq.Primitive, Builtins.Zeros) && eq.Outputs[0].Aval.IsDifferentiable);
 
     /// <summary>The transposed map, as a new linear program over the same residuals.</summary>
     public LinearFunction Transpose() => new(Transposition.TransposeProgram(Program));

@@ -34,8 +34,7 @@ public static class Unzipping
         ArgumentNullException.ThrowIfNull(program);
         if (Transposition.FindLinearityViolation(program, requireLinearOutputs: false) is not null)
             Transposition.CheckLinearity(program);   // throws with the full message
-        var linearOutputs = LinearOutputs(program);
-        var split = PartialEvaluation.Split(program, [.. program.LinearInputs], linearOutputs);
+        var split = SplitByLinearInputs(program);
         var u = split.Unknown;
         var linearFlags = new bool[u.Inputs.Count];
         for (int i = split.ResidualCount; i < linearFlags.Length; i++) linearFlags[i] = true;
@@ -52,12 +51,19 @@ public static class Unzipping
     public static bool[] LinearOutputs(Program program)
     {
         ArgumentNullException.ThrowIfNull(program);
-        var result = PartialEvaluation.Split(program, [.. program.LinearInputs]).UnknownOutputs;
+        return SplitByLinearInputs(program).UnknownOutputs;
+    }
+
+    // Partial evaluation with the linear inputs unknown; a staged float zero output is instantiated on the unknown side,
+    // so the split's unknown outputs are exactly the linear ones.
+    private static PartialProgram SplitByLinearInputs(Program program)
+    {
         var zeros = new HashSet<Var>();
         foreach (var eq in program.Equations)
             if (ReferenceEquals(eq.Primitive, Builtins.Zeros) && eq.Outputs[0].Aval.IsDifferentiable) zeros.Add(eq.Outputs[0]);
-        for (int i = 0; i < result.Length; i++) result[i] |= program.Outputs[i] is Var v && zeros.Contains(v);
-        return result;
+        var instantiate = new bool[program.Outputs.Count];
+        for (int i = 0; i < instantiate.Length; i++) instantiate[i] = program.Outputs[i] is Var v && zeros.Contains(v);
+        return PartialEvaluation.Split(program, [.. program.LinearInputs], instantiate);
     }
 
     /// <summary>
