@@ -40,6 +40,12 @@ public static class AdFigures
             ("vmap chain eager", () => vmap.Value.ChainEager()), ("vmap chain Vmap", () => vmap.Value.ChainVmap()),
         };
         var results = new Dictionary<string, (double Us, double Bytes)>();
+        var byName = rows.ToDictionary(r => r.Name, r => r.Run);
+        // The ratios the issues ask for, measured again as interleaved pairs (PairedRatio) when both rows ran.
+        string Paired(string numerator, string denominator) =>
+            results.ContainsKey(numerator) && results.ContainsKey(denominator)
+                ? $";  paired: {PairedRatio.Measure(byName[numerator], byName[denominator])}"
+                : "";
         foreach (var (name, run) in rows)
         {
             if (!name.StartsWith(only, StringComparison.Ordinal)) continue;
@@ -57,7 +63,7 @@ public static class AdFigures
         foreach (var k in new[] { "neg 1M f64", "tanh 128x256 f32" })
         {
             if (results.TryGetValue(k, out var ours) && results.TryGetValue(k + " hand", out var hand))
-                Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{k,-16} eager op / hand-written loop into a reused buffer = {ours.Us / hand.Us:F2}"));
+                Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{k,-16} eager op / hand-written loop into a reused buffer = {ours.Us / hand.Us:F2}{Paired(k, k + " hand")}"));
         }
 
         if (results.TryGetValue("loop 1e5 scan Grad", out var sg) && results.TryGetValue("loop 1e5 unrolled Grad", out var ug))
@@ -67,8 +73,8 @@ public static class AdFigures
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"loop 1e5        scan Grad / unrolled C# loop under Grad = {sg.Us / ug.Us:F2}{f}"));
         }
 
-        JitRatios(results, jit);
-        VmapRatios(results, vmap);
+        JitRatios(results, jit, Paired);
+        VmapRatios(results, vmap, Paired);
 
         if (results.ContainsKey("mlp Grad"))
         {
@@ -97,7 +103,7 @@ public static class AdFigures
     }
 
     /// <summary>Issue #11's ratios, from the rows measured in this run, and the recurrence's compile time.</summary>
-    private static void JitRatios(Dictionary<string, (double Us, double Bytes)> results, Lazy<JitWorkloads> jit)
+    private static void JitRatios(Dictionary<string, (double Us, double Bytes)> results, Lazy<JitWorkloads> jit, Func<string, string, string> paired)
     {
         static string F(FormattableString s) => s.ToString(CultureInfo.InvariantCulture);
         if (results.TryGetValue("jit recurrence Jit(Grad)", out var rj) && results.TryGetValue("jit recurrence hand", out var rh))
@@ -106,12 +112,12 @@ public static class AdFigures
             for (int i = 0; i < 5; i++) compile.Add(JitWorkloads.RecurrenceCompileTime());
             var first = compile.Select(c => c.First).Order().ToList();
             var median = compile.OrderBy(c => c.Compile).ElementAt(2);
-            Console.WriteLine(F($"jit recurrence  Jit(Grad(f)) / hand-written gradient = {rj.Us / rh.Us:F2};  first call (trace + compile + JIT + run) median {first[2]:F0} ms, of which optimize + plan + generate {median.Compile:F0} ms ({median.Passes} ms)"));
+            Console.WriteLine(F($"jit recurrence  Jit(Grad(f)) / hand-written gradient = {rj.Us / rh.Us:F2}{paired("jit recurrence Jit(Grad)", "jit recurrence hand")};  first call (trace + compile + JIT + run) median {first[2]:F0} ms, of which optimize + plan + generate {median.Compile:F0} ms ({median.Passes} ms)"));
         }
 
         if (results.TryGetValue("jit elementwise Jit(ValueAndGrad)", out var ej) && results.TryGetValue("jit elementwise fused hand", out var eh))
         {
-            string two = results.TryGetValue("jit elementwise fused hand 2 threads", out var e2) ? F($";  vs the same loop on two threads = {ej.Us / e2.Us:F2}") : "";
+            string two = results.TryGetValue("jit elementwise fused hand 2 threads", out var e2) ? F($";  vs the same loop on two threads = {ej.Us / e2.Us:F2}{paired("jit elementwise Jit(ValueAndGrad)", "jit elementwise fused hand 2 threads")}") : "";
             Console.WriteLine(F($"jit elementwise Jit(ValueAndGrad(f)) / hand-written fused vector loop (one thread) = {ej.Us / eh.Us:F2}{two}"));
         }
 
@@ -120,24 +126,24 @@ public static class AdFigures
 
         if (results.TryGetValue("jit mlp step Jit", out var mj) && results.TryGetValue("jit mlp step eager", out var me))
         {
-            Console.WriteLine(F($"jit mlp step    Jit / eager = {mj.Us / me.Us:F2};  allocated per step: Jit {mj.Bytes:N0} B, eager {me.Bytes:N0} B, the new parameters {jit.Value.MlpParameterBytes:N0} B;  worst difference / update {jit.Value.MlpStepDifference():E1}"));
+            Console.WriteLine(F($"jit mlp step    Jit / eager = {mj.Us / me.Us:F2}{paired("jit mlp step Jit", "jit mlp step eager")};  allocated per step: Jit {mj.Bytes:N0} B, eager {me.Bytes:N0} B, the new parameters {jit.Value.MlpParameterBytes:N0} B;  worst difference / update {jit.Value.MlpStepDifference():E1}"));
         }
     }
 
     /// <summary>Issue #12's ratios, from the rows measured in this run.</summary>
-    private static void VmapRatios(Dictionary<string, (double Us, double Bytes)> results, Lazy<VmapWorkloads> vmap)
+    private static void VmapRatios(Dictionary<string, (double Us, double Bytes)> results, Lazy<VmapWorkloads> vmap, Func<string, string, string> paired)
     {
         static string F(FormattableString s) => s.ToString(CultureInfo.InvariantCulture);
         if (results.TryGetValue("vmap mlp per-example Vmap(Grad)", out var pe) && results.TryGetValue("vmap mlp batch Grad", out var bg))
         {
             string loop = results.TryGetValue("vmap mlp per-example loop", out var pl) ? F($";  the loop over examples / Vmap = {pl.Us / pe.Us:F1}") : "";
-            Console.WriteLine(F($"vmap mlp        per-example gradients (batch 128) / one batched gradient = {pe.Us / bg.Us:F2}{loop}"));
+            Console.WriteLine(F($"vmap mlp        per-example gradients (batch 128) / one batched gradient = {pe.Us / bg.Us:F2}{paired("vmap mlp per-example Vmap(Grad)", "vmap mlp batch Grad")}{loop}"));
         }
 
         if (results.TryGetValue("vmap jacrev 256", out var jr) && results.TryGetValue("vmap jacrev 256 basis loop", out var jl))
-            Console.WriteLine(F($"vmap jacobians  JacRev 256→256: basis loop / Vmap = {jl.Us / jr.Us:F1}"));
+            Console.WriteLine(F($"vmap jacobians  JacRev 256→256: basis loop / Vmap = {jl.Us / jr.Us:F1}{paired("vmap jacrev 256 basis loop", "vmap jacrev 256")}"));
         if (results.TryGetValue("vmap hessian 256", out var hr) && results.TryGetValue("vmap hessian 256 basis loop", out var hl))
-            Console.WriteLine(F($"vmap jacobians  Hessian of 256 inputs: basis loop / Vmap = {hl.Us / hr.Us:F1}"));
+            Console.WriteLine(F($"vmap jacobians  Hessian of 256 inputs: basis loop / Vmap = {hl.Us / hr.Us:F1}{paired("vmap hessian 256 basis loop", "vmap hessian 256")}"));
         if (results.TryGetValue("vmap chain Vmap", out var cv) && results.TryGetValue("vmap chain eager", out var ce))
             Console.WriteLine(F($"vmap overhead   batching trace per primitive (16 examples of 8): {(cv.Us - ce.Us) / VmapWorkloads.ChainPrimitives * 1000:F0} ns over eager on the stacked array ({ce.Us / VmapWorkloads.ChainPrimitives * 1000:F0} ns)"));
         if (results.Keys.Any(k => k.StartsWith("vmap ", StringComparison.Ordinal)))
