@@ -16,10 +16,18 @@ public readonly record struct PairedRatio(double Median, double LowerQuartile, d
     /// batches of about <paramref name="batchMs"/> milliseconds of both sides (<see cref="Interleaved"/>, alternating which side goes first).</summary>
     public static PairedRatio Measure(Func<object> numerator, Func<object> denominator, int pairs = 15, int batchMs = 80)
     {
-        // Warm up by time (tiered compilation, the buffer pool's working set), both sides interleaved as measured.
+        // Warm up by time: each side alone first (tiered compilation needs a few hundred milliseconds of calls, and a
+        // side that allocates much can leave the collector's budgets and the buffer pool in a state that slows the other
+        // side for a second or more), then both interleaved as measured.
+        foreach (var side in new[] { numerator, denominator })
+        {
+            var alone = Stopwatch.StartNew();
+            while (alone.ElapsedMilliseconds < 700) side();
+        }
+
         var warm = Stopwatch.StartNew();
         int calls = 0;
-        while (warm.ElapsedMilliseconds < 600)
+        while (warm.ElapsedMilliseconds < 400 || calls < 2)
         {
             numerator();
             denominator();
