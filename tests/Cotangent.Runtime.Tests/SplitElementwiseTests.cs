@@ -55,6 +55,36 @@ public class SplitElementwiseTests
         }
     }
 
+    /// <summary>Broadcasting binary ops on large results split by leading rows: a row (bias) broadcast, a column broadcast,
+    /// both operands broadcast, an odd row count and a 3-d result; the split path against the one-thread path.</summary>
+    [Theory]
+    [InlineData(new[] { 256, 256 }, new[] { 256 })]
+    [InlineData(new[] { 256, 256 }, new[] { 256, 1 })]
+    [InlineData(new[] { 300, 1 }, new[] { 1, 250 })]
+    [InlineData(new[] { 129, 513 }, new[] { 513 })]
+    [InlineData(new[] { 200, 7, 60 }, new[] { 7, 1 })]
+    [InlineData(new[] { 131, 3, 170 }, new[] { 131, 1, 170 })]
+    public void BroadcastRows_TwoThreads_MatchOne_BitForBit(int[] xShape, int[] yShape)
+    {
+        foreach (var dtype in new[] { DType.Float64, DType.Float32 })
+        {
+            var xs = Shape.Of(xShape);
+            var ys = Shape.Of(yShape);
+            var rng = new Random(xs.Size + ys.Size);
+            var x = Reference.Ref.Make(dtype, xs, Enumerable.Range(0, xs.Size).Select(_ => rng.NextDouble() * 6 - 3).ToArray());
+            var y = Reference.Ref.Make(dtype, ys, Enumerable.Range(0, ys.Size).Select(_ => rng.NextDouble() * 6 - 3).ToArray());
+            foreach (var op in new[] { BinaryOp.Add, BinaryOp.Mul, BinaryOp.Sub })
+            {
+                var one = WithThreads(1, () => Kernels.Binary(op, x, y));
+                var two = WithThreads(2, () => Kernels.Binary(op, x, y));
+                var swapped = WithThreads(2, () => Kernels.Binary(op, y, x));
+                Assert.True(one.Size >= RangeSplit.CheapThreshold, "the case is too small to be split");
+                Assert.True(one.Bytes.SequenceEqual(two.Bytes), $"{dtype} {op} {xs} with {ys}: two threads differ from one");
+                Assert.True(WithThreads(1, () => Kernels.Binary(op, y, x)).Bytes.SequenceEqual(swapped.Bytes), $"{dtype} {op} {ys} with {xs}: two threads differ from one");
+            }
+        }
+    }
+
     [Theory]
     [InlineData(FloatReductions.SplitThreshold - 1)]
     [InlineData(FloatReductions.SplitThreshold)]

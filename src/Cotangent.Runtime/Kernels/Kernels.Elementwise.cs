@@ -229,8 +229,37 @@ public static partial class Kernels
             return;
         }
 
+        var xStrides = Shape.BroadcastStrides(xs, shape);
+        var yStrides = Shape.BroadcastStrides(ys, shape);
+        // A row or column broadcast (a bias added to every row, every row scaled by its own factor) of a large result:
+        // the rows are split between this thread and the worker, as equal shapes are split by element.
+        if (shape.Size >= RangeSplit.CheapThreshold && shape.Dims[0] >= MinSplitRows)
+        {
+            RangeSplit.Run(new BroadcastRowsBody<T, TOp>(x, xStrides, y, yStrides, d, shape), shape.Dims[0], MinSplitRows);
+            return;
+        }
+
         var run = new BinaryRun<T, TOp>(x, y, d);
-        StridedLoop.Run(ref run, shape.Dims, Shape.BroadcastStrides(xs, shape), 0, Shape.BroadcastStrides(ys, shape), 0, default, 0);
+        StridedLoop.Run(ref run, shape.Dims, xStrides, 0, yStrides, 0, default, 0);
+    }
+
+    // RangeSplit splits at a multiple of 64; fewer leading rows than twice that stay on one thread.
+    private const int MinSplitRows = 128;
+
+    /// <summary>A broadcasting binary op over a range of the result's leading axis, as a splittable loop body.</summary>
+    private readonly struct BroadcastRowsBody<T, TOp>(T[] x, int[] xStrides, T[] y, int[] yStrides, T[] d, Shape shape) : IRangeBody
+        where TOp : struct, IBinaryOperator<T>
+    {
+        public void Run(int from, int to)
+        {
+            if (from >= to) return;
+            Span<int> dims = stackalloc int[shape.Rank];
+            shape.Dims.CopyTo(dims);
+            dims[0] = to - from;
+            int rowSize = shape.Size / shape.Dims[0];
+            var run = new BinaryRun<T, TOp>(x, y, d, from * rowSize);
+            StridedLoop.Run(ref run, dims, xStrides, from * xStrides[0], yStrides, from * yStrides[0], default, 0);
+        }
     }
 
     /// <summary>A binary operator over a range of three equal-shaped contiguous arrays, as a splittable loop body.</summary>

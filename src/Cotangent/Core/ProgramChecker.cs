@@ -12,6 +12,12 @@ public static class ProgramChecker
     public static void Check(Program program)
     {
         var defined = new HashSet<Var>();
+        // Passes that cut a program down keep its numbering bound instead of recomputing it; the bound must still cover
+        // every variable (or the dense maps of later passes would index past it, or into another builder's numbers).
+        if (program.DenseSize >= 0 && program.ComputeDenseSize() is var exact && (exact < 0 || exact > program.DenseSize))
+            throw Fail(program, exact < 0
+                ? $"the program claims one builder's numbering (bound {program.DenseSize}) but holds variables of several"
+                : $"the program's variable-number bound {program.DenseSize} is below its largest variable number {exact - 1}");
         if (program.LinearInputs.Count != program.Inputs.Count)
             throw Fail(program, $"the program has {program.Inputs.Count} inputs but {program.LinearInputs.Count} linearity flags");
         foreach (var v in program.Inputs)

@@ -34,7 +34,7 @@ public static class Dce
         var kept = Sweep(program, live, out bool changed);
         if (!changed && AllConstsLive(program, live)) return program;
         var (constVars, constValues) = LiveConstants(program, live);
-        return new Program(program.Inputs, constVars, constValues, kept, program.Outputs, program.LinearInputs);
+        return new Program(program, program.Inputs, constVars, constValues, kept, program.Outputs, program.LinearInputs);
     }
 
     /// <summary>
@@ -66,7 +66,7 @@ public static class Dce
         }
 
         var (constVars, constValues) = LiveConstants(program, live);
-        return new Program(inputs, constVars, constValues, kept, outputs, linear);
+        return new Program(program, inputs, constVars, constValues, kept, outputs, linear);
     }
 
     // Walks backwards from the live set, keeping (or pruning) equations; marks what they read as live.

@@ -352,7 +352,7 @@ public static class Transposition
             var built = Dce.Run(trace.Build(outs, linearAvals));
             var linear = new bool[built.Inputs.Count];
             for (int i = knownCount; i < linear.Length; i++) linear[i] = true;
-            return new Program(built.Inputs, built.ConstVars, built.ConstValues, built.Equations, built.Outputs, linear);
+            return new Program(built, built.Inputs, built.ConstVars, built.ConstValues, built.Equations, built.Outputs, linear);
         });
     }
 
@@ -360,7 +360,7 @@ public static class Transposition
     public static Program WithLinearInputs(Program program, ReadOnlySpan<bool> linear)
     {
         ArgumentNullException.ThrowIfNull(program);
-        return new Program(program.Inputs, program.ConstVars, program.ConstValues, program.Equations, program.Outputs, linear.ToArray());
+        return new Program(program, program.Inputs, program.ConstVars, program.ConstValues, program.Equations, program.Outputs, linear.ToArray());
     }
 
     /// <summary>Whether <paramref name="program"/> is linear in exactly the flagged inputs (the linearity checker, as a test).</summary>

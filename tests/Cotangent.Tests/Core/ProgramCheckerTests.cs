@@ -1,6 +1,7 @@
 using Cotangent.Core;
 using Cotangent.Primitives;
 using Cotangent.Runtime;
+using Cotangent.Transforms;
 
 namespace Cotangent.Tests.Core;
 
@@ -19,6 +20,34 @@ public class ProgramCheckerTests
         var a = new Var(s_vec3);
         var b = new Var(s_vec3);
         ProgramChecker.Check(Make([a], [new Equation(Catalogue.Sin, [a], [b], NoParams.Instance)], [b]));
+    }
+
+    [Fact]
+    public void DeadCodeElimination_KeepsTheNumberingBound_AndTheCheckerHoldsItToTheVariables()
+    {
+        // One builder's numbering: a (0) → b = sin a (1), c = cos a (2, dead) → out b.
+        int owner = Var.NewOwner();
+        var a = new Var(s_vec3, owner, 0);
+        var b = new Var(s_vec3, owner, 1);
+        var c = new Var(s_vec3, owner, 2);
+        var program = Make([a], [new Equation(Catalogue.Sin, [a], [b], NoParams.Instance), new Equation(Catalogue.Cos, [a], [c], NoParams.Instance)], [b]);
+        Assert.Equal(3, program.DenseSize);
+        var pruned = Dce.Run(program);
+        Assert.Single(pruned.Equations);
+        Assert.Equal(3, pruned.DenseSize); // the source's bound, not recomputed
+        ProgramChecker.Check(pruned);
+        var x = Np.Array(0.1, 0.2, 0.3);
+        Assert.Equal(program.Evaluate(x)[0].ToArray<double>(), pruned.Evaluate(x)[0].ToArray<double>());
+
+        // A cut-down program that claims the numbering of a source its variables are not from is caught.
+        var stranger = new Var(s_vec3, Var.NewOwner(), 7);
+        var claimed = new Program(program, [a], [], [], [new Equation(Catalogue.Sin, [a], [stranger], NoParams.Instance)], [stranger], null);
+        var ex = Assert.Throws<ProgramCheckException>(() => ProgramChecker.Check(claimed));
+        Assert.Contains("several", ex.Message, StringComparison.Ordinal);
+        var beyond = new Var(s_vec3, owner, 9);
+        var tooSmall = new Program(program, [a], [], [], [new Equation(Catalogue.Sin, [a], [beyond], NoParams.Instance)], [beyond], null);
+        ex = Assert.Throws<ProgramCheckException>(() => ProgramChecker.Check(tooSmall));
+        Assert.Contains("below its largest variable number 9", ex.Message, StringComparison.Ordinal);
     }
 
     [Fact]

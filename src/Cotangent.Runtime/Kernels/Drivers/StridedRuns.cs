@@ -5,19 +5,20 @@ using System.Runtime.Intrinsics;
 namespace Cotangent.Runtime;
 
 /// <summary>The strided-loop body of a broadcasting binary op: dispatches each inner run to a <see cref="BinaryDriver"/> loop.</summary>
-internal readonly struct BinaryRun<T, TOp>(T[] x, T[] y, T[] d) : IStridedRun
+internal readonly struct BinaryRun<T, TOp>(T[] x, T[] y, T[] d, int dBase = 0) : IStridedRun
     where TOp : struct, IBinaryOperator<T>
 {
     private readonly T[] _x = x;
     private readonly T[] _y = y;
     private readonly T[] _d = d;
+    private readonly int _dBase = dBase; // where the loop's output index 0 lands in d (a row range of a split loop)
 
     /// <inheritdoc/>
     public void Run(int d, int o0, int s0, int o1, int s1, int o2, int s2, int n)
     {
         ref T xr = ref MemoryMarshal.GetArrayDataReference(_x);
         ref T yr = ref MemoryMarshal.GetArrayDataReference(_y);
-        ref T dr = ref Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(_d), d);
+        ref T dr = ref Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(_d), _dBase + d);
         if (s0 == 1 && s1 == 1) BinaryDriver.Contiguous<T, TOp>(ref Unsafe.Add(ref xr, o0), ref Unsafe.Add(ref yr, o1), ref dr, n);
         else if (s0 == 0 && s1 == 1) BinaryDriver.ScalarLeft<T, TOp>(Unsafe.Add(ref xr, o0), ref Unsafe.Add(ref yr, o1), ref dr, n);
         else if (s0 == 1 && s1 == 0) BinaryDriver.ScalarRight<T, TOp>(ref Unsafe.Add(ref xr, o0), Unsafe.Add(ref yr, o1), ref dr, n);
