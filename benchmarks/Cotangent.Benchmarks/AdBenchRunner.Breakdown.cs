@@ -37,8 +37,12 @@ internal static partial class AdBenchRunner
         Console.WriteLine($"{"",-6}J traced: {Describe(programJ)}; f traced: {Describe(programF)}");
         Console.WriteLine($"{"",-6}J's program evaluated without AD {Format(evalJ)} ({Share(evalJ, tj)} of tJ) -> AD machinery on every call (trace, linearize, transpose, batch) ~{Format(machinery)} ({Share(machinery, tj)})");
         Console.WriteLine($"{"",-6}f's program evaluated {Format(evalF)} (eager f {Format(tf)}); programs alone: tJ/tF {evalJ / evalF:0.00}, per equation f {Format(evalF / Math.Max(1, programF.Equations.Count))}, J {Format(evalJ / Math.Max(1, programJ.Equations.Count))}");
-        Console.WriteLine($"{"",-6}J's program by primitive (share of its time, equations): {TopPrimitives(programJ, leaves)}");
-        Console.WriteLine($"{"",-6}f's program by primitive: {TopPrimitives(programF, leaves)}");
+        var (byPrimitiveJ, slowestJ) = TimeEquations(programJ, leaves);
+        var (byPrimitiveF, slowestF) = TimeEquations(programF, leaves);
+        Console.WriteLine($"{"",-6}J's program by primitive (share of its time, equations): {byPrimitiveJ}");
+        Console.WriteLine($"{"",-6}  slowest equations: {slowestJ}");
+        Console.WriteLine($"{"",-6}f's program by primitive: {byPrimitiveF}");
+        Console.WriteLine($"{"",-6}  slowest equations: {slowestF}");
         if (linearize is not null)
         {
             var (_, linear) = Ad.Linearize(linearize, x);
@@ -59,8 +63,11 @@ internal static partial class AdBenchRunner
         }
         string dominant = machinery > evalJ
             ? $"the AD machinery run per call (~{Share(machinery, tj)} of tJ), not J's arithmetic"
-            : $"executing J's {programJ.Equations.Count} primitives ({Share(evalJ, tj)} of tJ), whose program alone runs {evalJ / evalF:0.00}x f's";
-        if (fixedShare is > 0.5) dominant += $"; {Share(fixedShare.Value, 1)} of tJ is size-independent (per-primitive cost, not kernel work)";
+            : $"executing J's {programJ.Equations.Count} primitives ({Share(evalJ, tj)} of tJ, led by {byPrimitiveJ.Split(", ")[0]}), whose program alone runs {evalJ / evalF:0.00}x f's";
+        if (fixedShare is { } share)
+            dominant += share > 0.5
+                ? $"; {Share(share, 1)} of tJ is size-independent (per-primitive cost, not kernel work)"
+                : $"; the work grows with the data (the tiny probe keeps {Share(share, 1)} of tJ)";
         if (pauseJ > 0.25) dominant += $"; GC pauses take {Share(pauseJ, 1)}";
         Console.WriteLine($"{"",-6}dominates: {dominant}");
     }
@@ -103,35 +110,48 @@ internal static partial class AdBenchRunner
     }
 
     /// <summary>
-    /// Walks <paramref name="program"/>'s top-level equations one by one for ~0.3 s, binding each eagerly and timing it,
-    /// and names the primitives that take most of the time (a control-flow equation such as a scan counts as one).
-    /// Unlike Program.Evaluate the walk frees nothing early, so it is a share, not a tally.
+    /// Walks <paramref name="program"/>'s top-level equations one by one for ~0.3 s, binding each eagerly and timing it:
+    /// the primitives that take most of the time (share of the walk, equation count) and the slowest equations (minimum
+    /// over the walks, with their operand types). A control-flow equation such as a scan counts as one. Unlike
+    /// Program.Evaluate the walk frees nothing early, so the figures are shares, not a tally of tJ.
     /// </summary>
-    private static string TopPrimitives(CoreProgram program, Tensor[] inputs, int top = 5)
+    private static (string ByPrimitive, string Slowest) TimeEquations(CoreProgram program, Tensor[] inputs, int top = 5)
     {
-        var seconds = new Dictionary<string, double>();
-        var counts = new Dictionary<string, int>();
-        foreach (var e in program.Equations) counts[e.Primitive.Name] = counts.GetValueOrDefault(e.Primitive.Name) + 1;
+        var equations = program.Equations;
+        var seconds = new double[equations.Count];
+        var fastest = new double[equations.Count];
+        Array.Fill(fastest, double.MaxValue);
         var clock = Stopwatch.StartNew();
-        for (int walk = 0; walk < 2 || clock.Elapsed.TotalSeconds < 0.3; walk++)
+        for (int walk = 0; walk < 3 || clock.Elapsed.TotalSeconds < 0.3; walk++)
         {
             var env = new Dictionary<Var, Tensor>();
             for (int i = 0; i < program.Inputs.Count; i++) env[program.Inputs[i]] = inputs[i];
             for (int i = 0; i < program.ConstVars.Count; i++) env[program.ConstVars[i]] = program.ConstValues[i];
-            foreach (var e in program.Equations)
+            for (int q = 0; q < equations.Count; q++)
             {
+                var e = equations[q];
                 var args = new Tensor[e.Inputs.Length];
                 for (int i = 0; i < args.Length; i++) args[i] = e.Inputs[i] is Literal literal ? literal.Value : env[(Var)e.Inputs[i]];
                 long start = Stopwatch.GetTimestamp();
                 var results = Dispatch.BindMany(e.Primitive, args, e.Parameters);
+                double elapsed = Stopwatch.GetElapsedTime(start).TotalSeconds;
                 // The first walk warms up every kernel; only the later ones are counted.
-                if (walk > 0) seconds[e.Primitive.Name] = seconds.GetValueOrDefault(e.Primitive.Name) + Stopwatch.GetElapsedTime(start).TotalSeconds;
+                if (walk > 0)
+                {
+                    seconds[q] += elapsed;
+                    fastest[q] = Math.Min(fastest[q], elapsed);
+                }
                 for (int i = 0; i < results.Length; i++) env[e.Outputs[i]] = results[i];
             }
         }
-        double total = seconds.Values.Sum();
-        return string.Join(", ", seconds.OrderByDescending(kv => kv.Value).Take(top)
-            .Select(kv => $"{kv.Key} {Share(kv.Value, total)} ({counts[kv.Key]})"));
+        double total = seconds.Sum();
+        var byPrimitive = Enumerable.Range(0, equations.Count).GroupBy(q => equations[q].Primitive.Name)
+            .Select(g => (Name: g.Key, Seconds: g.Sum(q => seconds[q]), Count: g.Count()))
+            .OrderByDescending(x => x.Seconds).Take(top)
+            .Select(x => $"{x.Name} {Share(x.Seconds, total)} ({x.Count})");
+        var slowest = Enumerable.Range(0, equations.Count).OrderByDescending(q => fastest[q]).Take(3)
+            .Select(q => $"{equations[q].Primitive.Name} {string.Join(" ", equations[q].Inputs.Select(a => a.Aval.ToString()))} {Format(fastest[q])}");
+        return (string.Join(", ", byPrimitive), string.Join("; ", slowest));
     }
 
     private static string Describe(CoreProgram program)
