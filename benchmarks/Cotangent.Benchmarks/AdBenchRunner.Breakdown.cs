@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using Cotangent.Core;
+using Cotangent.Workloads;
 using CoreProgram = Cotangent.Core.Program;
 
 namespace Cotangent.Benchmarks;
@@ -32,10 +33,15 @@ internal static partial class AdBenchRunner
         var programJ = Ad.MakeProgram(j, x);
         double evalF = Time(() => programF.Evaluate(leaves));
         double evalJ = Time(() => programJ.Evaluate(leaves));
-        double machinery = Math.Max(0, tj - evalJ);
+        // tJ and tF again, now, beside the programs' times: the load on a shared machine drifts between the row's figures and this probe.
+        tj = Time(() => j(x));
+        tf = Time(() => f(x));
+        // Negative when the program alone took as long as eager J (noise, or no measurable machinery).
+        double machinery = tj - evalJ;
         Console.WriteLine($"{"",-4}breakdown, measured now:");
         Console.WriteLine($"{"",-6}J traced: {Describe(programJ)}; f traced: {Describe(programF)}");
-        Console.WriteLine($"{"",-6}J's program evaluated without AD {Format(evalJ)} ({Share(evalJ, tj)} of tJ) -> AD machinery on every call (trace, linearize, transpose, batch) ~{Format(machinery)} ({Share(machinery, tj)})");
+        Console.WriteLine($"{"",-6}re-timed beside the probes: tF {Format(tf)}, tJ {Format(tj)} (tJ/tF {tj / tf:0.00}); shares below are of these");
+        Console.WriteLine($"{"",-6}J's program evaluated without AD {Format(evalJ)} ({Share(evalJ, tj)} of tJ) -> AD machinery on every call (trace, linearize, transpose, batch) = tJ minus that = {Signed(machinery)} ({Share(machinery, tj)})");
         Console.WriteLine($"{"",-6}f's program evaluated {Format(evalF)} (eager f {Format(tf)}); programs alone: tJ/tF {evalJ / evalF:0.00}, per equation f {Format(evalF / Math.Max(1, programF.Equations.Count))}, J {Format(evalJ / Math.Max(1, programJ.Equations.Count))}");
         var (byPrimitiveJ, slowestJ) = TimeEquations(programJ, leaves);
         var (byPrimitiveF, slowestF) = TimeEquations(programF, leaves);
@@ -59,15 +65,15 @@ internal static partial class AdBenchRunner
         {
             double tinyF = Time(t.F), tinyJ = Time(t.J);
             fixedShare = tinyJ / tj;
-            Console.WriteLine($"{"",-6}{t.Label}: tF {Format(tinyF)} ({Share(tinyF, tf)} of tF), tJ {Format(tinyJ)} ({Share(tinyJ, tj)} of tJ), tJ/tF {tinyJ / tinyF:0.00}: the size-independent part");
+            Console.WriteLine($"{"",-6}at {t.Label}: tF {Format(tinyF)} ({Share(tinyF, tf)} of tF), tJ {Format(tinyJ)} ({Share(tinyJ, tj)} of tJ), tJ/tF {tinyJ / tinyF:0.00}: the part that does not shrink with the data");
         }
         string dominant = machinery > evalJ
             ? $"the AD machinery run per call (~{Share(machinery, tj)} of tJ), not J's arithmetic"
             : $"executing J's {programJ.Equations.Count} primitives ({Share(evalJ, tj)} of tJ, led by {byPrimitiveJ.Split(", ")[0]}), whose program alone runs {evalJ / evalF:0.00}x f's";
         if (fixedShare is { } share)
             dominant += share > 0.5
-                ? $"; {Share(share, 1)} of tJ is size-independent (per-primitive cost, not kernel work)"
-                : $"; the work grows with the data (the tiny probe keeps {Share(share, 1)} of tJ)";
+                ? $"; {Share(share, 1)} of tJ remains at {tiny!.Value.Label} (it does not grow with the data)"
+                : $"; the work grows with the data ({tiny!.Value.Label} keeps {Share(share, 1)} of tJ)";
         if (pauseJ > 0.25) dominant += $"; GC pauses take {Share(pauseJ, 1)}";
         Console.WriteLine($"{"",-6}dominates: {dominant}");
     }
@@ -76,13 +82,28 @@ internal static partial class AdBenchRunner
     /// The split of a compiled derivative: the optimized programs' sizes and step counts (<see cref="JitFunction{TIn, TOut}.Lower"/>),
     /// the time per executed step, and the GC share; <paramref name="tiny"/> as for <see cref="ExplainEager"/>.
     /// </summary>
-    private static void ExplainJit<TIn, TF, TJ>(TIn x, JitFunction<TIn, TF> f, JitFunction<TIn, TJ> j, double tf, double tj,
+    private static void ExplainJit<TIn, TF, TJ>(string name, TIn x, JitFunction<TIn, TF> f, JitFunction<TIn, TJ> j, double tf, double tj,
         (string Label, Func<object?> F, Func<object?> J)? tiny = null)
     {
         var (lf, lj) = (f.Lower(x), j.Lower(x));
         int stepsF = lf.Kernels + lf.FusedLoops, stepsJ = lj.Kernels + lj.FusedLoops;
         Console.WriteLine($"{"",-4}breakdown, measured now:");
         Console.WriteLine($"{"",-6}compiled J: {lj.Optimized.Equations.Count} equations in {lj.Kernels} kernels + {lj.FusedLoops} fused loops, {Format(tj / Math.Max(1, stepsJ))} per step; f: {lf.Optimized.Equations.Count} equations in {lf.Kernels} + {lf.FusedLoops}, {Format(tf / Math.Max(1, stepsF))} per step; steps J/f {stepsJ / (double)Math.Max(1, stepsF):0.00}");
+        if (s_eager.TryGetValue(name, out var eager))
+            Console.WriteLine($"{"",-6}against the eager row of this run: Jit f {eager.Tf / tf:0.00}x faster, Jit J {eager.Tj / tj:0.00}x faster");
+        var leaves = Tree.Flatten(x).Leaves.ToArray();
+        string? leader = null;
+        if (lj.Optimized.Inputs.Count == leaves.Length && lf.Optimized.Inputs.Count == leaves.Length)
+        {
+            // The compiled call cannot be timed step by step from outside; its optimized program, walked eagerly (unfused),
+            // still ranks the primitives by the work they do.
+            var (byPrimitiveJ, slowestJ) = TimeEquations(lj.Optimized, leaves);
+            var (byPrimitiveF, _) = TimeEquations(lf.Optimized, leaves);
+            Console.WriteLine($"{"",-6}J's optimized program walked eagerly, by primitive (share, equations): {byPrimitiveJ}");
+            Console.WriteLine($"{"",-6}  slowest equations: {slowestJ}");
+            Console.WriteLine($"{"",-6}f's optimized program, by primitive: {byPrimitiveF}");
+            leader = byPrimitiveJ.Split(", ")[0];
+        }
         var (pauseJ, bytesJ) = GcCost(() => j.Invoke(x));
         var (_, bytesF) = GcCost(() => f.Invoke(x));
         Console.WriteLine($"{"",-6}GC: pauses {Share(pauseJ, 1)} of J's wall time; allocated per call J {Bytes(bytesJ)}, f {Bytes(bytesF)}");
@@ -91,11 +112,13 @@ internal static partial class AdBenchRunner
         {
             double tinyF = Time(t.F), tinyJ = Time(t.J);
             fixedShare = tinyJ / tj;
-            Console.WriteLine($"{"",-6}{t.Label}: tF {Format(tinyF)} ({Share(tinyF, tf)} of tF), tJ {Format(tinyJ)} ({Share(tinyJ, tj)} of tJ), tJ/tF {tinyJ / tinyF:0.00}: the size-independent part");
+            Console.WriteLine($"{"",-6}at {t.Label}: tF {Format(tinyF)} ({Share(tinyF, tf)} of tF), tJ {Format(tinyJ)} ({Share(tinyJ, tj)} of tJ), tJ/tF {tinyJ / tinyF:0.00}: the part that does not shrink with the data");
         }
         string dominant = fixedShare is > 0.5
-            ? $"size-independent cost, {Share(fixedShare.Value, 1)} of tJ: J runs {stepsJ} steps against f's {stepsF}"
+            ? $"cost that does not grow with the data, {Share(fixedShare.Value, 1)} of tJ: J runs {stepsJ} steps against f's {stepsF}"
             : $"J's {stepsJ} steps against f's {stepsF} (time per step J {Format(tj / Math.Max(1, stepsJ))}, f {Format(tf / Math.Max(1, stepsF))})";
+        if (leader is not null) dominant += $"; in J's program {leader} leads";
+        if (s_eager.TryGetValue(name, out var e) && e.Tj / tj < e.Tf / tf) dominant += $"; compiling speeds up f ({e.Tf / tf:0.00}x) more than J ({e.Tj / tj:0.00}x)";
         if (pauseJ > 0.25) dominant += $"; GC pauses take {Share(pauseJ, 1)}";
         Console.WriteLine($"{"",-6}dominates: {dominant}");
     }
@@ -154,6 +177,31 @@ internal static partial class AdBenchRunner
         return (string.Join(", ", byPrimitive), string.Join("; ", slowest));
     }
 
+    /// <summary>BA's Jacobian by its steps (<see cref="BundleAdjustment.Jacobian"/>): linearize, the two transposed passes, the weights' gradient; the CSR assembly is the rest.</summary>
+    private static void ExplainBundleAdjustment(BaInstance ba, double tf, double tj)
+    {
+        // tJ again, now, beside its parts: the load on a shared machine drifts between the row's figure and this probe.
+        tj = Time(() => BundleAdjustment.Jacobian(ba));
+        var linear = BundleAdjustment.LinearizeObservations(ba);
+        double linearize = Time(() => BundleAdjustment.LinearizeObservations(ba));
+        double passes = 2 * Time(() => BundleAdjustment.BlockRow(linear, ba.P, 0));
+        double weights = Time(() => BundleAdjustment.WeightDiagonal(ba));
+        double rest = Math.Max(0, tj - linearize - passes - weights);
+        Console.WriteLine($"{"",-6}J's steps (tJ re-timed beside them: {Format(tj)}): Ad.Linearize of all observations {Format(linearize)} ({Share(linearize, tj)} of tJ, {linearize / tf:0.00}x tF), 2 transposed passes {Format(passes)} ({Share(passes, tj)}), weights' Grad {Format(weights)} ({Share(weights, tj)}), CSR assembly and the rest ~{Format(rest)} ({Share(rest, tj)})");
+        var transposed = linear.Transpose().Program;
+        if (transposed.Inputs.Count == 1)
+        {
+            var seed = new double[2 * ba.P];
+            Array.Fill(seed, 1, 0, ba.P);
+            var (byPrimitive, slowest) = TimeEquations(transposed, [Tensor.FromArray(seed, 2, ba.P)]);
+            Console.WriteLine($"{"",-6}one transposed pass: {Describe(transposed)}; by primitive (share, equations): {byPrimitive}");
+            Console.WriteLine($"{"",-6}  slowest equations: {slowest}");
+        }
+        var parts = new[] { ("Ad.Linearize of all observations", linearize), ("the 2 transposed passes", passes), ("the weights' Grad", weights), ("CSR assembly", rest) };
+        var top = parts.MaxBy(x => x.Item2);
+        Console.WriteLine($"{"",-6}dominates: {top.Item1} ({Share(top.Item2, tj)} of tJ)");
+    }
+
     private static string Describe(CoreProgram program)
     {
         long elements = 0;
@@ -198,6 +246,8 @@ internal static partial class AdBenchRunner
         long bytes = GC.GetTotalAllocatedBytes(precise: false) - bytes0;
         return (pause / wall, bytes / (double)calls);
     }
+
+    private static string Signed(double seconds) => seconds < 0 ? "-" + Format(-seconds) : Format(seconds);
 
     private static string Share(double part, double whole) => $"{100 * part / whole:0}%";
 
