@@ -134,14 +134,13 @@ internal static partial class AdBenchRunner
 
     /// <summary>
     /// Walks <paramref name="program"/>'s top-level equations one by one for ~0.3 s, binding each eagerly and timing it:
-    /// the primitives that take most of the time (share of the walk, equation count) and the slowest equations (minimum
-    /// over the walks, with their operand types). A control-flow equation such as a scan counts as one. Unlike
+    /// the primitives that take most of the time (share of the sum of per-equation minima over the walks, equation count)
+    /// and the slowest equations (with their operand types). A control-flow equation such as a scan counts as one. Unlike
     /// Program.Evaluate the walk frees nothing early, so the figures are shares, not a tally of tJ.
     /// </summary>
     private static (string ByPrimitive, string Slowest) TimeEquations(CoreProgram program, Tensor[] inputs, int top = 5)
     {
         var equations = program.Equations;
-        var seconds = new double[equations.Count];
         var fastest = new double[equations.Count];
         Array.Fill(fastest, double.MaxValue);
         var clock = Stopwatch.StartNew();
@@ -159,17 +158,14 @@ internal static partial class AdBenchRunner
                 var results = Dispatch.BindMany(e.Primitive, args, e.Parameters);
                 double elapsed = Stopwatch.GetElapsedTime(start).TotalSeconds;
                 // The first walk warms up every kernel; only the later ones are counted.
-                if (walk > 0)
-                {
-                    seconds[q] += elapsed;
-                    fastest[q] = Math.Min(fastest[q], elapsed);
-                }
+                if (walk > 0) fastest[q] = Math.Min(fastest[q], elapsed);
                 for (int i = 0; i < results.Length; i++) env[e.Outputs[i]] = results[i];
             }
         }
-        double total = seconds.Sum();
+        // Shares of the per-equation minima: a sum over walks let one preempted walk (another job on the machine) swing them.
+        double total = fastest.Sum();
         var byPrimitive = Enumerable.Range(0, equations.Count).GroupBy(q => equations[q].Primitive.Name)
-            .Select(g => (Name: g.Key, Seconds: g.Sum(q => seconds[q]), Count: g.Count()))
+            .Select(g => (Name: g.Key, Seconds: g.Sum(q => fastest[q]), Count: g.Count()))
             .OrderByDescending(x => x.Seconds).Take(top)
             .Select(x => $"{x.Name} {Share(x.Seconds, total)} ({x.Count})");
         var slowest = Enumerable.Range(0, equations.Count).OrderByDescending(q => fastest[q]).Take(3)
