@@ -23,7 +23,7 @@ internal static partial class AdBenchRunner
     /// partial evaluation, transposing, batching). For a <c>Grad</c>, <paramref name="linearize"/> also times the two
     /// halves of <c>Ad.Grad</c> apart: <c>Ad.Linearize</c> (the forward pass with the JVP traced and split) and the
     /// backward pass (<c>ApplyTranspose</c> of the linearized function). <paramref name="tiny"/>, when given, is the same
-    /// objective and derivative at a tiny problem size, whose times are the size-independent (per-primitive) cost.
+    /// objective and derivative at a tiny problem size: what tJ keeps there is the part that does not grow with the data.
     /// </summary>
     private static void ExplainEager<TIn, TF, TJ>(TIn x, Func<TIn, TF> f, Func<TIn, TJ> j, double tf, double tj,
         Func<TIn, Tensor>? linearize = null, (string Label, Func<object?> F, Func<object?> J)? tiny = null)
