@@ -6,20 +6,25 @@ using Cotangent.Workloads;
 namespace Cotangent.Benchmarks;
 
 /// <summary>
-/// <c>--adbench [minimum-measurable-seconds] [runs] [time-limit-seconds] [--only text] [--cpu]</c>: tF, tJ and tJ/tF for the
-/// ADBench instances (with <c>--only</c>, those whose name contains the text, e.g. <c>--only hand</c>; with <c>--cpu</c>, the
-/// process's CPU time instead of wall time, which a loaded machine disturbs far less),
-/// measured as ADBench does (docs/Methodology.md): after a time-based warm-up, find the smallest power-of-2 repeat
+/// <c>--adbench [minimum-measurable-seconds] [runs] [time-limit-seconds] [--only text] [--cpu] [--breakdown-all]</c>: tF, tJ and
+/// tJ/tF for the ADBench instances (with <c>--only</c>, those whose name contains the text, e.g. <c>--only hand</c>; with
+/// <c>--cpu</c>, the process's CPU time instead of wall time, which a loaded machine disturbs far less), and for every
+/// instance that misses its target (every instance with <c>--breakdown-all</c>) a breakdown of tJ measured in the same run.
+/// tF and tJ are measured as ADBench does (docs/Methodology.md): after a time-based warm-up, find the smallest power-of-2 repeat
 /// count whose back-to-back calls take at least the minimum measurable time, then take samples of that many calls
 /// until <c>runs</c> samples or the time limit, and report the minimum per call. ADBench's defaults are 0.5 s, 10, 10 s;
 /// ours are 0.1 s, 10, 2 s so a full run takes a few minutes.
 /// </summary>
-internal static class AdBenchRunner
+internal static partial class AdBenchRunner
 {
     private const double WarmupSeconds = 2;
 
     private static string? s_only;
     private static Func<double> s_clock = WallSeconds;
+    private static bool s_breakdownAll;
+
+    // tF and tJ of every row so far, so a Jit row's breakdown can compare itself with the eager row of the same run.
+    private static readonly Dictionary<string, (double Tf, double Tj)> s_eager = [];
 
     public static int Run(string[] args)
     {
@@ -28,6 +33,12 @@ internal static class AdBenchRunner
         {
             s_only = onlyAt + 1 < args.Length ? args[onlyAt + 1] : throw new ArgumentException("--only needs a name fragment, e.g. --only hand.");
             args = [.. args[..onlyAt], .. args[(onlyAt + 2)..]];
+        }
+        int allAt = Array.IndexOf(args, "--breakdown-all");
+        if (allAt >= 0)
+        {
+            s_breakdownAll = true;
+            args = [.. args[..allAt], .. args[(allAt + 1)..]];
         }
         int cpuAt = Array.IndexOf(args, "--cpu");
         if (cpuAt >= 0)
@@ -52,9 +63,17 @@ internal static class AdBenchRunner
         {
             if (Locate(name, file) is not { } path) continue;
             var gmm = GmmInstance.Load(path);
-            Report(name, () => Gmm.Objective(gmm.Parameters, gmm), () => Gmm.Gradient(gmm), cpp, 1, minimum, runs, limit);
+            // The same d and K at n = 10 points: what is left is the cost that does not grow with the data.
+            var tiny = gmm with { N = 10, X = gmm.X[..10, ..] };
+            Report(name, () => Gmm.Objective(gmm.Parameters, gmm), () => Gmm.Gradient(gmm), cpp, 1, minimum, runs, limit,
+                (tf, tj) => ExplainEager(gmm.Parameters, p => Gmm.Objective(p, gmm), p => Gmm.Gradient(gmm with { Parameters = p }), tf, tj,
+                    linearize: p => Gmm.Objective(p, gmm),
+                    tiny: ("n = 10 (same d, K)", () => Gmm.Objective(tiny.Parameters, tiny), () => Gmm.Gradient(tiny))));
             var (jf, jg) = (Gmm.JitObjective(gmm), Gmm.JitGradient(gmm));
-            ReportJit(name, () => jf.Invoke(gmm.Parameters), () => jg.Invoke(gmm.Parameters), cpp, 1, minimum, runs, limit);
+            var (tinyJf, tinyJg) = (Gmm.JitObjective(tiny), Gmm.JitGradient(tiny));
+            ReportJit(name, () => jf.Invoke(gmm.Parameters), () => jg.Invoke(gmm.Parameters), cpp, 1, minimum, runs, limit,
+                (tf, tj) => ExplainJit(name, gmm.Parameters, jf, jg, tf, tj,
+                    tiny: ("n = 10 (same d, K)", () => tinyJf.Invoke(tiny.Parameters), () => tinyJg.Invoke(tiny.Parameters))));
         }
         foreach (var (name, file, cpp) in new[]
         {
@@ -64,7 +83,12 @@ internal static class AdBenchRunner
         {
             if (Locate(name, file) is not { } path) continue;
             var ba = BaInstance.Load(path);
-            Report(name, () => BundleAdjustment.Objective(ba), () => BundleAdjustment.Jacobian(ba), cpp, 1.5, minimum, runs, limit);
+            Report(name, () => BundleAdjustment.Objective(ba), () => BundleAdjustment.Jacobian(ba), cpp, 1.5, minimum, runs, limit,
+                (tf, tj) =>
+                {
+                    ExplainAllocation(() => BundleAdjustment.Objective(ba), () => BundleAdjustment.Jacobian(ba));
+                    ExplainBundleAdjustment(ba, tf, tj);
+                });
         }
         foreach (var (name, file, cpp) in new[]
         {
@@ -74,9 +98,12 @@ internal static class AdBenchRunner
         {
             if (Locate(name, file) is not { } path) continue;
             var lstm = LstmInstance.Load(path);
-            Report(name, () => LstmModel.Objective(lstm.Parameters, lstm), () => LstmModel.Gradient(lstm), cpp, 1, minimum, runs, limit);
+            Report(name, () => LstmModel.Objective(lstm.Parameters, lstm), () => LstmModel.Gradient(lstm), cpp, 1, minimum, runs, limit,
+                (tf, tj) => ExplainEager(lstm.Parameters, p => LstmModel.Objective(p, lstm), p => LstmModel.Gradient(lstm with { Parameters = p }), tf, tj,
+                    linearize: p => LstmModel.Objective(p, lstm)));
             var (jf, jg) = (LstmModel.JitObjective(lstm), LstmModel.JitGradient(lstm));
-            ReportJit(name, () => jf.Invoke(lstm.Parameters), () => jg.Invoke(lstm.Parameters), cpp, 1, minimum, runs, limit);
+            ReportJit(name, () => jf.Invoke(lstm.Parameters), () => jg.Invoke(lstm.Parameters), cpp, 1, minimum, runs, limit,
+                (tf, tj) => ExplainJit(name, lstm.Parameters, jf, jg, tf, tj));
         }
         foreach (var (name, file, complicated, cpp) in new[]
         {
@@ -86,17 +113,27 @@ internal static class AdBenchRunner
         {
             if (Locate(name, file) is not { } path) continue;
             var hand = HandInstance.Load(path, complicated);
+            // One correspondence instead of N: f still skins all vertices, J its cut model of one point's vertices.
+            var tiny = hand with { Correspondences = hand.Correspondences[..1], Points = hand.Points[..1, ..], Us = hand.Us?[..1, ..] };
+            var tinyLabel = "N = 1 correspondence";
             if (complicated)
             {
-                Report(name, () => Hand.ComplicatedObjective(hand.Theta, hand.Us!, hand), () => Hand.ComplicatedJacobian(hand), cpp, 1.5, minimum, runs, limit);
+                Report(name, () => Hand.ComplicatedObjective(hand.Theta, hand.Us!, hand), () => Hand.ComplicatedJacobian(hand), cpp, 1.5, minimum, runs, limit,
+                    (tf, tj) => ExplainEager((Theta: hand.Theta, Us: hand.Us!), p => Hand.ComplicatedObjective(p.Theta, p.Us, hand),
+                        p => Hand.ComplicatedJacobian(hand with { Theta = p.Theta, Us = p.Us }), tf, tj,
+                        tiny: (tinyLabel, () => Hand.ComplicatedObjective(tiny.Theta, tiny.Us!, tiny), () => Hand.ComplicatedJacobian(tiny))));
                 var (jf, jj) = (Hand.JitComplicatedObjective(hand), Hand.JitComplicatedJacobian(hand));
-                ReportJit(name, () => jf.Invoke((hand.Theta, hand.Us!)), () => jj.Invoke((hand.Theta, hand.Us!)), cpp, 1.5, minimum, runs, limit);
+                ReportJit(name, () => jf.Invoke((hand.Theta, hand.Us!)), () => jj.Invoke((hand.Theta, hand.Us!)), cpp, 1.5, minimum, runs, limit,
+                    (tf, tj) => ExplainJit(name, (Theta: hand.Theta, Us: hand.Us!), jf, jj, tf, tj));
             }
             else
             {
-                Report(name, () => Hand.SimpleObjective(hand.Theta, hand), () => Hand.SimpleJacobian(hand), cpp, 1.5, minimum, runs, limit);
+                Report(name, () => Hand.SimpleObjective(hand.Theta, hand), () => Hand.SimpleJacobian(hand), cpp, 1.5, minimum, runs, limit,
+                    (tf, tj) => ExplainEager(hand.Theta, t => Hand.SimpleObjective(t, hand), t => Hand.SimpleJacobian(hand with { Theta = t }), tf, tj,
+                        tiny: (tinyLabel, () => Hand.SimpleObjective(tiny.Theta, tiny), () => Hand.SimpleJacobian(tiny))));
                 var (jf, jj) = (Hand.JitSimpleObjective(hand), Hand.JitSimpleJacobian(hand));
-                ReportJit(name, () => jf.Invoke(hand.Theta), () => jj.Invoke(hand.Theta), cpp, 1.5, minimum, runs, limit);
+                ReportJit(name, () => jf.Invoke(hand.Theta), () => jj.Invoke(hand.Theta), cpp, 1.5, minimum, runs, limit,
+                    (tf, tj) => ExplainJit(name, hand.Theta, jf, jj, tf, tj));
             }
         }
         if (Locate("gmm 2.5M d2 K5 (rep)", "gmm/2.5M/gmm_d2_K5.txt") is { } replicated)
@@ -104,18 +141,11 @@ internal static class AdBenchRunner
             // ADBench's -rep mode: one point used for all n = 2.5M. The objective is the same vectorised code, so it holds
             // (K, n, d) = 25M-element intermediates: ~1.4 GB for f, ~6 GB peak for the gradient.
             var gmm = GmmInstance.Load(replicated, replicatePoint: true);
-            Report("gmm 2.5M d2 K5 (rep)", () => Gmm.Objective(gmm.Parameters, gmm), () => Gmm.Gradient(gmm), 1.71, 1, minimum, runs, limit);
+            // Each call takes longer than the protocol's limit, so only allocation and GC are broken down (a program
+            // evaluation or Linearize probe would take minutes at this size).
+            Report("gmm 2.5M d2 K5 (rep)", () => Gmm.Objective(gmm.Parameters, gmm), () => Gmm.Gradient(gmm), 1.71, 1, minimum, runs, limit,
+                (_, _) => ExplainAllocation(() => Gmm.Objective(gmm.Parameters, gmm), () => Gmm.Gradient(gmm)));
         }
-        Console.WriteLine();
-        Console.WriteLine("What dominates where a target is missed (measured with probes, see README):");
-        Console.WriteLine("  GMM d2 K5: ~60 primitives on arrays of <= 10k elements; fixed per-primitive cost dominates f and, ~3x, the gradient.");
-        Console.WriteLine("  BA:   every intermediate is p doubles (250 KB > the 85 KB large-object threshold): allocation and collection.");
-        Console.WriteLine("  LSTM: the character loop is a Lax.Scan, so Grad traces the step once; under Jit about a third of J is the scan");
-        Console.WriteLine("        loop's own per-step work around the compiled step.");
-        Console.WriteLine("  Hand: J is a Vmap of the JVP (primal once) on the model cut to the 87 (234) vertices the residuals read; f skins");
-        Console.WriteLine("        all 544. Eager J: allocating intermediates (~27% of samples), tracing the JVP and linear program, batched");
-        Console.WriteLine("        4x4 products (permute copies around small GEMMs). Jit f can be slower than eager f: compiled calls pool");
-        Console.WriteLine("        every intermediate >= 1 KB (weak-table entry, finalizable reclaimer, locks).");
         return 0;
     }
 
@@ -127,8 +157,9 @@ internal static class AdBenchRunner
         return path;
     }
 
+    // explain runs when the target is missed, with tF and tJ: it prints a breakdown measured now (AdBenchRunner.Breakdown.cs).
     private static void Report<TF, TJ>(string name, Func<TF> f, Func<TJ> j, double cpp, double allowance,
-        double minimum, int runs, double limit)
+        double minimum, int runs, double limit, Action<double, double>? explain = null)
     {
         // Both are warmed up before either is measured: otherwise the first instance's f ran measurably slower (2-3x on
         // hand tracking) than the same code later in the run, while the JIT's tiering and the GC's budgets settled.
@@ -138,8 +169,10 @@ internal static class AdBenchRunner
         double tj = Measure(j, minimum, runs, limit);
         double ratio = tj / tf;
         double target = cpp * allowance;
+        s_eager[name] = (tf, tj);
         string verdict = ratio <= target ? "met" : $"missed (≤ {target:0.##})";
         Console.WriteLine($"{name,-34} {Format(tf),12} {Format(tj),12} {ratio,8:0.00} {cpp,11:0.00}  {verdict}");
+        if (ratio > target || s_breakdownAll) explain?.Invoke(tf, tj);
     }
 
     /// <summary>
@@ -148,7 +181,7 @@ internal static class AdBenchRunner
     /// and printed separately; the protocol's warm-up then covers it, as it covers .NET's own tiering for the eager rows.
     /// </summary>
     private static void ReportJit<TF, TJ>(string name, Func<TF> f, Func<TJ> j, double cpp, double allowance,
-        double minimum, int runs, double limit)
+        double minimum, int runs, double limit, Action<double, double>? explain = null)
     {
         var clock = Stopwatch.StartNew();
         GC.KeepAlive(f());
@@ -156,8 +189,8 @@ internal static class AdBenchRunner
         clock.Restart();
         GC.KeepAlive(j());
         double firstJ = clock.Elapsed.TotalSeconds;
-        Report($"{name} (Jit)", f, j, cpp, allowance, minimum, runs, limit);
-        Console.WriteLine($"{"",-34} first calls (trace + compile, wall): f {Format(firstF)}, J {Format(firstJ)}");
+        Console.WriteLine($"{name + " (Jit)",-34} first calls (trace + compile, wall): f {Format(firstF)}, J {Format(firstJ)}");
+        Report($"{name} (Jit)", f, j, cpp, allowance, minimum, runs, limit, explain);
     }
 
     private static void WarmUp<T>(Func<T> action)

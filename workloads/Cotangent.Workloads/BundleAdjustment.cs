@@ -45,17 +45,26 @@ public static class BundleAdjustment
     /// </summary>
     public static BaSparseJacobian Jacobian(BaInstance ba)
     {
-        int p = ba.P;
+        var linear = LinearizeObservations(ba);
+        var blockRows = new double[2][];
+        for (int row = 0; row < 2; row++) blockRows[row] = BlockRow(linear, ba.P, row);
+        return Assemble(ba, blockRows, WeightDiagonal(ba));
+    }
+
+    /// <summary>The first step of <see cref="Jacobian"/>: one linearization of all observations' reprojection errors, as a function of the packed (15, p) columns (camera, point, weight) of every observation.</summary>
+    public static Linear<Tensor, Tensor> LinearizeObservations(BaInstance ba)
+    {
         var packed = Concatenate([CameraColumns(ba), PointColumns(ba), ba.Weights[NewAxis]], 0);
         var features = FeatureColumns(ba);
-        var (_, linear) = Ad.Linearize<Tensor, Tensor>(
-            v => ReprojectionError(v[..11], v[11..14], v[14], features), packed);
-        var blockRows = new double[2][];
-        for (int row = 0; row < 2; row++)
-            blockRows[row] = linear.ApplyTranspose(Seed(p, row)).ToArray<double>();   // ∂reproj_row,i / ∂packed_·i, (15, p)
-        var weightDiagonal = Ad.Grad<Tensor>(w => Sum(WeightError(w)))(ba.Weights).ToArray<double>();
-        return Assemble(ba, blockRows, weightDiagonal);
+        return Ad.Linearize<Tensor, Tensor>(v => ReprojectionError(v[..11], v[11..14], v[14], features), packed).Linear;
     }
+
+    /// <summary>The second step of <see cref="Jacobian"/>: ∂reproj_row,i / ∂packed_·i for every observation i, (15, p) flattened, by one transposed pass.</summary>
+    public static double[] BlockRow(Linear<Tensor, Tensor> observations, int p, int row) =>
+        observations.ApplyTranspose(Seed(p, row)).ToArray<double>();
+
+    /// <summary>The third step of <see cref="Jacobian"/>: the weight rows' diagonal, ∇ Σ_i w_err_i.</summary>
+    public static double[] WeightDiagonal(BaInstance ba) => Ad.Grad<Tensor>(w => Sum(WeightError(w)))(ba.Weights).ToArray<double>();
 
     /// <summary>The 2×15 block of one observation by <see cref="Ad.JacFwd"/> on its own function (for checking the batched path).</summary>
     public static Tensor ObservationBlock(BaInstance ba, int i)
