@@ -163,6 +163,56 @@ public class GemmTests
     }
 
     [Fact]
+    public void SmallOutputs_GiveTheBitsOfTheTiledPath()
+    {
+        if (Gemm.BestIsa < GemmIsa.Vector256) return;
+
+        // The knob is global, but both paths are correct, so tests running meanwhile are unaffected. Every output of at most
+        // 16 elements (m and n from 2 to 8; m = 1 or n = 1 take their own paths first), with k across the kc blocks,
+        // transposed operands and accumulation, must match the register-tiled kernels bit for bit and the reference.
+        foreach (var (m, n) in new[] { (2, 2), (2, 8), (8, 2), (4, 4), (3, 5), (2, 3) })
+        {
+            foreach (int k in new[] { 1, 7, 255, 256, 257, 511, 512, 513, 1000 })
+            {
+                foreach (bool transA in new[] { false, true })
+                {
+                    Same<double>(m, n, k, transA, !transA, accumulate: k % 2 == 0);
+                    Same<float>(m, n, k, transA, transA, accumulate: k % 2 == 1);
+                }
+            }
+        }
+
+        static void Same<T>(int m, int n, int k, bool transA, bool transB, bool accumulate)
+            where T : unmanaged, INumber<T>
+        {
+            var a = RandomArray<T>(m * k, m + n + k);
+            var b = RandomArray<T>(k * n, m * n + k);
+            var c0 = RandomArray<T>(m * n, n + k);
+            T[] Run(bool small)
+            {
+                var c = (T[])c0.Clone();
+                bool saved = Gemm.TuneSmallOutput;
+                Gemm.TuneSmallOutput = small;
+                try
+                {
+                    Gemm.Multiply<T>(a, b, c, m, n, k, transA, transB, accumulate, Gemm.BestIsa, maxThreads: 2);
+                }
+                finally
+                {
+                    Gemm.TuneSmallOutput = saved;
+                }
+
+                return c;
+            }
+
+            var tiled = Run(small: false);
+            var small = Run(small: true);
+            Assert.True(tiled.AsSpan().SequenceEqual(small), $"{typeof(T).Name} {m}×{k}·{k}×{n} transA={transA} transB={transB} accumulate={accumulate}: the small-output path changed the bits");
+            AssertProduct(a, b, small, m, n, k, transA, transB, accumulate ? c0 : null);
+        }
+    }
+
+    [Fact]
     public void LowerTiersOnALargeShape()
     {
         Check<float>(70, 150, 600, GemmIsa.Vector256);

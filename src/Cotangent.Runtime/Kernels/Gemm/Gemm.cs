@@ -133,6 +133,12 @@ internal static unsafe partial class Gemm
             return;
         }
 
+        if (m * n <= SmallOutput && isa >= GemmIsa.Vector256 && TuneSmallOutput)
+        {
+            MultiplySmallOutput(m, n, k, a, rsA, csA, b, rsB, csB, c, ldc, accumulate);
+            return;
+        }
+
         var p = new Problem<T>
         {
             M = m, N = n, K = k, A = a, RsA = rsA, CsA = csA, B = b, RsB = rsB, CsB = csB, C = c, Ldc = ldc,
@@ -152,6 +158,70 @@ internal static unsafe partial class Gemm
 
         Run(in p, 0, m, 0, n);
     }
+
+    /// <summary>Products with at most this many outputs (2×2 blocks, 4×4 transforms) skip the tiled path.</summary>
+    internal const int SmallOutput = 16;
+
+    /// <summary>Whether small outputs take <see cref="MultiplySmallOutput{T}"/> (tests compare it with the tiled path).</summary>
+    internal static bool TuneSmallOutput = true;
+
+    /// <summary>
+    /// C[m×n] (=|+=) A·B for a product with at most <see cref="SmallOutput"/> outputs, without packing: the tiled path pads
+    /// such an output to a whole register tile and packs A and B for it (a batch of 2×2 blocks contracting 1,000 points
+    /// spent three quarters of its time packing, for 4,000 multiply-adds). Each output is summed exactly as the vector
+    /// micro-kernels sum it — a fused multiply-add per step in k order, from zero within each kc block, each block then
+    /// added to C — so the result has the tiled path's bits.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void MultiplySmallOutput<T>(int m, int n, int k, T* a, nint rsA, nint csA, T* b, nint rsB, nint csB, T* c, nint ldc, bool accumulate)
+        where T : unmanaged, INumber<T>
+    {
+        GetBlocking<T>(out int kcMax, out _);
+        kcMax = Math.Max(kcMax, 1);
+        // Four outputs at a time in four registers: four independent chains of multiply-adds keep the FMA unit busy while
+        // each output is still summed strictly in k order. A group short of four repeats its last output (not stored).
+        int outputs = m * n;
+        for (int o = 0; o < outputs; o += 4)
+        {
+            int count = Math.Min(4, outputs - o);
+            int o1 = o + Math.Min(1, count - 1), o2 = o + Math.Min(2, count - 1), o3 = o + Math.Min(3, count - 1);
+            nint a0 = o / n * rsA, a1 = o1 / n * rsA, a2 = o2 / n * rsA, a3 = o3 / n * rsA;
+            nint b0 = o % n * csB, b1 = o1 % n * csB, b2 = o2 % n * csB, b3 = o3 % n * csB;
+            for (int pc = 0; pc < k; pc += kcMax)
+            {
+                int kc = Math.Min(kcMax, k - pc);
+                T s0 = T.Zero, s1 = T.Zero, s2 = T.Zero, s3 = T.Zero;
+                T* aq = a + pc * csA;
+                T* bq = b + pc * rsB;
+                for (int q = 0; q < kc; q++, aq += csA, bq += rsB)
+                {
+                    s0 = FusedMultiplyAdd(aq[a0], bq[b0], s0);
+                    s1 = FusedMultiplyAdd(aq[a1], bq[b1], s1);
+                    s2 = FusedMultiplyAdd(aq[a2], bq[b2], s2);
+                    s3 = FusedMultiplyAdd(aq[a3], bq[b3], s3);
+                }
+
+                bool add = accumulate || pc > 0;
+                Store(o, s0);
+                if (count > 1) Store(o1, s1);
+                if (count > 2) Store(o2, s2);
+                if (count > 3) Store(o3, s3);
+
+                void Store(int output, T sum)
+                {
+                    T* cij = c + output / n * ldc + output % n;
+                    *cij = add ? sum + *cij : sum;
+                }
+            }
+        }
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static T FusedMultiplyAdd<T>(T x, T y, T z)
+        where T : unmanaged, INumber<T>
+        => typeof(T) == typeof(double)
+            ? (T)(object)Math.FusedMultiplyAdd((double)(object)x, (double)(object)y, (double)(object)z)
+            : (T)(object)MathF.FusedMultiplyAdd((float)(object)x, (float)(object)y, (float)(object)z);
 
     /// <summary>
     /// <paramref name="batch"/> independent products, operand i starting <c>i * stride</c> elements after the first.
