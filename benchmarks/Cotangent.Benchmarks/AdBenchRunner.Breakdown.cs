@@ -57,16 +57,7 @@ internal static partial class AdBenchRunner
             double backward = Time(() => linear.ApplyTranspose(one));
             Console.WriteLine($"{"",-6}Grad's halves: Ad.Linearize (forward + JVP trace + split) {Format(forward)} ({Share(forward, tj)}), backward (transpose + evaluate, {linear.Program.Equations.Count} linear equations) {Format(backward)} ({Share(backward, tj)})");
         }
-        var (pauseJ, bytesJ) = GcCost(() => j(x));
-        var (_, bytesF) = GcCost(() => f(x));
-        Console.WriteLine($"{"",-6}GC: pauses {Share(pauseJ, 1)} of J's wall time; allocated per call J {Bytes(bytesJ)}, f {Bytes(bytesF)}");
-        double? fixedShare = null;
-        if (tiny is { } t)
-        {
-            double tinyF = Time(t.F), tinyJ = Time(t.J);
-            fixedShare = tinyJ / tj;
-            Console.WriteLine($"{"",-6}at {t.Label}: tF {Format(tinyF)} ({Share(tinyF, tf)} of tF), tJ {Format(tinyJ)} ({Share(tinyJ, tj)} of tJ), tJ/tF {tinyJ / tinyF:0.00}: the part that does not shrink with the data");
-        }
+        var (pauseJ, fixedShare) = GcAndSmallProbe(() => j(x), () => f(x), tf, tj, tiny);
         string dominant = machinery > evalJ
             ? $"the AD machinery run per call (~{Share(machinery, tj)} of tJ), not J's arithmetic"
             : $"executing J's {programJ.Equations.Count} primitives ({Share(evalJ, tj)} of tJ, led by {byPrimitiveJ.Split(", ")[0]}), whose program alone runs {evalJ / evalF:0.00}x f's";
@@ -76,6 +67,20 @@ internal static partial class AdBenchRunner
                 : $"; the work grows with the data ({tiny!.Value.Label} keeps {Share(share, 1)} of tJ)";
         if (pauseJ > 0.25) dominant += $"; GC pauses take {Share(pauseJ, 1)}";
         Console.WriteLine($"{"",-6}dominates: {dominant}");
+    }
+
+    /// <summary>Prints J's GC pause share and both sides' allocation per call, and the small-size probe when there is one;
+    /// returns the pause share and the share of tJ the probe keeps (null without a probe).</summary>
+    private static (double PauseJ, double? FixedShare) GcAndSmallProbe(Func<object?> j, Func<object?> f, double tf, double tj,
+        (string Label, Func<object?> F, Func<object?> J)? tiny)
+    {
+        var (pauseJ, bytesJ) = GcCost(() => j());
+        var (_, bytesF) = GcCost(() => f());
+        Console.WriteLine($"{"",-6}GC: pauses {Share(pauseJ, 1)} of J's wall time; allocated per call J {Bytes(bytesJ)}, f {Bytes(bytesF)}");
+        if (tiny is not { } t) return (pauseJ, null);
+        double tinyF = Time(t.F), tinyJ = Time(t.J);
+        Console.WriteLine($"{"",-6}at {t.Label}: tF {Format(tinyF)} ({Share(tinyF, tf)} of tF), tJ {Format(tinyJ)} ({Share(tinyJ, tj)} of tJ), tJ/tF {tinyJ / tinyF:0.00}: the part that does not shrink with the data");
+        return (pauseJ, tinyJ / tj);
     }
 
     /// <summary>
@@ -104,16 +109,7 @@ internal static partial class AdBenchRunner
             Console.WriteLine($"{"",-6}f's optimized program, by primitive: {byPrimitiveF}");
             leader = byPrimitiveJ.Split(", ")[0];
         }
-        var (pauseJ, bytesJ) = GcCost(() => j.Invoke(x));
-        var (_, bytesF) = GcCost(() => f.Invoke(x));
-        Console.WriteLine($"{"",-6}GC: pauses {Share(pauseJ, 1)} of J's wall time; allocated per call J {Bytes(bytesJ)}, f {Bytes(bytesF)}");
-        double? fixedShare = null;
-        if (tiny is { } t)
-        {
-            double tinyF = Time(t.F), tinyJ = Time(t.J);
-            fixedShare = tinyJ / tj;
-            Console.WriteLine($"{"",-6}at {t.Label}: tF {Format(tinyF)} ({Share(tinyF, tf)} of tF), tJ {Format(tinyJ)} ({Share(tinyJ, tj)} of tJ), tJ/tF {tinyJ / tinyF:0.00}: the part that does not shrink with the data");
-        }
+        var (pauseJ, fixedShare) = GcAndSmallProbe(() => j.Invoke(x), () => f.Invoke(x), tf, tj, tiny);
         string dominant = fixedShare is > 0.5
             ? $"cost that does not grow with the data, {Share(fixedShare.Value, 1)} of tJ: J runs {stepsJ} steps against f's {stepsF}"
             : $"J's {stepsJ} steps against f's {stepsF} (time per step J {Format(tj / Math.Max(1, stepsJ))}, f {Format(tf / Math.Max(1, stepsF))})";

@@ -11,16 +11,8 @@ public sealed class Program
     /// <summary>Creates a program. <paramref name="constValues"/> pairs with <paramref name="constVars"/>.</summary>
     public Program(IReadOnlyList<Var> inputs, IReadOnlyList<Var> constVars, IReadOnlyList<Tensor> constValues,
         IReadOnlyList<Equation> equations, IReadOnlyList<Atom> outputs, IReadOnlyList<bool>? linearInputs = null)
+        : this(inputs, constVars, constValues, equations, outputs, linearInputs, denseSize: null)
     {
-        if (constVars.Count != constValues.Count)
-            throw new ArgumentException("Each constant variable needs exactly one value.", nameof(constValues));
-        Inputs = inputs;
-        ConstVars = constVars;
-        ConstValues = constValues;
-        Equations = equations;
-        Outputs = outputs;
-        LinearInputs = linearInputs ?? new bool[inputs.Count];
-        DenseSize = ComputeDenseSize();
     }
 
     /// <summary>
@@ -30,6 +22,12 @@ public sealed class Program
     /// </summary>
     internal Program(Program source, IReadOnlyList<Var> inputs, IReadOnlyList<Var> constVars, IReadOnlyList<Tensor> constValues,
         IReadOnlyList<Equation> equations, IReadOnlyList<Atom> outputs, IReadOnlyList<bool>? linearInputs)
+        : this(inputs, constVars, constValues, equations, outputs, linearInputs, source.DenseSize)
+    {
+    }
+
+    private Program(IReadOnlyList<Var> inputs, IReadOnlyList<Var> constVars, IReadOnlyList<Tensor> constValues,
+        IReadOnlyList<Equation> equations, IReadOnlyList<Atom> outputs, IReadOnlyList<bool>? linearInputs, int? denseSize)
     {
         if (constVars.Count != constValues.Count)
             throw new ArgumentException("Each constant variable needs exactly one value.", nameof(constValues));
@@ -39,7 +37,7 @@ public sealed class Program
         Equations = equations;
         Outputs = outputs;
         LinearInputs = linearInputs ?? new bool[inputs.Count];
-        DenseSize = source.DenseSize;
+        DenseSize = denseSize ?? ComputeDenseSize();
     }
 
     /// <summary>When one builder numbered every variable, a bound on the variable numbers: more than the largest (exactly
