@@ -57,7 +57,18 @@ public readonly struct NDArray
     /// <summary>Wraps a buffer without copying; its element type must match <paramref name="dtype"/>.</summary>
     public static NDArray Wrap(DType dtype, Shape shape, Array data)
     {
-        if (data.GetType().GetElementType() != dtype.ElementType())
+        // Exact type tests (a method-table compare each; `is int[]` would also accept a uint[]), where reflecting on the
+        // element type cost a few percent of eager scalar code: every kernel result comes through here.
+        var type = data.GetType();
+        bool matches = dtype switch
+        {
+            DType.Float64 => type == typeof(double[]),
+            DType.Float32 => type == typeof(float[]),
+            DType.Int32 => type == typeof(int[]),
+            DType.Bool => type == typeof(bool[]),
+            _ => false,
+        };
+        if (!matches)
             throw new DTypeException($"A {data.GetType().Name} buffer cannot hold {dtype.ShortName()} data.");
         if (data.Length < shape.Size)
             throw new ShapeException($"A buffer of {data.Length} elements cannot hold shape {shape} ({shape.Size} elements).");

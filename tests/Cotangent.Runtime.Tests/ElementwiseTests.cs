@@ -382,4 +382,37 @@ public class ElementwiseTests
             }
         }
     }
+
+    [Fact]
+    public void RankZeroF64Arithmetic_GivesTheBitsOfTheGeneralPath()
+    {
+        // The rank-0 f64 shortcut for + − × ÷ must agree bit for bit with the broadcast kernels (run here on shape [1]).
+        double[] v = [0, -0.0, 1, -1.5, 0.1, 1e308, -1e308, 5e-324, -2.2e-308, double.NaN, double.PositiveInfinity, double.NegativeInfinity, Math.PI];
+        foreach (var op in new[] { BinaryOp.Add, BinaryOp.Sub, BinaryOp.Mul, BinaryOp.Div })
+        {
+            foreach (var a in v)
+            {
+                foreach (var b in v)
+                {
+                    var scalar = Kernels.Binary(op, NDArray.Scalar(DType.Float64, a), NDArray.Scalar(DType.Float64, b));
+                    var general = Kernels.Binary(op, NDArray.Wrap(new[] { a }, Shape.Of(1)), NDArray.Wrap(new[] { b }, Shape.Of(1)));
+                    Assert.Equal(0, scalar.Shape.Rank);
+                    Assert.Equal(DType.Float64, scalar.DType);
+                    Assert.Equal(BitConverter.DoubleToInt64Bits(((double[])general.Data)[0]), BitConverter.DoubleToInt64Bits(((double[])scalar.Data)[0]));
+                }
+            }
+        }
+    }
+
+    [Fact]
+    public void Wrap_AcceptsOnlyTheExactArrayTypeOfTheDType()
+    {
+        Assert.Equal(DType.Int32, NDArray.Wrap(DType.Int32, Shape.Of(1), new int[1]).DType);
+        // The runtime lets a uint[] pass as an int[] and an enum array as its underlying type; Wrap must not.
+        Assert.Throws<DTypeException>(() => NDArray.Wrap(DType.Int32, Shape.Of(1), new uint[1]));
+        Assert.Throws<DTypeException>(() => NDArray.Wrap(DType.Int32, Shape.Of(1), new DayOfWeek[1]));
+        Assert.Throws<DTypeException>(() => NDArray.Wrap(DType.Float64, Shape.Of(1), new long[1]));
+        Assert.Throws<DTypeException>(() => NDArray.Wrap(DType.Float32, Shape.Of(1), new double[1]));
+        Assert.Throws<DTypeException>(() => NDArray.Wrap(DType.Bool, Shape.Of(1), new byte[1]));
+    }
 }

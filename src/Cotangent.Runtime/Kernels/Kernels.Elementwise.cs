@@ -135,6 +135,16 @@ public static partial class Kernels
     /// <exception cref="ShapeException">The shapes do not broadcast.</exception>
     public static NDArray Binary(BinaryOp op, NDArray x, NDArray y)
     {
+        // Rank-0 f64 arithmetic (scalar code under Grad): computed here, skipping the broadcast machinery; + − × ÷ are
+        // correctly rounded, so these are the bits the general path gives.
+        if (x.DType == DType.Float64 && y.DType == DType.Float64 && x.Shape.Rank == 0 && y.Shape.Rank == 0
+            && op is BinaryOp.Add or BinaryOp.Sub or BinaryOp.Mul or BinaryOp.Div)
+        {
+            double a = ((double[])x.Data)[0], b = ((double[])y.Data)[0];
+            double r = op switch { BinaryOp.Add => a + b, BinaryOp.Sub => a - b, BinaryOp.Mul => a * b, _ => a / b };
+            return NDArray.Trusted(DType.Float64, x.Shape, new[] { r });
+        }
+
         string name = Name(op);
         RequireSameDType(name, x, y);
         bool ok = x.DType switch

@@ -81,8 +81,10 @@ public abstract class Primitive<TParams> : Primitive where TParams : Params, IPa
 
     /// <summary>The parameters as this primitive's record; the one place an untyped record is narrowed.</summary>
     protected TParams Typed(Params parameters) =>
-        // Parameter records are sealed, so an exact type test suffices and avoids a generic cast helper.
-        parameters is not null && ReferenceEquals(parameters.GetType(), _paramsType)
+        // Most primitives take no parameters, and NoParams is one instance: a reference test settles those. Parameter
+        // records are sealed, so otherwise an exact type test suffices and avoids a generic cast helper.
+        _none is not null && ReferenceEquals(parameters, _none) ? _none
+        : parameters is not null && ReferenceEquals(parameters.GetType(), _paramsType)
             ? System.Runtime.CompilerServices.Unsafe.As<TParams>(parameters)
             : throw WrongParams(parameters);
 

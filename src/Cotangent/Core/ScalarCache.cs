@@ -41,21 +41,21 @@ public static class ScalarCache
         if (dtype == DType.Int32 && Math.Truncate(value) != value)
             throw new DTypeException($"The literal {value} is not an integer and cannot be combined with an int32 tensor; convert the tensor to a float dtype first.");
 
-        // Other literals recur too (`y * 1.01` in a loop): a small per-thread direct-mapped cache keeps
-        // the most recent ones, so a loop does not allocate a constant per iteration.
-        var recent = s_recent ??= new Entry[RecentSize];
+        // Other literals recur too (`y * 1.01` in a loop): a small direct-mapped cache keeps the most recent ones, so a
+        // loop does not allocate a constant per iteration. It is shared by all threads (a thread-static cost a
+        // thread-local lookup per literal): entries are immutable objects, and a reference is read or written whole.
         long bits = BitConverter.DoubleToInt64Bits(value);
         int slot = (int)(((ulong)(bits ^ ((long)dtype << 61)) * 0x9E3779B97F4A7C15UL) >> 58);
-        ref var entry = ref recent[slot];
-        if (entry.Value is not null && entry.Bits == bits && entry.DType == dtype) return entry.Value;
+        var entry = s_recent[slot];
+        if (entry is not null && entry.Bits == bits && entry.DType == dtype) return entry.Value;
         entry = new Entry(bits, dtype, new Tensor(NDArray.Scalar(dtype, value)));
+        s_recent[slot] = entry;
         return entry.Value;
     }
 
     private const int RecentSize = 64;   // a power of two: the slot is the top 6 bits of a Fibonacci hash
 
-    [ThreadStatic]
-    private static Entry[]? s_recent;
+    private static readonly Entry?[] s_recent = new Entry?[RecentSize];
 
-    private readonly record struct Entry(long Bits, DType DType, Tensor Value);
+    private sealed record Entry(long Bits, DType DType, Tensor Value);
 }

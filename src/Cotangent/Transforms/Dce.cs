@@ -34,7 +34,7 @@ public static class Dce
         var kept = Sweep(program, live, out bool changed);
         if (!changed && AllConstsLive(program, live)) return program;
         var (constVars, constValues) = LiveConstants(program, live);
-        return new Program(program, program.Inputs, constVars, constValues, kept, program.Outputs, program.LinearInputs);
+        return new Program(program, program.Inputs, constVars, constValues, kept ?? program.Equations, program.Outputs, program.LinearInputs);
     }
 
     /// <summary>
@@ -54,7 +54,7 @@ public static class Dce
             if (program.Outputs[i] is Var v) live.Add(v);
         }
 
-        var kept = Sweep(program, live, out _);
+        var kept = Sweep(program, live, out _) ?? program.Equations;
         var inputs = new List<Var>();
         var linear = new List<bool>();
         for (int i = 0; i < program.Inputs.Count; i++)
@@ -69,15 +69,18 @@ public static class Dce
         return new Program(program, inputs, constVars, constValues, kept, outputs, linear);
     }
 
-    // Walks backwards from the live set, keeping (or pruning) equations; marks what they read as live.
+    // Walks backwards from the live set, keeping (or pruning) equations; marks what they read as live. While nothing has
+    // changed no list is built (the usual linear program keeps every equation, and copying thousands of equations was
+    // most of an eager gradient's pass here); null then means "all of them, unchanged".
     [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
-    private static List<Equation> Sweep(Program program, VarSet live, out bool changed)
+    private static List<Equation>? Sweep(Program program, VarSet live, out bool changed)
     {
         changed = false;
-        var kept = new List<Equation>(program.Equations.Count);
+        List<Equation>? kept = null;
+        int count = program.Equations.Count;
         Span<bool> usedOut = stackalloc bool[8];
         Span<bool> usedIn = stackalloc bool[8];
-        for (int e = program.Equations.Count - 1; e >= 0; e--)
+        for (int e = count - 1; e >= 0; e--)
         {
             var eq = program.Equations[e];
             if (eq.Primitive is IDceRule rule)
@@ -95,28 +98,38 @@ public static class Dce
                 ins.Clear();
                 if (!any || !rule.Dce(eq, outs, ins, out var pruned))
                 {
-                    changed = true;
+                    kept ??= Unchanged(program, e + 1);
                     continue;
                 }
 
-                changed |= !all || pruned.Inputs.Length != eq.Inputs.Length || !ReferenceEquals(pruned.Parameters, eq.Parameters);
-                kept.Add(pruned);
+                if (!all || pruned.Inputs.Length != eq.Inputs.Length || !ReferenceEquals(pruned.Parameters, eq.Parameters))
+                    kept ??= Unchanged(program, e + 1);
+                kept?.Add(pruned);
                 for (int k = 0; k < ins.Length; k++) if (ins[k] && eq.Inputs[k] is Var v) live.Add(v);
                 continue;
             }
 
             if (!AnyLive(eq, live))
             {
-                changed = true;
+                kept ??= Unchanged(program, e + 1);
                 continue;
             }
 
-            kept.Add(eq);
+            kept?.Add(eq);
             foreach (var a in eq.Inputs) if (a is Var v) live.Add(v);
         }
 
-        kept.Reverse();
+        changed = kept is not null;
+        kept?.Reverse();
         return kept;
+    }
+
+    // The equations after index `from`, last first (the order Sweep collects in), at the first change.
+    private static List<Equation> Unchanged(Program program, int from)
+    {
+        var list = new List<Equation>(program.Equations.Count);
+        for (int e = program.Equations.Count - 1; e >= from; e--) list.Add(program.Equations[e]);
+        return list;
     }
 
     private static bool AnyLive(Equation eq, VarSet live)

@@ -231,8 +231,9 @@ public sealed class StagingTrace : Trace
 
         var linear = new bool[_inputs.Count];
         if (linearInputs) Array.Fill(linear, true);
-        // The lists are handed over, not copied: a finished trace records nothing more.
-        return new Program(_inputs, _constVars, _constValues, _equations, atoms, linear);
+        // The lists are handed over, not copied: a finished trace records nothing more. Every variable in them came from
+        // NewVar, so the trace's count bounds their numbers.
+        return new Program(_inputs, _constVars, _constValues, _equations, atoms, linear, denseSize: _nextId);
     }
 }
 

@@ -231,7 +231,7 @@ public static class Transposition
         for (int i = 0; i < program.Outputs.Count; i++)
         {
             if (outputCotangents[i] is { } ct && program.Outputs[i] is Var v && linear.Contains(v))
-                Accumulate(cts, v, ct, "an output", recycler);
+                Accumulate(cts, v, ct, source: null, recycler);
         }
 
         var targs = new List<TransposeArg>();
@@ -270,7 +270,7 @@ public static class Transposition
             for (int i = 0; i < eq.Inputs.Length; i++)
             {
                 if (results[i] is { } r && eq.Inputs[i] is Var v && linear.Contains(v))
-                    Accumulate(cts, v, r, $"'{eq.Primitive.Name}'", recycler);
+                    Accumulate(cts, v, r, eq.Primitive, recycler);
             }
 
             // The outputs' cotangents were consumed by the rule (after its results are held: they may be views).
@@ -283,10 +283,12 @@ public static class Transposition
         return result;
     }
 
-    private static void Accumulate(VarMap<Tensor> cts, Var v, Tensor ct, string source, BufferRecycler? recycler)
+    // `source` is the primitive whose transpose produced the cotangent, or null for an output's cotangent (named only in
+    // the error, so no message is built per call).
+    private static void Accumulate(VarMap<Tensor> cts, Var v, Tensor ct, Primitive? source, BufferRecycler? recycler)
     {
         if (ct.Aval != v.Aval)
-            throw Aval.MismatchError(ct.Aval, v.Aval, $"The transpose of {source} produced a cotangent of type {ct.Aval} for a value of type {v.Aval}.");
+            throw Aval.MismatchError(ct.Aval, v.Aval, $"The transpose of {(source is null ? "an output" : $"'{source.Name}'")} produced a cotangent of type {ct.Aval} for a value of type {v.Aval}.");
         bool had = cts.TryGet(v, out var prior);
         var value = had ? Builtins.AddAny.Bind(prior, ct) : ct;
         cts.Set(v, value);
