@@ -188,7 +188,7 @@ public static partial class Ad
             return [loss, .. auxLeaves];
         }
 
-        var (outs, linear) = Linearization.Linearize(Flat, leaves, transformation);
+        var (outs, linear) = Linearization.Linearize(Flat, leaves, transformation, pruneLater: true);
         var cts = new Tensor?[outs.Length];
         cts[0] = ScalarCache.Get(1, outs[0].DType);
         var grads = linear.ApplyTranspose(cts);

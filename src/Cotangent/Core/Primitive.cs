@@ -12,13 +12,57 @@ namespace Cotangent.Core;
 /// </summary>
 public abstract class Primitive
 {
-    private protected Primitive(string name) => Name = name;
+    private protected Primitive(string name, bool multipleResults)
+    {
+        Name = name;
+        MultipleResults = multipleResults;
+    }
+
+    // Whether this primitive implements each rule interface a transformation tests on every application, found once:
+    // an interface type test scans the class's interface map each time (several percent of an eager gradient).
+    private readonly object?[] _rules = new object?[RuleSlots.Capacity];
+    private static readonly object s_absent = new();
+
+    /// <summary>This primitive as the rule interface <typeparamref name="TRule"/>, or null when it has no such rule.</summary>
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
+    internal TRule? Rule<TRule>() where TRule : class
+    {
+        var found = _rules[RuleSlots.Of<TRule>.Index];
+        if (found is null) return FindRule<TRule>();
+        return ReferenceEquals(found, s_absent) ? null : System.Runtime.CompilerServices.Unsafe.As<TRule>(found);
+    }
+
+    private TRule? FindRule<TRule>() where TRule : class
+    {
+        var rule = this as TRule;
+        _rules[RuleSlots.Of<TRule>.Index] = rule ?? s_absent;   // a reference is written whole: racing threads agree
+        return rule;
+    }
+
+    /// <summary>A slot per rule interface asked for.</summary>
+    private static class RuleSlots
+    {
+        public const int Capacity = 16;
+        private static int s_next = -1;
+
+        public static class Of<TRule>
+        {
+            public static readonly int Index = Next(typeof(TRule));
+        }
+
+        private static int Next(Type rule)
+        {
+            int index = Interlocked.Increment(ref s_next);
+            return index < Capacity ? index : throw new InvalidOperationException($"More than {Capacity} rule interfaces are looked up through Primitive.Rule ({rule.Name}); raise the capacity.");
+        }
+    }
 
     /// <summary>The printed name, e.g. <c>reduce_sum</c>.</summary>
     public string Name { get; }
 
     /// <summary>True when the primitive returns several values (JAX's <c>multiple_results</c>).</summary>
-    public abstract bool MultipleResults { get; }
+    /// <remarks>A field, not a virtual property: every application reads it.</remarks>
+    public bool MultipleResults { get; }
 
     /// <summary>The type of this primitive's parameter record.</summary>
     public abstract Type ParamsType { get; }
@@ -52,10 +96,8 @@ public abstract class Primitive<TParams> : Primitive where TParams : Params, IPa
     private readonly Type _paramsType = typeof(TParams);
 
     /// <summary>Creates a primitive with the name printed in programs (JAX's snake_case spelling).</summary>
-    protected Primitive(string name) : base(name) { }
+    protected Primitive(string name) : base(name, multipleResults: false) { }
 
-    /// <inheritdoc/>
-    public sealed override bool MultipleResults => false;
 
     /// <inheritdoc/>
     public sealed override Type ParamsType => typeof(TParams);
@@ -117,10 +159,8 @@ public abstract class Primitive<TParams> : Primitive where TParams : Params, IPa
 public abstract class MultiResultPrimitive<TParams> : Primitive where TParams : Params, IParams<TParams>
 {
     /// <summary>Creates a primitive with the name printed in programs.</summary>
-    protected MultiResultPrimitive(string name) : base(name) { }
+    protected MultiResultPrimitive(string name) : base(name, multipleResults: true) { }
 
-    /// <inheritdoc/>
-    public sealed override bool MultipleResults => true;
 
     /// <inheritdoc/>
     public sealed override Type ParamsType => typeof(TParams);

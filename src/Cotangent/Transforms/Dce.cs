@@ -83,7 +83,7 @@ public static class Dce
         for (int e = count - 1; e >= 0; e--)
         {
             var eq = program.Equations[e];
-            if (eq.Primitive is IDceRule rule)
+            if (eq.Primitive.Rule<IDceRule>() is { } rule)
             {
                 var outs = eq.Outputs.Length <= 8 ? usedOut[..eq.Outputs.Length] : new bool[eq.Outputs.Length];
                 var ins = eq.Inputs.Length <= 8 ? usedIn[..eq.Inputs.Length] : new bool[eq.Inputs.Length];

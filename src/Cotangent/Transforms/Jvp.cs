@@ -81,13 +81,13 @@ public sealed class JvpTrace : Trace
             // Every primal slot was filled above, so the span is non-null throughout.
             ReadOnlySpan<Tensor> known = MemoryMarshal.CreateReadOnlySpan(
                 ref Unsafe.As<Tensor?, Tensor>(ref MemoryMarshal.GetReference(primals)), primals.Length);
-            if (!anyTangent || primitive is IZeroDerivative)
+            if (!anyTangent || primitive.Rule<IZeroDerivative>() is not null)
             {
                 Dispatch.BindInto(primitive, known, parameters, results);
                 return;
             }
 
-            if (primitive is not IJvpRule rule)
+            if (primitive.Rule<IJvpRule>() is not { } rule)
                 throw new DifferentiationException($"Differentiation rule for '{primitive.Name}' is not implemented.");
             OperandBuffer outStore = default;
             Span<Tensor?> tangentsOut = results.Length <= 4 ? ((Span<Tensor?>)outStore)[..results.Length] : new Tensor?[results.Length];

@@ -17,11 +17,31 @@ namespace Cotangent.Transforms;
 /// </summary>
 public sealed class LinearFunction
 {
+    private readonly Program? _recorded;   // as the trace recorded it, dead code included, until pruned on first use
+    private Program? _program;
+
     /// <summary>Wraps a program whose inputs are all linear.</summary>
-    public LinearFunction(Program program) => Program = program;
+    public LinearFunction(Program program)
+    {
+        ArgumentNullException.ThrowIfNull(program);
+        _program = program;
+    }
+
+    // A linear program straight from its trace: dead code is removed when the program is first asked for, and not at all
+    // when the map is only transposed once (Grad), whose backward pass skips dead equations anyway.
+    private LinearFunction(Program recorded, Program? pruned)
+    {
+        _recorded = recorded;
+        _program = pruned;
+    }
+
+    internal static LinearFunction Recorded(Program recorded) => new(recorded, pruned: null);
 
     /// <summary>The linear program; its constants are the residuals.</summary>
-    public Program Program { get; }
+    public Program Program => _program ??= Dce.Run(_recorded!);
+
+    // Inputs and outputs, which pruning keeps: read from whichever program there is, without pruning.
+    private Program Shell => _program ?? _recorded!;
 
     /// <summary>Applies the map (the JVP at the linearization point, without re-running the function).</summary>
     /// <exception cref="ArgumentNullException">tangents or one of them is null.</exception>
@@ -50,18 +70,41 @@ public sealed class LinearFunction
     public Tensor[] ApplyTranspose(params Tensor?[] cotangents)
     {
         ArgumentNullException.ThrowIfNull(cotangents);
-        if (cotangents.Length != Program.Outputs.Count)
-            throw new TreeStructureException($"The transpose takes {Program.Outputs.Count} cotangents but was given {cotangents.Length}.");
+        if (cotangents.Length != Shell.Outputs.Count)
+            throw new TreeStructureException($"The transpose takes {Shell.Outputs.Count} cotangents but was given {cotangents.Length}.");
         for (int i = 0; i < cotangents.Length; i++)
         {
-            if (cotangents[i] is { } c && c.Aval != Program.Outputs[i].Aval)
-                throw Aval.MismatchError(c.Aval, Program.Outputs[i].Aval, $"Cotangent {i} has type {c.Aval} but the output it belongs to has type {Program.Outputs[i].Aval}; a cotangent must match its output's shape and dtype.");
+            if (cotangents[i] is { } c && c.Aval != Shell.Outputs[i].Aval)
+                throw Aval.MismatchError(c.Aval, Shell.Outputs[i].Aval, $"Cotangent {i} has type {c.Aval} but the output it belongs to has type {Shell.Outputs[i].Aval}; a cotangent must match its output's shape and dtype.");
         }
 
-        var cts = Transposition.BackwardPass(Program, cotangents);
+        // A recorded program's dead equations are skipped by the pass (no cotangent reaches them), so it runs unpruned.
+        var program = Shell;
+        var cts = Transposition.BackwardPassOrDecline(program, cotangents) ?? BackwardPassOfWhatIsReached(program, cotangents);
         var result = new Tensor[cts.Length];
-        for (int i = 0; i < cts.Length; i++) result[i] = cts[i] ?? Staging.Zeros(Program.Inputs[i].Aval);
+        for (int i = 0; i < cts.Length; i++) result[i] = cts[i] ?? Staging.Zeros(Shell.Inputs[i].Aval);
         return result;
+    }
+
+    // Some linear equation has no transpose rule (a staged while loop's tangent, say). A zero cotangent flows nowhere, so
+    // only the equations the given cotangents reach matter: prune to those outputs and run the strict pass, which
+    // names an untransposable equation that is really used.
+    private static Tensor?[] BackwardPassOfWhatIsReached(Program program, Tensor?[] cotangents)
+    {
+        var usedOutputs = new bool[cotangents.Length];
+        var reaching = new List<Tensor?>();
+        for (int i = 0; i < cotangents.Length; i++)
+        {
+            usedOutputs[i] = cotangents[i] is not null;
+            if (usedOutputs[i]) reaching.Add(cotangents[i]);
+        }
+
+        var usedInputs = new bool[program.Inputs.Count];
+        var pruned = Dce.Prune(program, usedOutputs, usedInputs);
+        var inner = Transposition.BackwardPass(pruned, reaching);
+        var cts = new Tensor?[program.Inputs.Count];
+        for (int i = 0, k = 0; i < cts.Length; i++) if (usedInputs[i]) cts[i] = inner[k++];
+        return cts;
     }
 
     /// <summary>The program followed by its residual values.</summary>
@@ -93,7 +136,9 @@ public static class Linearization
     /// Evaluates <paramref name="f"/> at <paramref name="primals"/> (all floating point) and returns the
     /// outputs with the linear map from input tangents to output tangents.
     /// </summary>
-    public static (Tensor[] Outputs, LinearFunction Linear) Linearize(Func<Tensor[], Tensor[]> f, IReadOnlyList<Tensor> primals, string transformation = "Linearize")
+    /// <remarks>With <paramref name="pruneLater"/> the linear program keeps its dead code until
+    /// <see cref="LinearFunction.Program"/> is first read: for a map that is only transposed once, as Grad does.</remarks>
+    public static (Tensor[] Outputs, LinearFunction Linear) Linearize(Func<Tensor[], Tensor[]> f, IReadOnlyList<Tensor> primals, string transformation = "Linearize", bool pruneLater = false)
     {
         var partial = new StagingTrace(transformation, forwardKnown: true);
         JvpTrace jvp;
@@ -120,7 +165,8 @@ public static class Linearization
                 avals[i] = outs[i].Aval;
             }
 
-            return (primalOuts, new LinearFunction(Dce.Run(partial.Build(tangentOuts, avals, linearInputs: true))));
+            var recorded = partial.Build(tangentOuts, avals, linearInputs: true);
+            return (primalOuts, pruneLater ? LinearFunction.Recorded(recorded) : new LinearFunction(Dce.Run(recorded)));
         }
         finally
         {

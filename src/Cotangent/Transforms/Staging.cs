@@ -127,7 +127,7 @@ public sealed class StagingTrace : Trace
                 return;
             }
 
-            if (primitive is IPartialEvalRule rule)
+            if (primitive.Rule<IPartialEvalRule>() is { } rule)
             {
                 rule.PartialEval(this, args, parameters, results);
                 return;

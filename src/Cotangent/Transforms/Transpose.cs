@@ -181,7 +181,19 @@ public static class Transposition
     /// Known equations are evaluated forward first; linear ones are transposed in reverse order.
     /// Every operation is bound under the current trace, so the pass can itself be traced or differentiated.
     /// </summary>
-    public static Tensor?[] BackwardPass(Program program, IReadOnlyList<Tensor?> outputCotangents, IReadOnlyList<Tensor>? knownInputs = null)
+    public static Tensor?[] BackwardPass(Program program, IReadOnlyList<Tensor?> outputCotangents, IReadOnlyList<Tensor>? knownInputs = null) =>
+        BackwardPass(program, outputCotangents, knownInputs, declineUntransposable: false)!;
+
+    /// <summary>
+    /// The backward pass, or null — decided before anything runs — when some linear equation has no transpose rule.
+    /// Such an equation may be one no cotangent reaches (dead code, or the tangent of an output given no cotangent, such
+    /// as Grad's auxiliary outputs), so the caller prunes the program to what the cotangents reach and runs the strict
+    /// pass on that, which reports an untransposable equation only when it is really used.
+    /// </summary>
+    internal static Tensor?[]? BackwardPassOrDecline(Program program, IReadOnlyList<Tensor?> outputCotangents) =>
+        BackwardPass(program, outputCotangents, knownInputs: null, declineUntransposable: true);
+
+    private static Tensor?[]? BackwardPass(Program program, IReadOnlyList<Tensor?> outputCotangents, IReadOnlyList<Tensor>? knownInputs, bool declineUntransposable)
     {
         var linear = LinearVars(program, out var linearEquations);
         // Every linear equation must transpose. Checked before any runs: transposition goes backwards, and a later
@@ -190,8 +202,11 @@ public static class Transposition
         foreach (int e in linearEquations)
         {
             var eq = program.Equations[e];
-            if (eq.Inputs.Length > 0 && eq.Primitive is not ITransposeRule)
+            if (eq.Inputs.Length > 0 && eq.Primitive.Rule<ITransposeRule>() is null)
+            {
+                if (declineUntransposable) return null;
                 throw new LinearityException($"'{eq.Primitive.Name}' has no transpose rule: it is not linear. Only linear primitives can be transposed.\n{program}");
+            }
         }
 
         var known = new VarMap<Tensor>(program);
@@ -250,7 +265,7 @@ public static class Transposition
             }
 
             if (!any || eq.Inputs.Length == 0) continue;   // zero cotangent, or a staged zero: nothing flows back
-            if (eq.Primitive is not ITransposeRule rule)
+            if (eq.Primitive.Rule<ITransposeRule>() is not { } rule)
                 throw new LinearityException($"'{eq.Primitive.Name}' has no transpose rule: it is not linear. Only linear primitives can be transposed.\n{program}");
             targs.Clear();
             results.Clear();

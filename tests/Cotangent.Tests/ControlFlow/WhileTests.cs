@@ -92,6 +92,28 @@ public class WhileTests
     }
 
     [Fact]
+    public void StagedGrad_WithAnUnusedWhileLoop_IgnoresIt()
+    {
+        // Grad keeps the linear program as recorded and skips pruning it; the untransposable staged loop here is dead
+        // code, so the gradient must still come out (the pass prunes and retries), as it did when every program was
+        // pruned first. The auxiliary output of GradWithAux is not differentiated either, so a loop there is fine too.
+        Func<Tensor[], Tensor> loop = c => Lax.WhileLoop(d => Np.Sum(d[0]) < 100.0, d => [d[0] * d[0] + 1.5], c[0])[0];
+        Func<Tensor, Tensor> f = x =>
+        {
+            _ = loop([x]);
+            return Np.Sum(x * x);
+        };
+        var x0 = Tensor.FromArray([1.0, 2.0]);
+        var program = Ad.MakeProgram(Ad.Grad(f), x0);
+        Assert.Equal([2.0, 4.0], program.Evaluate(x0)[0].ToArray<double>());
+        Assert.Equal([2.0, 4.0], Ad.Grad(f)(x0).ToArray<double>());
+
+        Func<Tensor, (Tensor, Tensor)> withAux = x => (Np.Sum(x * x), loop([x]));
+        var staged = Ad.MakeProgram((Tensor x) => Ad.GradWithAux(withAux)(x).Grad, x0);
+        Assert.Equal([2.0, 4.0], staged.Evaluate(x0)[0].ToArray<double>());
+    }
+
+    [Fact]
     public void Staged_JvpWorks_AndReverseModeWithoutATripCount_RaisesLinearityException()
     {
         Func<Tensor, Tensor> f = x => Lax.WhileLoop(c => c[0] < 100.0, c => [c[0] * c[0] + 1.5], x)[0];

@@ -35,6 +35,24 @@ public class CatalogueCoverageTests
         Assert.True(missing.Count == 0, $"no batching rule: {string.Join(", ", missing)}");
     }
 
+    /// <summary>The transformations find rules through a per-primitive cache; it must agree with the type test, every time.</summary>
+    [Fact]
+    public void TheRuleCache_AgreesWithTheInterfaceTest_ForEveryPrimitiveAndRule()
+    {
+        foreach (var p in Everything)
+        {
+            for (int round = 0; round < 2; round++)   // the first lookup fills the cache, the second reads it
+            {
+                Assert.Equal(p is IJvpRule, p.Rule<IJvpRule>() is not null);
+                Assert.Equal(p is IZeroDerivative, p.Rule<IZeroDerivative>() is not null);
+                Assert.Equal(p is ITransposeRule, p.Rule<ITransposeRule>() is not null);
+                Assert.Equal(p is IDceRule, p.Rule<IDceRule>() is not null);
+                Assert.Equal(p is IPartialEvalRule, p.Rule<IPartialEvalRule>() is not null);
+                if (p.Rule<ITransposeRule>() is { } rule) Assert.Same(p, rule);
+            }
+        }
+    }
+
     [Fact]
     public void EveryPrimitiveHasAJvpRuleOrIsDeclaredZeroDerivative()
     {
