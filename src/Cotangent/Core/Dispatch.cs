@@ -23,6 +23,15 @@ public static class Dispatch
             return result;
         }
 
+        return EvaluateEagerly(primitive, args, parameters);
+    }
+
+    /// <summary>
+    /// Evaluates a single-result primitive on concrete operands, whatever trace is current: for evaluators that
+    /// forward known values to eager evaluation of a primitive that <see cref="Primitive.EvaluatesWithoutBinding"/>.
+    /// </summary>
+    internal static Tensor EvaluateEagerly(Primitive primitive, ReadOnlySpan<Tensor> args, Params parameters)
+    {
         try
         {
             return new Tensor(EvaluateOne(primitive, args, parameters));

@@ -57,6 +57,13 @@ public abstract class Primitive
         }
     }
 
+    /// <summary>
+    /// True when evaluating the primitive only runs kernels and never binds another primitive (no sub-program, no
+    /// composite), so an evaluator may run it without first making eager evaluation current — which costs a
+    /// thread-local write and restore per operation. False unless a primitive class declares it.
+    /// </summary>
+    internal bool EvaluatesWithoutBinding { get; private protected init; }
+
     /// <summary>The printed name, e.g. <c>reduce_sum</c>.</summary>
     public string Name { get; }
 

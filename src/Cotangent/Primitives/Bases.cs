@@ -45,6 +45,7 @@ public abstract class ElementwiseUnary : Primitive<NoParams>, IBatchRule<NoParam
     /// <summary>Creates the primitive.</summary>
     protected ElementwiseUnary(string name, UnaryOp op, bool floatOnly = true) : base(name)
     {
+        EvaluatesWithoutBinding = true;   // Impl (sealed below) is one kernel call
         Op = op;
         FloatOnly = floatOnly;
     }
@@ -56,7 +57,7 @@ public abstract class ElementwiseUnary : Primitive<NoParams>, IBatchRule<NoParam
     public bool FloatOnly { get; }
 
     /// <inheritdoc/>
-    public override NDArray Impl(ReadOnlySpan<NDArray> args, NoParams p) => Kernels.Unary(Op, args[0]);
+    public sealed override NDArray Impl(ReadOnlySpan<NDArray> args, NoParams p) => Kernels.Unary(Op, args[0]);
 
     /// <inheritdoc/>
     public override Aval AbstractEval(ReadOnlySpan<Aval> args, NoParams p)
@@ -98,6 +99,7 @@ public abstract class ElementwiseBinary : Primitive<NoParams>, ISimplifyRule, IB
     /// <summary>Creates the primitive.</summary>
     protected ElementwiseBinary(string name, BinaryOp op, bool floatOnly = false) : base(name)
     {
+        EvaluatesWithoutBinding = true;   // Impl (sealed below) is one kernel call
         Op = op;
         FloatOnly = floatOnly;
     }
@@ -109,7 +111,7 @@ public abstract class ElementwiseBinary : Primitive<NoParams>, ISimplifyRule, IB
     public bool FloatOnly { get; }
 
     /// <inheritdoc/>
-    public override NDArray Impl(ReadOnlySpan<NDArray> args, NoParams p) => Kernels.Binary(Op, args[0], args[1]);
+    public sealed override NDArray Impl(ReadOnlySpan<NDArray> args, NoParams p) => Kernels.Binary(Op, args[0], args[1]);
 
     /// <inheritdoc/>
     public override Aval AbstractEval(ReadOnlySpan<Aval> args, NoParams p)

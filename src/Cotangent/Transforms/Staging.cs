@@ -122,6 +122,14 @@ public sealed class StagingTrace : Trace
         {
             if (!anyStaged)
             {
+                // Known operands: the enclosing trace computes the result — eagerly, when there is none. A kernel-only
+                // primitive then runs directly, without making eager evaluation current around it.
+                if (Parent is null && primitive.EvaluatesWithoutBinding && s_provenance is null)
+                {
+                    results[0] = Dispatch.EvaluateEagerly(primitive, args, parameters);
+                    return;
+                }
+
                 using (TraceContext.Enter(Parent)) Dispatch.BindInto(primitive, args, parameters, results);
                 if (s_provenance is not null) NoteKnown(Describe(primitive, parameters), results);
                 return;

@@ -35,6 +35,42 @@ public class CatalogueCoverageTests
         Assert.True(missing.Count == 0, $"no batching rule: {string.Join(", ", missing)}");
     }
 
+    /// <summary>
+    /// A primitive declared to evaluate without binding is run by evaluators with no eager scope around it: under a
+    /// trace that refuses every operation, each of its spec cases must still evaluate, to the eager result.
+    /// </summary>
+    [Fact]
+    public void PrimitivesDeclaredKernelOnly_EvaluateWithoutBindingAnything()
+    {
+        var flagged = Everything.Where(p => p.EvaluatesWithoutBinding).ToList();
+        Assert.Contains(Catalogue.Sin, flagged);
+        Assert.Contains(Catalogue.Mul, flagged);
+        var rng = new Random(5);
+        foreach (var p in flagged)
+        {
+            var spec = PrimitiveSpecs.All[p.Name];
+            foreach (var dtype in spec.DTypes)
+            {
+                foreach (var c in spec.Cases(rng, dtype))
+                {
+                    var eager = Dispatch.Bind(p, c.Args, c.Params);
+                    Tensor direct;
+                    using (TraceContext.Enter(new RefusingTrace())) direct = Dispatch.EvaluateEagerly(p, c.Args, c.Params);
+                    Assert.Equal(eager.Aval, direct.Aval);
+                    Assert.Equal(F64(eager), F64(direct));
+                }
+            }
+        }
+    }
+
+    private static double[] F64(Tensor t) => Cotangent.Runtime.Kernels.Convert(t.Value, Cotangent.Runtime.DType.Float64).ToArray<double>();
+
+    private sealed class RefusingTrace() : Trace("refusing")
+    {
+        public override void Process(Primitive primitive, ReadOnlySpan<Tensor> args, Params parameters, Span<Tensor> results) =>
+            throw new InvalidOperationException($"'{primitive.Name}' was bound while evaluating a primitive declared kernel-only.");
+    }
+
     /// <summary>The transformations find rules through a per-primitive cache; it must agree with the type test, every time.</summary>
     [Fact]
     public void TheRuleCache_AgreesWithTheInterfaceTest_ForEveryPrimitiveAndRule()
