@@ -44,6 +44,10 @@ public sealed class StagingTrace : Trace
     [ThreadStatic]
     private static System.Runtime.CompilerServices.ConditionalWeakTable<Tensor, string>? s_provenance;
 
+    // Whether provenance was on when this trace began (Ad.Residuals turns it on before it linearizes): read once here, not
+    // from the thread-static on every known operation.
+    private readonly bool _provenanceAtStart = s_provenance is not null;
+
     /// <summary>
     /// While set (on this thread), partial evaluation notes which primitive computed each known value, so a report can
     /// say where every residual of a linearization came from. Off by default: it costs a table entry per operation.
@@ -124,7 +128,7 @@ public sealed class StagingTrace : Trace
             {
                 // Known operands: the enclosing trace computes the result — eagerly, when there is none. A kernel-only
                 // primitive then runs directly, without making eager evaluation current around it.
-                if (Parent is null && primitive.EvaluatesWithoutBinding && s_provenance is null)
+                if (Parent is null && primitive.EvaluatesWithoutBinding && !_provenanceAtStart)
                 {
                     results[0] = Dispatch.EvaluateEagerly(primitive, args, parameters);
                     return;
