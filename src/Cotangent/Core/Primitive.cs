@@ -105,7 +105,6 @@ public abstract class Primitive<TParams> : Primitive where TParams : Params, IPa
     /// <summary>Creates a primitive with the name printed in programs (JAX's snake_case spelling).</summary>
     protected Primitive(string name) : base(name, multipleResults: false) { }
 
-
     /// <inheritdoc/>
     public sealed override Type ParamsType => typeof(TParams);
 
@@ -167,7 +166,6 @@ public abstract class MultiResultPrimitive<TParams> : Primitive where TParams : 
 {
     /// <summary>Creates a primitive with the name printed in programs.</summary>
     protected MultiResultPrimitive(string name) : base(name, multipleResults: true) { }
-
 
     /// <inheritdoc/>
     public sealed override Type ParamsType => typeof(TParams);

@@ -31,8 +31,8 @@ public static class Dce
         // is rebuilt. Liveness is an array indexed by variable number when the program has one.
         var live = new VarSet(program);
         foreach (var o in program.Outputs) if (o is Var v) live.Add(v);
-        var kept = Sweep(program, live, out bool changed);
-        if (!changed && AllConstsLive(program, live)) return program;
+        var kept = Sweep(program, live);
+        if (kept is null && AllConstsLive(program, live)) return program;
         var (constVars, constValues) = LiveConstants(program, live);
         return new Program(program, program.Inputs, constVars, constValues, kept ?? program.Equations, program.Outputs, program.LinearInputs);
     }
@@ -54,7 +54,7 @@ public static class Dce
             if (program.Outputs[i] is Var v) live.Add(v);
         }
 
-        var kept = Sweep(program, live, out _) ?? program.Equations;
+        var kept = Sweep(program, live) ?? program.Equations;
         var inputs = new List<Var>();
         var linear = new List<bool>();
         for (int i = 0; i < program.Inputs.Count; i++)
@@ -73,9 +73,8 @@ public static class Dce
     // changed no list is built (the usual linear program keeps every equation, and copying thousands of equations was
     // most of an eager gradient's pass here); null then means "all of them, unchanged".
     [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
-    private static List<Equation>? Sweep(Program program, VarSet live, out bool changed)
+    private static List<Equation>? Sweep(Program program, VarSet live)
     {
-        changed = false;
         List<Equation>? kept = null;
         int count = program.Equations.Count;
         Span<bool> usedOut = stackalloc bool[8];
@@ -119,7 +118,6 @@ public static class Dce
             foreach (var a in eq.Inputs) if (a is Var v) live.Add(v);
         }
 
-        changed = kept is not null;
         kept?.Reverse();
         return kept;
     }

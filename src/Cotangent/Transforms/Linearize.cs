@@ -17,31 +17,27 @@ namespace Cotangent.Transforms;
 /// </summary>
 public sealed class LinearFunction
 {
-    private readonly Program? _recorded;   // as the trace recorded it, dead code included, until pruned on first use
-    private Program? _program;
+    private readonly Program _source;   // as given, or as the trace recorded it (dead code included)
+    private Program? _program;          // pruned; for a recorded program, made when first read
 
     /// <summary>Wraps a program whose inputs are all linear.</summary>
     public LinearFunction(Program program)
+        : this(program ?? throw new ArgumentNullException(nameof(program)), pruned: true)
     {
-        ArgumentNullException.ThrowIfNull(program);
-        _program = program;
+    }
+
+    private LinearFunction(Program source, bool pruned)
+    {
+        _source = source;
+        if (pruned) _program = source;
     }
 
     // A linear program straight from its trace: dead code is removed when the program is first asked for, and not at all
     // when the map is only transposed once (Grad), whose backward pass skips dead equations anyway.
-    private LinearFunction(Program recorded, Program? pruned)
-    {
-        _recorded = recorded;
-        _program = pruned;
-    }
-
-    internal static LinearFunction Recorded(Program recorded) => new(recorded, pruned: null);
+    internal static LinearFunction Recorded(Program recorded) => new(recorded, pruned: false);
 
     /// <summary>The linear program; its constants are the residuals.</summary>
-    public Program Program => _program ??= Dce.Run(_recorded!);
-
-    // Inputs and outputs, which pruning keeps: read from whichever program there is, without pruning.
-    private Program Shell => _program ?? _recorded!;
+    public Program Program => _program ??= Dce.Run(_source);
 
     /// <summary>Applies the map (the JVP at the linearization point, without re-running the function).</summary>
     /// <exception cref="ArgumentNullException">tangents or one of them is null.</exception>
@@ -70,19 +66,18 @@ public sealed class LinearFunction
     public Tensor[] ApplyTranspose(params Tensor?[] cotangents)
     {
         ArgumentNullException.ThrowIfNull(cotangents);
-        if (cotangents.Length != Shell.Outputs.Count)
-            throw new TreeStructureException($"The transpose takes {Shell.Outputs.Count} cotangents but was given {cotangents.Length}.");
+        if (cotangents.Length != _source.Outputs.Count)
+            throw new TreeStructureException($"The transpose takes {_source.Outputs.Count} cotangents but was given {cotangents.Length}.");
         for (int i = 0; i < cotangents.Length; i++)
         {
-            if (cotangents[i] is { } c && c.Aval != Shell.Outputs[i].Aval)
-                throw Aval.MismatchError(c.Aval, Shell.Outputs[i].Aval, $"Cotangent {i} has type {c.Aval} but the output it belongs to has type {Shell.Outputs[i].Aval}; a cotangent must match its output's shape and dtype.");
+            if (cotangents[i] is { } c && c.Aval != _source.Outputs[i].Aval)
+                throw Aval.MismatchError(c.Aval, _source.Outputs[i].Aval, $"Cotangent {i} has type {c.Aval} but the output it belongs to has type {_source.Outputs[i].Aval}; a cotangent must match its output's shape and dtype.");
         }
 
         // A recorded program's dead equations are skipped by the pass (no cotangent reaches them), so it runs unpruned.
-        var program = Shell;
-        var cts = Transposition.BackwardPassOrDecline(program, cotangents) ?? BackwardPassOfWhatIsReached(program, cotangents);
+        var cts = Transposition.BackwardPassOrDecline(_source, cotangents) ?? BackwardPassOfWhatIsReached(_source, cotangents);
         var result = new Tensor[cts.Length];
-        for (int i = 0; i < cts.Length; i++) result[i] = cts[i] ?? Staging.Zeros(Shell.Inputs[i].Aval);
+        for (int i = 0; i < cts.Length; i++) result[i] = cts[i] ?? Staging.Zeros(_source.Inputs[i].Aval);
         return result;
     }
 
