@@ -59,7 +59,8 @@ public sealed class JitWorkloads
     public Tensor ElementwiseJit() => _elementwise.Invoke(_xt).Grad;
 
     /// <summary>Hand-written fused loop, one thread: value Σ tanh(x)·x + e^(−x²) and gradient
-    /// (1 − tanh²x)·x + tanh x − 2x·e^(−x²) into a reused buffer, with the library's per-vector tanh and exp.</summary>
+    /// (1 − tanh²x)·x + tanh x − 2x·e^(−x²) into a reused buffer, with the library's per-vector tanh and exp (Vector512
+    /// where accelerated, else Vector256).</summary>
     public double ElementwiseFusedHand() => FusedRange(0, ElementCount);
 
     /// <summary>The same loop split over two threads the way the library splits loops.</summary>
@@ -74,8 +75,26 @@ public sealed class JitWorkloads
     {
         ref double x = ref MemoryMarshal.GetArrayDataReference(_x);
         ref double g = ref MemoryMarshal.GetArrayDataReference(_grad);
-        var acc = Vector256<double>.Zero;
         int i = from;
+        double wideSum = 0;
+        if (Vector512.IsHardwareAccelerated)
+        {
+            // Eight lanes where the machine has them, as the library's fused loops then run.
+            var acc8 = Vector512<double>.Zero;
+            for (; i <= to - 8; i += 8)
+            {
+                var v = Vector512.LoadUnsafe(ref x, (nuint)i);
+                var t = TanhFunction.Invoke(v);
+                var e = ExpFunction.Invoke(-(v * v));
+                acc8 += (t * v) + e;
+                var one = Vector512<double>.One;
+                ((one - (t * t)) * v + t - (v + v) * e).StoreUnsafe(ref g, (nuint)i);
+            }
+
+            wideSum = Vector512.Sum(acc8);
+        }
+
+        var acc = Vector256<double>.Zero;
         for (; i <= to - 4; i += 4)
         {
             var v = Vector256.LoadUnsafe(ref x, (nuint)i);
@@ -86,7 +105,7 @@ public sealed class JitWorkloads
             ((one - (t * t)) * v + t - (v + v) * e).StoreUnsafe(ref g, (nuint)i);
         }
 
-        double sum = Vector256.Sum(acc);
+        double sum = wideSum + Vector256.Sum(acc);
         for (; i < to; i++)
         {
             double v = Unsafe.Add(ref x, i), t = TanhFunction.Invoke(v), e = ExpFunction.Invoke(-(v * v));

@@ -18,11 +18,11 @@ internal static class FusionOperators
         {
             Type? native = op switch
             {
-                UnaryOp.Exp => typeof(FloatOperator<ExpFloat>),
+                UnaryOp.Exp => typeof(WideFloatOperator<ExpFloat>),
                 UnaryOp.Expm1 => typeof(FloatOperator<Expm1Float>),
                 UnaryOp.Log => typeof(FloatOperator<LogFloat>),
                 UnaryOp.Log1p => typeof(FloatOperator<Log1pFloat>),
-                UnaryOp.Tanh => typeof(FloatOperator<TanhFloat>),
+                UnaryOp.Tanh => typeof(WideFloatOperator<TanhFloat>),
                 UnaryOp.Logistic => typeof(FloatOperator<LogisticFloat>),
                 UnaryOp.Sin => typeof(FloatOperator<SinFloat>),
                 UnaryOp.Cos => typeof(FloatOperator<CosFloat>),
@@ -73,7 +73,7 @@ internal static class FusionOperators
         {
             UnaryOp.Neg => U<NegOperator<T>, T>(),
             UnaryOp.Rsqrt => U<RsqrtOperator<T>, T>(),
-            UnaryOp.Exp => F<T, ExpFunction>(),
+            UnaryOp.Exp => typeof(T) == typeof(double) ? U<WideDoubleOperator<ExpFunction>, double>() : F<T, ExpFunction>(),
             UnaryOp.Log => F<T, LogFunction>(),
             UnaryOp.Log1p => F<T, Log1pFunction>(),
             UnaryOp.Expm1 => F<T, Expm1Function>(),
@@ -85,7 +85,7 @@ internal static class FusionOperators
             UnaryOp.Atan => F<T, AtanFunction>(),
             UnaryOp.Sinh => F<T, SinhFunction>(),
             UnaryOp.Cosh => F<T, CoshFunction>(),
-            UnaryOp.Tanh => F<T, TanhFunction>(),
+            UnaryOp.Tanh => typeof(T) == typeof(double) ? U<WideDoubleOperator<TanhFunction>, double>() : F<T, TanhFunction>(),
             UnaryOp.Logistic => F<T, LogisticFunction>(),
             UnaryOp.Erf => F<T, ErfFunction>(),
             UnaryOp.Erfc => F<T, ErfcFunction>(),

@@ -59,7 +59,7 @@ public static partial class Kernels
             if (typeof(T) == typeof(float))
                 UnaryFloat32(op, ((float[])(object)x).AsSpan(from, to - from), ((float[])(object)y).AsSpan(from, to - from));
             else
-                UnaryFloat(op, x.AsSpan(from, to - from), y.AsSpan(from, to - from));
+                UnaryFloat64(op, ((double[])(object)x).AsSpan(from, to - from), ((double[])(object)y).AsSpan(from, to - from));
         }
     }
 
@@ -105,6 +105,18 @@ public static partial class Kernels
         }
     }
 
+    /// <summary>f64 unary dispatch: the functions with a native Vector512 form run at full width; the rest go through
+    /// <see cref="UnaryFloat{T}"/>.</summary>
+    private static void UnaryFloat64(UnaryOp op, ReadOnlySpan<double> x, Span<double> y)
+    {
+        switch (op)
+        {
+            case UnaryOp.Exp: UnaryDriver.Run<double, WideDoubleOperator<ExpFunction>>(x, y); break;
+            case UnaryOp.Tanh: UnaryDriver.Run<double, WideDoubleOperator<TanhFunction>>(x, y); break;
+            default: UnaryFloat(op, x, y); break;
+        }
+    }
+
     /// <summary>
     /// f32 unary dispatch: the functions <see cref="VectorMathF"/> has are computed natively in single precision (8 lanes
     /// per 256-bit vector instead of two widened double vectors); the rest go through <see cref="UnaryFloat{T}"/>.
@@ -113,11 +125,11 @@ public static partial class Kernels
     {
         switch (op)
         {
-            case UnaryOp.Exp: UnaryDriver.Run<float, FloatOperator<ExpFloat>>(x, y); break;
+            case UnaryOp.Exp: UnaryDriver.Run<float, WideFloatOperator<ExpFloat>>(x, y); break;
             case UnaryOp.Expm1: UnaryDriver.Run<float, FloatOperator<Expm1Float>>(x, y); break;
             case UnaryOp.Log: UnaryDriver.Run<float, FloatOperator<LogFloat>>(x, y); break;
             case UnaryOp.Log1p: UnaryDriver.Run<float, FloatOperator<Log1pFloat>>(x, y); break;
-            case UnaryOp.Tanh: UnaryDriver.Run<float, FloatOperator<TanhFloat>>(x, y); break;
+            case UnaryOp.Tanh: UnaryDriver.Run<float, WideFloatOperator<TanhFloat>>(x, y); break;
             case UnaryOp.Logistic: UnaryDriver.Run<float, FloatOperator<LogisticFloat>>(x, y); break;
             case UnaryOp.Sin: UnaryDriver.Run<float, FloatOperator<SinFloat>>(x, y); break;
             case UnaryOp.Cos: UnaryDriver.Run<float, FloatOperator<CosFloat>>(x, y); break;

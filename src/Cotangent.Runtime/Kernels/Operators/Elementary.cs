@@ -8,12 +8,15 @@ namespace Cotangent.Runtime;
 // fallback) computed it.
 
 /// <summary>eˣ.</summary>
-internal readonly struct ExpFunction : IDoubleFunction
+internal readonly struct ExpFunction : IWideDoubleFunction
 {
     public static double Invoke(double x) => VectorMath.Exp(Vector256.Create(x)).ToScalar();
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector256<double> Invoke(Vector256<double> x) => VectorMath.Exp(x);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector512<double> Invoke(Vector512<double> x) => VectorMath.Exp(x);
 }
 
 /// <summary>2ˣ.</summary>

@@ -10,6 +10,14 @@ internal interface IFloatFunction
     static abstract Vector256<float> Invoke(Vector256<float> x);
 }
 
+/// <summary>An <see cref="IFloatFunction"/> with a native sixteen-lane form giving the same bits per lane as its
+/// eight-lane one (<see cref="WideFloatOperator{TFunction}"/> runs it on Vector512 without splitting).</summary>
+internal interface IWideFloatFunction : IFloatFunction
+{
+    /// <summary>f on each of sixteen lanes.</summary>
+    static abstract Vector512<float> Invoke(Vector512<float> x);
+}
+
 /// <summary>
 /// Lifts an <see cref="IFloatFunction"/> to a unary f32 operator. Vector256 is the working width: Vector512 inputs are
 /// two halves, Vector128 inputs (only when 256-bit vectors are not accelerated) go through the same 256-bit code, and the
@@ -31,11 +39,31 @@ internal readonly struct FloatOperator<TFunction> : IUnaryOperator<float>
         => Vector512.Create(TFunction.Invoke(x.GetLower()), TFunction.Invoke(x.GetUpper()));
 }
 
+/// <summary><see cref="FloatOperator{TFunction}"/> for a function with a native Vector512 form, used at full width.</summary>
+internal readonly struct WideFloatOperator<TFunction> : IUnaryOperator<float>
+    where TFunction : struct, IWideFloatFunction
+{
+    public static bool Vectorizable => true;
+
+    public static float Invoke(float x) => TFunction.Invoke(Vector256.Create(x)).ToScalar();
+
+    public static Vector128<float> Invoke(Vector128<float> x) => TFunction.Invoke(Vector256.Create(x, x)).GetLower();
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector256<float> Invoke(Vector256<float> x) => TFunction.Invoke(x);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector512<float> Invoke(Vector512<float> x) => TFunction.Invoke(x);
+}
+
 /// <summary>eˣ in f32.</summary>
-internal readonly struct ExpFloat : IFloatFunction
+internal readonly struct ExpFloat : IWideFloatFunction
 {
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector256<float> Invoke(Vector256<float> x) => VectorMathF.Exp(x);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector512<float> Invoke(Vector512<float> x) => VectorMathF.Exp(x);
 }
 
 /// <summary>eˣ − 1 in f32.</summary>
@@ -60,10 +88,13 @@ internal readonly struct Log1pFloat : IFloatFunction
 }
 
 /// <summary>tanh x in f32.</summary>
-internal readonly struct TanhFloat : IFloatFunction
+internal readonly struct TanhFloat : IWideFloatFunction
 {
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector256<float> Invoke(Vector256<float> x) => VectorMathF.Tanh(x);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector512<float> Invoke(Vector512<float> x) => VectorMathF.Tanh(x);
 }
 
 /// <summary>The logistic sigmoid in f32.</summary>

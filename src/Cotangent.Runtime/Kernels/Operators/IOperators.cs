@@ -85,3 +85,11 @@ internal interface IDoubleFunction
     /// <summary>f on each lane.</summary>
     static abstract Vector256<double> Invoke(Vector256<double> x);
 }
+
+/// <summary>An <see cref="IDoubleFunction"/> with a native eight-lane form giving the same bits per lane as its
+/// four-lane one (<see cref="WideDoubleOperator{TFunction}"/> runs it on Vector512 without splitting).</summary>
+internal interface IWideDoubleFunction : IDoubleFunction
+{
+    /// <summary>f on each of eight lanes.</summary>
+    static abstract Vector512<double> Invoke(Vector512<double> x);
+}

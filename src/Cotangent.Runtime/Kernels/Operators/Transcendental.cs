@@ -55,3 +55,21 @@ internal readonly struct DoubleFunctionOperator<TFunction> : IUnaryOperator<doub
 
     public static Vector512<double> Invoke(Vector512<double> x) => Vector512.Create(TFunction.Invoke(x.GetLower()), TFunction.Invoke(x.GetUpper()));
 }
+
+/// <summary><see cref="DoubleFunctionOperator{TFunction}"/> for a function with a native Vector512 form, used at full
+/// width (the same bits as the two halves would give).</summary>
+internal readonly struct WideDoubleOperator<TFunction> : IUnaryOperator<double>
+    where TFunction : struct, IWideDoubleFunction
+{
+    public static bool Vectorizable => true;
+
+    public static double Invoke(double x) => TFunction.Invoke(x);
+
+    public static Vector128<double> Invoke(Vector128<double> x) => ViaDoubleOperator<double, TFunction>.Invoke(x);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector256<double> Invoke(Vector256<double> x) => TFunction.Invoke(x);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector512<double> Invoke(Vector512<double> x) => TFunction.Invoke(x);
+}

@@ -84,7 +84,7 @@ internal static partial class VectorMath
 
     /// <summary>
     /// eʳ for |r| ≤ ~0.35 as 1 + (r + r²·Q(r)) with the Taylor coefficients to degree 13 (truncation error below
-    /// 5e-18), Q by Estrin's scheme (<see cref="ExpTaylorTailEstrin"/>): an elementwise exp loop is bound by the
+    /// 5e-18), Q by Estrin's scheme (<see cref="ExpTaylorTailEstrin(Vector256{double}, Vector256{double})"/>): an elementwise exp loop is bound by the
     /// polynomial's dependency chain, which Estrin cuts from 12 multiply–add steps to 4 levels. Adding 1 last keeps the
     /// rounding error of the small part below a quarter ulp of the result.
     /// </summary>
@@ -138,7 +138,7 @@ internal static partial class VectorMath
     /// <summary>
     /// eʸ − 1 for 0 ≤ y ≤ 700, with <see cref="Expm1(Vector256{double})"/>'s reduction and Taylor terms but none of its
     /// special cases (clamps, NaN, huge or tiny arguments: tiny y gives k = 0 and r = y, so the result is y) and with
-    /// the polynomial by Estrin's scheme (<see cref="ExpTaylorTailEstrin"/>). For callers that bound the argument
+    /// the polynomial by Estrin's scheme (<see cref="ExpTaylorTailEstrin(Vector256{double}, Vector256{double})"/>). For callers that bound the argument
     /// themselves (tanh); outside the range the result is meaningless.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
