@@ -14,7 +14,7 @@ public class WideMathTests
     public void Float_Vector512Forms_GiveTheBitsOfTheVector256Forms_AcrossTheBitSpace()
     {
         var lanes = new float[16];
-        // A stride prime to 2³² visits every exponent and sign with varied mantissas: 16.8 M inputs per function.
+        // A stride prime to 2³² visits every exponent and sign with varied mantissas: 17.1 M inputs per function.
         const uint stride = 251;
         for (ulong bits = 0; bits <= uint.MaxValue; bits += stride * 16)
         {
